@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make bench: nara against Debian's nginx serving the exact bytes of the same
+# page as a static file, with wrk in the same run (64 connections,
+# keep-alive), so the figure that matters is the ratio, not the machine.
+# Both write an access log line per request, as they would in production.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DURATION=${BENCH_SECONDS:-10}
+PERSONS=${BENCH_PERSONS:-10000}
+CONNS=${BENCH_CONNECTIONS:-64}
+WORK=$(mktemp -d /tmp/nara-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  sleep 0.2
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+export NARA_DATABASE="sqlite:$WORK/nara.db"
+echo "== data: demo + $PERSONS persons"
+./nara demo --persons "$PERSONS" >/dev/null
+
+NARA_PORT=$(free_port)
+NARA_LISTEN=127.0.0.1:$NARA_PORT ./nara serve 2>"$WORK/nara.log" &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NARA_PORT/healthz" >/dev/null && break; sleep 0.05; done
+
+# nginx serves the same bytes nara rendered, as a static file.
+PAGES=("/kommun/helsingborg" "/")
+mkdir -p "$WORK/www/kommun"
+for p in "${PAGES[@]}"; do
+  f=$WORK/www${p%/}; [ "$p" = / ] && f=$WORK/www/index
+  curl -sf "http://127.0.0.1:$NARA_PORT$p" -o "$f.html"
+done
+NGINX_PORT=$(free_port)
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log $WORK/nginx-access.log;
+  server {
+    listen 127.0.0.1:$NGINX_PORT reuseport;
+    root $WORK/www;
+    default_type text/html;
+    location = / { try_files /index.html =404; }
+    location / { try_files \$uri.html =404; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf"
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null && break; sleep 0.05; done
+
+# wrk's summary: "Requests/sec: N" and the latency distribution's "99% X".
+run_wrk() { # url -> "rps p99"
+  local out
+  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$1")
+  local rps p99
+  rps=$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
+  local errors
+  errors=$(printf '%s\n' "$out" | awk '/Non-2xx|Socket errors/ {print}')
+  [ -n "$errors" ] && echo "  wrk: $errors" >&2
+  echo "$rps $p99"
+}
+
+echo "== wrk -t2 -c$CONNS -d${DURATION}s (nara: $(./nara --version), nginx: $(nginx -v 2>&1 | sed 's/.*\///'))"
+for p in "${PAGES[@]}"; do
+  bytes=$(curl -s "http://127.0.0.1:$NARA_PORT$p" | wc -c)
+  read -r nara_rps nara_p99 < <(run_wrk "http://127.0.0.1:$NARA_PORT$p")
+  read -r nginx_rps nginx_p99 < <(run_wrk "http://127.0.0.1:$NGINX_PORT$p")
+  ratio=$(python3 -c "print(f'{$nara_rps/$nginx_rps:.2f}')")
+  printf '%-22s %6s bytes  nara  %10s req/s  p99 %s\n' "$p" "$bytes" "$nara_rps" "$nara_p99"
+  printf '%-22s %6s bytes  nginx %10s req/s  p99 %s\n' "$p" "$bytes" "$nginx_rps" "$nginx_p99"
+  printf '%-22s ratio nara/nginx %s\n' "$p" "$ratio"
+done

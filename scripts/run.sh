@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make run: the demo on the embedded SQLite database. Creates var/nara.db
+# with the demo data the first time, then serves.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NARA_DATABASE=${NARA_DATABASE:-sqlite:var/nara.db}
+export NARA_LISTEN=${NARA_LISTEN:-127.0.0.1:8080}
+export NARA_DEV_LOGIN=${NARA_DEV_LOGIN:-1}
+mkdir -p var
+case "$NARA_DATABASE" in
+  sqlite:*) db=${NARA_DATABASE#sqlite:}; fresh=0; [ -f "$db" ] || fresh=1 ;;
+  *) fresh=0 ;;
+esac
+./nara migrate >/dev/null
+if [ "$fresh" = 1 ]; then
+  echo "Creating the demo data in ${NARA_DATABASE#sqlite:} ..."
+  ./nara demo
+fi
+echo
+echo "Nära is at http://$NARA_LISTEN/"
+echo "Demo accounts (log-in arrives with the identity issue; listed for reference):"
+./nara user list 2>/dev/null | head -20 || true
+echo "Stop with Ctrl-C."
+exec ./nara serve

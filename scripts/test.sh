@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests (cmocka, under ASan and UBSan), the
+# integration and browser tests against SQLite and against a throwaway
+# PostgreSQL this script starts and removes, and a short run of each fuzzer.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp}
+FUZZ_SECONDS=${FUZZ_SECONDS:-8}
+
+passed=0
+failed=0
+failures=()
+WORK=$(mktemp -d /tmp/nara-test.XXXXXX)
+chmod 755 "$WORK"   # the PostgreSQL server runs as user postgres
+PGDIR=$WORK/pg
+cleanup() {
+  [ -d "$PGDIR" ] && bash scripts/pg-throwaway.sh stop "$PGDIR" >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+count() { # name passed failed
+  passed=$((passed + $2))
+  failed=$((failed + $3))
+  [ "$3" -gt 0 ] && failures+=("$1")
+  printf '%-40s %4d passed, %d failed\n' "$1" "$2" "$3"
+}
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
+run_cmocka() { # name binary
+  local out rc p f
+  out=$("$2" 2>&1); rc=$?
+  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  p=${p:-0}; f=${f:-0}
+  if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi   # a crash or a sanitizer report
+  [ "$f" -gt 0 ] && printf '%s\n' "$out" | tail -40
+  count "$1" "$p" "$f"
+}
+
+# node --test with the TAP reporter ends with "# pass N" and "# fail N".
+run_node() { # name file... (env passes the target)
+  local name=$1; shift
+  local out rc p f
+  out=$(node --test --test-concurrency=1 --test-reporter=tap "$@" 2>&1); rc=$?
+  p=$(printf '%s\n' "$out" | sed -n 's/^# pass \([0-9]*\)/\1/p' | tail -1)
+  f=$(printf '%s\n' "$out" | sed -n 's/^# fail \([0-9]*\)/\1/p' | tail -1)
+  p=${p:-0}; f=${f:-0}
+  if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
+  if [ "$f" -gt 0 ]; then printf '%s\n' "$out" | grep -v '^ *\(#\|ok\|---\|\.\.\.\|duration_ms\|type:\)' | tail -80; fi
+  count "$name" "$p" "$f"
+}
+
+echo "== PostgreSQL (throwaway)"
+PG_URL=$(bash scripts/pg-throwaway.sh start "$PGDIR") || { echo "could not start PostgreSQL"; count postgresql-start 0 1; PG_URL=""; }
+export NARA_TEST_PG_URL=$PG_URL NARA_TEST_PG_DIR=$PGDIR
+
+echo "== unit tests (ASan + UBSan)"
+for t in build/test/test_*; do
+  [ -x "$t" ] || continue
+  run_cmocka "unit/$(basename "$t")" "$t"
+done
+
+export NARA_BIN=$ROOT/build/test/nara
+echo "== integration and browser tests: SQLite"
+NARA_TEST_DATABASE="sqlite:$WORK/nara.db" NARA_TEST_ENGINE=sqlite \
+  run_node "integration+browser/sqlite" tests/integration/*.test.mjs tests/e2e/*.test.mjs
+if [ -n "$PG_URL" ]; then
+  echo "== integration and browser tests: PostgreSQL"
+  NARA_TEST_DATABASE="$PG_URL" NARA_TEST_ENGINE=postgresql \
+    run_node "integration+browser/postgresql" tests/integration/*.test.mjs tests/e2e/*.test.mjs
+fi
+
+echo "== fuzzers (${FUZZ_SECONDS}s each)"
+for fz in build/fuzz/fuzz_*; do
+  [ -x "$fz" ] || continue
+  name=$(basename "$fz")
+  corpus=tests/fuzz/corpus/${name#fuzz_}
+  scratch=$WORK/corpus-$name
+  mkdir -p "$scratch"
+  [ -d "$corpus" ] && cp -r "$corpus"/. "$scratch"/ 2>/dev/null
+  if "$fz" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 \
+       -artifact_prefix="$WORK/" "$scratch" >"$WORK/$name.log" 2>&1; then
+    count "fuzz/$name" 1 0
+  else
+    tail -30 "$WORK/$name.log"
+    count "fuzz/$name" 0 1
+  fi
+done
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then echo "failed: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

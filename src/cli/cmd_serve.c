@@ -1,0 +1,34 @@
+/* nara serve: the web server. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "web/web.h"
+
+int cmd_serve(int argc, char **argv)
+{
+	if (argc > 1 && cli_is_help(argv[1])) {
+		printf("usage: nara serve [--listen HOST:PORT] [--database URL]\n\n"
+		       "Serves the pages, the API, /healthz, /readyz and /metrics.\n"
+		       "  --listen    address to listen on (NARA_LISTEN, default 127.0.0.1:8080)\n"
+		       "  --database  sqlite:PATH or postgresql://... (NARA_DATABASE)\n"
+		       "Other settings: NARA_BASE_URL, NARA_THREADS, NARA_DB_WORKERS,\n"
+		       "NARA_MAX_BODY, NARA_ACCESS_LOG (see README.md). Stops on SIGINT/SIGTERM.\n");
+		return 0;
+	}
+	struct config cfg;
+	if (cli_config(&cfg, argc, argv) != 0)
+		return 2;
+	char msg[512];
+	if (web_init(msg, sizeof(msg)) != NARA_OK) {
+		log_kv(LOG_ERROR, "cannot load templates or catalogues", "error",
+		       msg, NULL);
+		return 1;
+	}
+	enum nara_err err = server_run(&cfg);
+	web_free();
+	return err == NARA_OK ? 0 : 1;
+}

@@ -1,0 +1,32 @@
+/*
+ * Configuration: NARA_* environment variables, overridden by command-line
+ * flags. README.md lists every one; config_load() refuses values it cannot
+ * use with a message that says which variable and what it expects.
+ */
+#ifndef NARA_CONFIG_H
+#define NARA_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct config {
+	const char *database;  /* NARA_DATABASE: sqlite:PATH or postgresql://... */
+	const char *listen;    /* NARA_LISTEN: host:port */
+	char host[64];
+	int port;
+	const char *base_url;  /* NARA_BASE_URL */
+	int threads;           /* NARA_THREADS: event loops, default cores */
+	int db_workers;        /* NARA_DB_WORKERS: PostgreSQL worker threads */
+	size_t max_body;       /* NARA_MAX_BODY: bytes, default 1 MiB */
+	int access_log;        /* NARA_ACCESS_LOG: 1 logs every request */
+};
+
+/* Fills cfg from the environment. errmsg gets a sentence when it fails. */
+enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen);
+
+/* Parses "host:port" into cfg->host and cfg->port. */
+enum nara_err config_set_listen(struct config *cfg, const char *listen,
+				char *errmsg, size_t errlen);
+
+#endif

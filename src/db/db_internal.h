@@ -1,0 +1,45 @@
+/*
+ * What a storage engine provides to db.c. Each engine's connection struct
+ * starts with `struct db` and each statement with `struct db_stmt`, so db.c
+ * dispatches through the ops table without knowing the engine.
+ */
+#ifndef NARA_DB_INTERNAL_H
+#define NARA_DB_INTERNAL_H
+
+#include "db/db.h"
+
+struct db_ops {
+	void (*close)(struct db *db);
+	const char *(*errmsg)(const struct db *db);
+	enum nara_err (*exec_script)(struct db *db, const char *sql);
+	enum nara_err (*begin)(struct db *db);
+	enum nara_err (*prepare)(struct db *db, const char *sql,
+				 struct db_stmt **out);
+	void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
+	void (*bind_text)(struct db_stmt *st, int idx, const char *s,
+			  size_t len);
+	void (*bind_null)(struct db_stmt *st, int idx);
+	int (*step)(struct db_stmt *st);
+	int64_t (*col_int)(struct db_stmt *st, int col);
+	const char *(*col_text)(struct db_stmt *st, int col);
+	size_t (*col_len)(struct db_stmt *st, int col);
+	int (*col_is_null)(struct db_stmt *st, int col);
+	void (*done)(struct db_stmt *st);
+	enum nara_err (*ping)(struct db *db);
+};
+
+struct db {
+	const struct db_ops *ops;
+	enum db_engine engine;
+	int in_tx; /* inside db_begin .. commit/rollback */
+};
+
+struct db_stmt {
+	const struct db_ops *ops;
+	struct db *db;
+};
+
+enum nara_err db_sqlite_open(const char *path, int create, struct db **out);
+enum nara_err db_pg_open(const char *url, struct db **out);
+
+#endif

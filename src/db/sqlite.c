@@ -1,0 +1,232 @@
+/*
+ * SQLite engine. One connection per thread (the server opens one per event
+ * loop), WAL journal so readers never wait for the writer, a busy timeout so
+ * a short write lock held by another thread is waited out rather than
+ * reported, and prepared statements cached per connection by their SQL text
+ * (callers pass string literals, so the pointer is the key; a hash of the
+ * text is the fallback when two literals with the same text differ).
+ *
+ * SQLITE_BUSY after the timeout means another process holds the database
+ * locked: that is NARA_EDBDOWN, and the server answers 503 rather than
+ * making the person wait indefinitely.
+ */
+#include "db/db_internal.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { STMT_CACHE = 64, BUSY_TIMEOUT_MS = 2000 };
+
+struct sqlite_stmt {
+	struct db_stmt base;
+	sqlite3_stmt *stmt;
+	const char *sql; /* the caller's literal: cache key */
+};
+
+struct sqlite_db {
+	struct db base;
+	sqlite3 *conn;
+	struct sqlite_stmt cache[STMT_CACHE];
+	size_t ncache;
+};
+
+static const struct db_ops sqlite_ops;
+
+static enum nara_err map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return NARA_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+		return NARA_EDBDOWN;
+	case SQLITE_CONSTRAINT:
+		return NARA_ECONFLICT;
+	case SQLITE_NOMEM:
+		return NARA_ENOMEM;
+	default:
+		return NARA_EDB;
+	}
+}
+
+enum nara_err db_sqlite_open(const char *path, int create, struct db **out)
+{
+	struct sqlite_db *d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NARA_ENOMEM;
+	d->base.ops = &sqlite_ops;
+	d->base.engine = DB_SQLITE;
+	/* NOMUTEX: each connection belongs to one thread. */
+	int rc = sqlite3_open_v2(path, &d->conn,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+					 (create ? SQLITE_OPEN_CREATE : 0),
+				 NULL);
+	if (rc != SQLITE_OK) {
+		*out = &d->base; /* so the caller can read the message */
+		return NARA_EDBDOWN;
+	}
+	sqlite3_busy_timeout(d->conn, BUSY_TIMEOUT_MS);
+	/*
+	 * WAL: readers and one writer at once. synchronous=NORMAL is durable
+	 * across application crashes and loses at most the last commits on a
+	 * power cut, the documented trade-off for WAL.
+	 */
+	rc = sqlite3_exec(d->conn,
+			  "PRAGMA journal_mode=WAL;"
+			  "PRAGMA synchronous=NORMAL;"
+			  "PRAGMA foreign_keys=ON;"
+			  "PRAGMA temp_store=MEMORY;",
+			  NULL, NULL, NULL);
+	*out = &d->base;
+	return map_rc(rc);
+}
+
+static void sqlite_close(struct db *db)
+{
+	struct sqlite_db *d = (struct sqlite_db *)db;
+	for (size_t i = 0; i < d->ncache; i++)
+		sqlite3_finalize(d->cache[i].stmt);
+	sqlite3_close(d->conn);
+	free(d);
+}
+
+static const char *sqlite_errmsg(const struct db *db)
+{
+	const struct sqlite_db *d = (const struct sqlite_db *)db;
+	return d->conn ? sqlite3_errmsg(d->conn) : "cannot open database";
+}
+
+static enum nara_err sqlite_exec_script(struct db *db, const char *sql)
+{
+	struct sqlite_db *d = (struct sqlite_db *)db;
+	return map_rc(sqlite3_exec(d->conn, sql, NULL, NULL, NULL));
+}
+
+static enum nara_err sqlite_begin(struct db *db)
+{
+	return sqlite_exec_script(db, "BEGIN IMMEDIATE");
+}
+
+static enum nara_err sqlite_prepare(struct db *db, const char *sql,
+				    struct db_stmt **out)
+{
+	struct sqlite_db *d = (struct sqlite_db *)db;
+	for (size_t i = 0; i < d->ncache; i++) {
+		if (d->cache[i].sql == sql || strcmp(d->cache[i].sql, sql) == 0) {
+			*out = &d->cache[i].base;
+			return NARA_OK;
+		}
+	}
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v3(d->conn, sql, -1,
+				    SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	struct sqlite_stmt *s;
+	if (d->ncache < STMT_CACHE) {
+		s = &d->cache[d->ncache++];
+	} else {
+		/* Full: replace the last slot; hot statements come first. */
+		s = &d->cache[STMT_CACHE - 1];
+		sqlite3_finalize(s->stmt);
+	}
+	s->base.ops = &sqlite_ops;
+	s->base.db = db;
+	s->stmt = stmt;
+	s->sql = sql;
+	*out = &s->base;
+	return NARA_OK;
+}
+
+#define STMT(st) (((struct sqlite_stmt *)(st))->stmt)
+
+static void sqlite_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+	sqlite3_bind_int64(STMT(st), idx, v);
+}
+
+static void sqlite_bind_text(struct db_stmt *st, int idx, const char *s,
+			     size_t len)
+{
+	sqlite3_bind_text64(STMT(st), idx, s, len, SQLITE_TRANSIENT,
+			    SQLITE_UTF8);
+}
+
+static void sqlite_bind_null(struct db_stmt *st, int idx)
+{
+	sqlite3_bind_null(STMT(st), idx);
+}
+
+static int sqlite_step(struct db_stmt *st)
+{
+	int rc = sqlite3_step(STMT(st));
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	return -(int)map_rc(rc);
+}
+
+static int64_t sqlite_col_int(struct db_stmt *st, int col)
+{
+	return sqlite3_column_int64(STMT(st), col);
+}
+
+static const char *sqlite_col_text(struct db_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(STMT(st), col);
+	return t ? (const char *)t : "";
+}
+
+static size_t sqlite_col_len(struct db_stmt *st, int col)
+{
+	return (size_t)sqlite3_column_bytes(STMT(st), col);
+}
+
+static int sqlite_col_is_null(struct db_stmt *st, int col)
+{
+	return sqlite3_column_type(STMT(st), col) == SQLITE_NULL;
+}
+
+static void sqlite_done(struct db_stmt *st)
+{
+	sqlite3_reset(STMT(st));
+	sqlite3_clear_bindings(STMT(st));
+}
+
+static enum nara_err sqlite_ping(struct db *db)
+{
+	/* A read of the schema proves the file is there and readable. */
+	struct db_stmt *st;
+	enum nara_err err = sqlite_prepare(
+		db, "SELECT count(*) FROM sqlite_schema", &st);
+	if (err != NARA_OK)
+		return err;
+	int rc = sqlite_step(st);
+	sqlite_done(st);
+	return db_step_err(rc);
+}
+
+static const struct db_ops sqlite_ops = {
+	.close = sqlite_close,
+	.errmsg = sqlite_errmsg,
+	.exec_script = sqlite_exec_script,
+	.begin = sqlite_begin,
+	.prepare = sqlite_prepare,
+	.bind_int = sqlite_bind_int,
+	.bind_text = sqlite_bind_text,
+	.bind_null = sqlite_bind_null,
+	.step = sqlite_step,
+	.col_int = sqlite_col_int,
+	.col_text = sqlite_col_text,
+	.col_len = sqlite_col_len,
+	.col_is_null = sqlite_col_is_null,
+	.done = sqlite_done,
+	.ping = sqlite_ping,
+};

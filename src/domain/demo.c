@@ -1,0 +1,336 @@
+/*
+ * Demo data; see demo.h. Names come from small lists of common Swedish
+ * names combined by a fixed-seed generator (xorshift64*), never from
+ * rand(), so a run is reproducible on every machine. Personnummer are
+ * generated with valid dates and check digits and every demo person is
+ * marked fictitious = 1; the base set uses serial numbers 980-999.
+ *
+ * Every person gets an audit row like any other write of personal data;
+ * that costs a little time and keeps the chain honest.
+ */
+#include "domain/demo.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "domain/audit.h"
+#include "domain/person.h"
+#include "domain/personnummer.h"
+#include "domain/staff.h"
+#include "domain/tenant.h"
+
+static const struct {
+	const char *code, *slug, *name, *area; /* area code for phone numbers */
+} municipalities[] = {
+	{"1260", "bjuv", "Bjuv", "042"},
+	{"1278", "bastad", "Båstad", "0431"},
+	{"1283", "helsingborg", "Helsingborg", "042"},
+	{"1284", "hoganas", "Höganäs", "042"},
+	{"1276", "klippan", "Klippan", "0435"},
+	{"1282", "landskrona", "Landskrona", "0418"},
+	{"1275", "perstorp", "Perstorp", "0435"},
+	{"1214", "svalov", "Svalöv", "0418"},
+	{"1277", "astorp", "Åstorp", "042"},
+	{"1292", "angelholm", "Ängelholm", "0431"},
+	{"1257", "orkelljunga", "Örkelljunga", "0435"},
+};
+enum { NMUNICIPALITIES = sizeof(municipalities) / sizeof(municipalities[0]) };
+
+static const struct {
+	const char *slug, *name, *kind, *description;
+} units[] = {
+	{"forsta-linjen", "Första linjen", "first_line",
+	 "Råd och stöd utan att du behöver ansöka. Du kan vara anonym. Vi"
+	 " hjälper dig att hitta rätt, till oss eller till en förening."},
+	{"barn-och-familj", "Barn och familj", "children_families",
+	 "Stöd till barn, unga och föräldrar. Hit kan du vända dig om du är"
+	 " orolig för ett barn eller behöver hjälp i din familj."},
+	{"vuxen", "Vuxen", "adults",
+	 "Stöd vid missbruk, beroende, psykisk ohälsa eller hemlöshet."},
+	{"ekonomiskt-bistand", "Ekonomiskt bistånd", "financial_aid",
+	 "Hjälp när du inte kan försörja dig. Du kan ansöka digitalt."},
+	{"administration", "Administration", "administration",
+	 "Socialnämndens administration."},
+};
+enum { NUNITS = sizeof(units) / sizeof(units[0]) };
+
+/* The shared units the seeds propose, and the municipality that hosts each. */
+static const struct {
+	const char *host, *slug, *name, *kind, *description, *agreement;
+} shared_units[] = {
+	{"helsingborg", "familjefridscenter", "Familjefridscenter", "family_peace",
+	 "Stöd till dig som har utsatts för våld eller hot i en nära"
+	 " relation, till barn som har upplevt våld och till dig som vill"
+	 " sluta använda våld.",
+	 "Avtal om gemensamt familjefridscenter"},
+	{"helsingborg", "digital-tolktjanst", "Digital tolktjänst", "interpreter",
+	 "Tolk på plats, per telefon eller på video till möten med"
+	 " socialtjänsten. Tolken har tystnadsplikt.",
+	 "Avtal om digital tolktjänst"},
+	{"angelholm", "familjehemscentrum", "Familjehemscentrum", "foster_home",
+	 "Vi söker, utbildar och stöttar familjehem och jourhem åt alla"
+	 " kommunerna. Vill du bli familjehem? Hör av dig.",
+	 "Avtal om gemensamt familjehemscentrum"},
+	{"landskrona", "stodgrupper", "Stödgrupper i nordvästra Skåne",
+	 "support_groups",
+	 "Gruppverksamhet för barn och vuxna, till exempel för barn i familjer"
+	 " med missbruk eller separation. Vissa grupper kan du anmäla dig till"
+	 " direkt.",
+	 "Avtal om gemensamma stödgrupper"},
+};
+enum { NSHARED = sizeof(shared_units) / sizeof(shared_units[0]) };
+
+static const struct {
+	const char *suffix, *role, *unit;
+} staff_roles[] = {
+	{"handlaggare", "case_officer", "barn-och-familj"},
+	{"handlaggare2", "case_officer", "vuxen"},
+	{"forstalinjen", "first_line", "forsta-linjen"},
+	{"teamledare", "team_lead", "barn-och-familj"},
+	{"admin", "municipal_admin", "administration"},
+	{"sakerhet", "security_officer", "administration"},
+};
+enum { NSTAFF = sizeof(staff_roles) / sizeof(staff_roles[0]) };
+
+static const char *const given_female[] = {
+	"Anna", "Eva", "Maria", "Karin", "Sara", "Lena", "Emma", "Kerstin",
+	"Ingrid", "Malin", "Elin", "Linnéa", "Fatima", "Amira", "Sofia", "Åsa"};
+static const char *const given_male[] = {
+	"Erik", "Lars", "Karl", "Anders", "Johan", "Per", "Mikael", "Ali",
+	"Mohammed", "Oskar", "Lucas", "Björn", "Göran", "Hugo", "Elias", "Örjan"};
+static const char *const family[] = {
+	"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson",
+	"Olsson", "Persson", "Svensson", "Gustafsson", "Pettersson", "Jönsson",
+	"Hansson", "Lindqvist", "Bengtsson", "Öberg", "Håkansson", "Ahmadi",
+	"Yilmaz", "Nguyen"};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* xorshift64*: small, fast, and the same everywhere. */
+static uint64_t next(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1Dull;
+}
+
+/* A date from 1930-01-01 on, n days in, as year/month/day. */
+static void date_from_index(long n, int *y, int *m, int *d)
+{
+	struct tm tm = {.tm_year = 30, .tm_mon = 0, .tm_mday = 1 + (int)n,
+			.tm_hour = 12};
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+}
+
+/* Days from 1930 to the end of 2024: birth dates stay in the past. */
+enum { DATE_SPAN = 34697 };
+
+static enum nara_err add_person(struct db *db, int64_t municipality_id,
+				long index, int serial, uint64_t *rng,
+				int protected_identity, const char *city)
+{
+	int y, m, d;
+	date_from_index(index % DATE_SPAN, &y, &m, &d);
+	char pnr[13];
+	personnummer_make(y, m, d, serial, pnr);
+	/* The ninth digit says the legal sex: even for women. */
+	int female = (pnr[10] - '0') % 2 == 0;
+	const char *given = female
+		? given_female[next(rng) % COUNT(given_female)]
+		: given_male[next(rng) % COUNT(given_male)];
+	const char *fam = family[next(rng) % COUNT(family)];
+	char address[64], phone[24];
+	snprintf(address, sizeof(address), "%s %d",
+		 (const char *[]){"Storgatan", "Kyrkogatan", "Parkvägen",
+				  "Skolgatan", "Ängsvägen"}[next(rng) % 5],
+		 (int)(next(rng) % 60) + 1);
+	snprintf(phone, sizeof(phone), "070-%03d %02d %02d",
+		 (int)(next(rng) % 1000), (int)(next(rng) % 100),
+		 (int)(next(rng) % 100));
+	struct person_new p = {
+		.municipality_id = municipality_id,
+		.personnummer = pnr,
+		.given_name = given,
+		.family_name = fam,
+		.protected_identity = protected_identity,
+		.fictitious = 1,
+		.address = address,
+		.postal_code = "25225",
+		.city = city,
+		.phone = phone,
+		.actor_label = "nara demo",
+	};
+	int64_t id;
+	return person_add(db, &p, &id);
+}
+
+static enum nara_err add_base(struct db *db)
+{
+	int64_t mid[NMUNICIPALITIES];
+	int64_t shared_unit_id[NSHARED];
+	enum nara_err err = NARA_OK;
+	uint64_t rng = 0x4e415241u; /* "NARA" */
+
+	for (size_t i = 0; i < NMUNICIPALITIES && err == NARA_OK; i++) {
+		err = municipality_add(db, municipalities[i].code,
+				       municipalities[i].slug,
+				       municipalities[i].name, &mid[i]);
+		for (size_t u = 0; u < NUNITS && err == NARA_OK; u++) {
+			char phone[24];
+			snprintf(phone, sizeof(phone), "%s-%02d %02d %02d",
+				 municipalities[i].area, 10 + (int)u * 7,
+				 (int)(i * 3 % 100), 10 + (int)u);
+			int64_t uid;
+			err = unit_add(db, mid[i], units[u].slug, units[u].name,
+				       units[u].kind, 0, units[u].description,
+				       strcmp(units[u].kind, "administration") == 0 ? "" : phone,
+				       &uid);
+		}
+	}
+	/* The shared units and their agreements, with every other municipality as a member. */
+	for (size_t s = 0; s < NSHARED && err == NARA_OK; s++) {
+		size_t host = 0;
+		while (strcmp(municipalities[host].slug, shared_units[s].host) != 0)
+			host++;
+		char phone[24];
+		snprintf(phone, sizeof(phone), "%s-%02d %02d 00",
+			 municipalities[host].area, 40 + (int)s, 50 + (int)s);
+		err = unit_add(db, mid[host], shared_units[s].slug,
+			       shared_units[s].name, shared_units[s].kind, 1,
+			       shared_units[s].description, phone,
+			       &shared_unit_id[s]);
+		int64_t agreement;
+		/* In force from 2025-01-01, until further notice. */
+		if (err == NARA_OK)
+			err = agreement_add(db, mid[host], shared_units[s].agreement,
+					    1735689600, 0, &agreement);
+		for (size_t i = 0; i < NMUNICIPALITIES && err == NARA_OK; i++)
+			if (i != host)
+				err = agreement_add_member(db, agreement, mid[i]);
+		if (err == NARA_OK)
+			err = agreement_add_unit(db, agreement, shared_unit_id[s]);
+	}
+	/* Staff: every role in every municipality, and the shared units' own. */
+	for (size_t i = 0; i < NMUNICIPALITIES && err == NARA_OK; i++) {
+		for (size_t k = 0; k < NSTAFF && err == NARA_OK; k++) {
+			char username[64], name[64];
+			snprintf(username, sizeof(username), "%s.%s",
+				 municipalities[i].slug, staff_roles[k].suffix);
+			snprintf(name, sizeof(name), "%s %s",
+				 (next(&rng) & 1)
+					 ? given_female[next(&rng) % COUNT(given_female)]
+					 : given_male[next(&rng) % COUNT(given_male)],
+				 family[next(&rng) % COUNT(family)]);
+			struct staff_new sn = {.municipality_id = mid[i],
+					       .username = username,
+					       .display_name = name};
+			int64_t user, unit;
+			err = staff_add(db, &sn, &user);
+			if (err == NARA_OK)
+				err = unit_id_by_slug(db, mid[i], staff_roles[k].unit, &unit);
+			if (err == NARA_OK)
+				err = staff_grant_role(db, user, unit, staff_roles[k].role);
+		}
+	}
+	for (size_t s = 0; s < NSHARED && err == NARA_OK; s++) {
+		size_t host = 0;
+		while (strcmp(municipalities[host].slug, shared_units[s].host) != 0)
+			host++;
+		char username[64], name[64];
+		snprintf(username, sizeof(username), "%s.%s",
+			 municipalities[host].slug, shared_units[s].slug);
+		snprintf(name, sizeof(name), "%s %s",
+			 given_female[next(&rng) % COUNT(given_female)],
+			 family[next(&rng) % COUNT(family)]);
+		struct staff_new sn = {.municipality_id = mid[host],
+				       .username = username, .display_name = name};
+		int64_t user;
+		err = staff_add(db, &sn, &user);
+		if (err == NARA_OK)
+			err = staff_grant_role(db, user, shared_unit_id[s], "shared_service");
+	}
+	if (err == NARA_OK) {
+		struct staff_new sn = {.municipality_id = mid[2],
+				       .username = "plattform.admin",
+				       .display_name = "Plattformens administratör"};
+		int64_t user, unit;
+		err = staff_add(db, &sn, &user);
+		if (err == NARA_OK)
+			err = unit_id_by_slug(db, mid[2], "administration", &unit);
+		if (err == NARA_OK)
+			err = staff_grant_role(db, user, unit, "platform_admin");
+	}
+	/* Twenty citizens per municipality; every seventh has protected identity. */
+	for (size_t i = 0; i < NMUNICIPALITIES && err == NARA_OK; i++)
+		for (int k = 0; k < 20 && err == NARA_OK; k++)
+			err = add_person(db, mid[i], (long)(i * 997 + (size_t)k * 1571),
+					 980 + k, &rng, (k % 7) == 3,
+					 municipalities[i].name);
+	return err;
+}
+
+enum nara_err demo_fill(struct db *db, long extra_persons,
+			void (*progress)(long done, long total, void *arg),
+			void *arg)
+{
+	int64_t have = 0;
+	enum nara_err err = db_query_int(
+		db, &have, "SELECT count(*) FROM municipality WHERE slug = 'helsingborg'", "");
+	if (err != NARA_OK)
+		return err;
+	if (!have) {
+		if ((err = db_begin(db)) != NARA_OK)
+			return err;
+		err = add_base(db);
+		if (err != NARA_OK) {
+			db_rollback(db);
+			return err;
+		}
+		if ((err = db_commit(db)) != NARA_OK)
+			return err;
+	}
+	if (extra_persons <= 0)
+		return NARA_OK;
+
+	int64_t mid[NMUNICIPALITIES];
+	for (size_t i = 0; i < NMUNICIPALITIES; i++)
+		if ((err = municipality_id_by_slug(db, municipalities[i].slug, &mid[i])) != NARA_OK)
+			return err;
+	/* Continue numbering after the persons already there, so runs add up. */
+	int64_t start = 0;
+	if ((err = db_query_int(db, &start, "SELECT count(*) FROM person", "")) != NARA_OK)
+		return err;
+	uint64_t rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)start;
+	const long batch = 2000;
+	for (long done = 0; done < extra_persons;) {
+		long n = extra_persons - done < batch ? extra_persons - done : batch;
+		if ((err = db_begin(db)) != NARA_OK)
+			return err;
+		for (long k = 0; k < n && err == NARA_OK; k++) {
+			long index = (long)start + done + k;
+			size_t m = (size_t)index % NMUNICIPALITIES;
+			/* Serials 0..979 by index; 980..999 are the base set's. */
+			int serial = (int)((index / DATE_SPAN) % 980);
+			err = add_person(db, mid[m], index, serial, &rng,
+					 index % 97 == 0, municipalities[m].name);
+		}
+		if (err != NARA_OK) {
+			db_rollback(db);
+			return err;
+		}
+		if ((err = db_commit(db)) != NARA_OK)
+			return err;
+		done += n;
+		if (progress != NULL)
+			progress(done, extra_persons, arg);
+	}
+	return NARA_OK;
+}

@@ -1,0 +1,25 @@
+/*
+ * The demo: the eleven Familjen Helsingborg municipalities with their
+ * units, the shared units the seed documents propose (a family-peace
+ * centre, a foster-home centre, support groups, a digital interpreter
+ * service) under agreements, staff in every role, and fictitious citizens.
+ * Deterministic: the same run gives the same names, so tests can use them.
+ */
+#ifndef NARA_DEMO_H
+#define NARA_DEMO_H
+
+#include "core/err.h"
+
+struct db;
+
+/*
+ * Creates the base set if the municipalities are not there yet (a second
+ * run adds nothing), then extra_persons more persons spread over the
+ * municipalities, in transactions of a few thousand, calling progress
+ * after each (progress may be NULL).
+ */
+enum nara_err demo_fill(struct db *db, long extra_persons,
+			void (*progress)(long done, long total, void *arg),
+			void *arg);
+
+#endif

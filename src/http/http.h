@@ -1,0 +1,101 @@
+/*
+ * A request as handlers see it, and the response they fill. Handlers never
+ * touch libevent: the server copies what they need out of the evhttp request
+ * on the loop thread, so a handler can run on the loop (SQLite) or on a
+ * worker thread (PostgreSQL) and be the same code. A handler parses, calls
+ * the domain, renders. Nothing else.
+ */
+#ifndef NARA_HTTP_H
+#define NARA_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/kv.h"
+#include "http/multipart.h"
+
+struct db;
+struct config;
+
+enum http_method {
+	HTTP_GET = 1 << 0,
+	HTTP_HEAD = 1 << 1,
+	HTTP_POST = 1 << 2,
+	HTTP_PUT = 1 << 3,
+	HTTP_DELETE = 1 << 4,
+	HTTP_OTHER = 1 << 5,
+};
+
+enum { RESP_MAX_HEADERS = 8, ROUTE_MAX_PARAMS = 4 };
+
+struct resp {
+	int status;
+	const char *content_type;
+	const char *cache_control; /* default: "no-store" */
+	struct {
+		const char *name;
+		const char *value;
+	} headers[RESP_MAX_HEADERS];
+	int nheaders;
+	struct buf body;             /* owned, freed with the request */
+	const unsigned char *fixed;  /* or: static bytes that outlive us */
+	size_t fixed_len;
+};
+
+struct route;
+
+struct req {
+	struct arena arena;
+	enum http_method method;
+	const char *path;  /* percent-decoded, valid UTF-8 */
+	struct kvlist query;
+	struct kvlist cookies;
+	struct kvlist form; /* url-encoded POST body */
+	struct multipart multipart;
+	const char *content_type;
+	const char *accept_language;
+	const char *if_none_match;
+	const char *body;
+	size_t body_len;
+	char request_id[17];
+	const char *lang; /* "sv" or "en" */
+	const struct route *route;
+	const char *params[ROUTE_MAX_PARAMS];
+	int nparams;
+	struct db *db; /* NULL when the database cannot be opened */
+	const struct config *cfg;
+	struct resp resp;
+};
+
+typedef enum nara_err (*handler_fn)(struct req *r);
+
+struct route {
+	unsigned methods; /* enum http_method bits */
+	const char *pattern; /* "/kommun/{}": {} matches one segment */
+	handler_fn handler;
+	const char *name;    /* for metrics and logs */
+	int needs_db;        /* 503 when the database cannot be reached */
+};
+
+/* The routing table (src/http/routes.c) and its size. */
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/*
+ * Finds the route for method and path. NARA_ENOTFOUND: no pattern matches;
+ * NARA_EINVAL: a pattern matches but not the method (405), with *allowed
+ * set to the methods that would.
+ */
+enum nara_err router_match(const char *path, enum http_method method,
+			   struct req *r, unsigned *allowed);
+
+/* The HTTP status that answers an error (NARA_EDBDOWN: 503, ...). */
+int http_status_of(enum nara_err err);
+
+void resp_header(struct req *r, const char *name, const char *value);
+void resp_redirect(struct req *r, int status, const char *location);
+
+#endif

@@ -1,0 +1,708 @@
+/*
+ * The HTTP server; see server.h for the threading model.
+ *
+ * A request goes through four steps:
+ *   1. on_request (loop thread): copy what handlers need out of the evhttp
+ *      request into a `struct job` with its own arena, refusing bad input
+ *      (400), oversize bodies (413) and unknown routes (404/405) at once.
+ *   2. run_job (loop thread on SQLite, worker thread on PostgreSQL): open
+ *      the thread's database connection if needed, call the handler, roll
+ *      back whatever transaction it left open, and turn an error into the
+ *      error page.
+ *   3. finish (loop thread): security headers, the body handed to libevent
+ *      without a copy, the access log line and the metrics.
+ *   4. the job and its arena are freed.
+ * Handlers never see libevent, so steps 2 can run anywhere.
+ */
+#include "http/server.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <event2/util.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "db/db.h"
+#include "http/cookie.h"
+#include "http/form.h"
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/path.h"
+#include "web/web.h"
+
+enum {
+	MAX_TARGET = 8192,
+	MAX_HEADERS_SIZE = 16384,
+	MAX_QUERY_FIELDS = 64,
+	MAX_FORM_FIELDS = 256,
+	MAX_COOKIES = 50,
+	MAX_PARTS = 32,
+	CONN_BUCKETS = 1024,
+	REQUEST_TIMEOUT_S = 30,
+};
+
+static const char csp[] =
+	"default-src 'none'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+struct conn_node {
+	struct evhttp_connection *conn;
+	struct conn_node *next;
+};
+
+struct loop {
+	int index;
+	pthread_t thread;
+	struct event_base *base;
+	struct evhttp *http;
+	struct db *db; /* SQLite: this loop's connection, opened when needed */
+	const struct config *cfg;
+	pthread_mutex_t done_lock;
+	struct job *done_head;
+	struct event *done_ev;
+	struct conn_node *conns[CONN_BUCKETS];
+	uint32_t id_prefix;
+	uint32_t id_counter;
+};
+
+struct job {
+	struct req req;
+	struct evhttp_request *evreq;
+	struct loop *loop;
+	uint64_t t0;
+	uint64_t db_ns;
+	struct job *next;
+};
+
+/* The PostgreSQL worker pool. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *head, *tail;
+	int stop;
+	int count;
+	pthread_t *threads;
+	const struct config *cfg;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static const char *reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return status >= 500 ? "Internal Server Error" : "OK";
+	}
+}
+
+int http_status_of(enum nara_err err)
+{
+	switch (err) {
+	case NARA_OK: return 200;
+	case NARA_EINVAL: return 400;
+	case NARA_ETOOBIG: return 413;
+	case NARA_EDENIED: return 403;
+	case NARA_ENOTFOUND: return 404;
+	case NARA_ECONFLICT: return 409;
+	case NARA_EDBDOWN: return 503;
+	default: return 500;
+	}
+}
+
+/* ---- open connections, for /metrics ---- */
+
+static size_t conn_hash(const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 40) % CONN_BUCKETS;
+}
+
+static void on_conn_close(struct evhttp_connection *conn, void *arg)
+{
+	struct loop *l = arg;
+	struct conn_node **pp = &l->conns[conn_hash(conn)];
+	for (; *pp != NULL; pp = &(*pp)->next) {
+		if ((*pp)->conn == conn) {
+			struct conn_node *dead = *pp;
+			*pp = dead->next;
+			free(dead);
+			metrics_connection(-1);
+			return;
+		}
+	}
+}
+
+/*
+ * evhttp 2.1 has no callback for a new connection, so a connection is
+ * counted from its first request until it closes.
+ */
+static void track_connection(struct loop *l, struct evhttp_connection *conn)
+{
+	size_t h = conn_hash(conn);
+	for (struct conn_node *n = l->conns[h]; n != NULL; n = n->next)
+		if (n->conn == conn)
+			return;
+	struct conn_node *n = malloc(sizeof(*n));
+	if (n == NULL)
+		return;
+	n->conn = conn;
+	n->next = l->conns[h];
+	l->conns[h] = n;
+	metrics_connection(1);
+	evhttp_connection_set_closecb(conn, on_conn_close, l);
+}
+
+/* ---- step 3 and 4 ---- */
+
+static void free_body(const void *data, size_t len, void *arg)
+{
+	(void)len;
+	(void)arg;
+	free((void *)data);
+}
+
+static void job_free(struct job *j)
+{
+	buf_free(&j->req.resp.body);
+	arena_free(&j->req.arena);
+	free(j);
+}
+
+static void finish(struct job *j)
+{
+	struct req *r = &j->req;
+	struct resp *rs = &r->resp;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(j->evreq);
+	const struct config *cfg = j->loop->cfg;
+
+	evhttp_add_header(h, "Content-Security-Policy", csp);
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
+	evhttp_add_header(h, "Permissions-Policy",
+			  "camera=(), microphone=(), geolocation=()");
+	if (cfg->base_url != NULL && strncmp(cfg->base_url, "https:", 6) == 0)
+		evhttp_add_header(h, "Strict-Transport-Security",
+				  "max-age=31536000");
+	evhttp_add_header(h, "X-Request-Id", r->request_id);
+	evhttp_add_header(h, "Content-Type",
+			  rs->content_type ? rs->content_type
+					   : "text/html; charset=utf-8");
+	evhttp_add_header(h, "Cache-Control",
+			  rs->cache_control ? rs->cache_control : "no-store");
+	if (rs->content_type == NULL || strncmp(rs->content_type, "text/html", 9) == 0)
+		evhttp_add_header(h, "Vary", "Accept-Language, Cookie");
+	for (int i = 0; i < rs->nheaders; i++)
+		evhttp_add_header(h, rs->headers[i].name, rs->headers[i].value);
+
+	struct evbuffer *out = evhttp_request_get_output_buffer(j->evreq);
+	if (r->method != HTTP_HEAD && rs->status != 304) {
+		if (rs->fixed != NULL) {
+			evbuffer_add_reference(out, rs->fixed, rs->fixed_len,
+					       NULL, NULL);
+		} else if (rs->body.len > 0 && !rs->body.failed) {
+			size_t len;
+			char *data = buf_steal(&rs->body, &len);
+			if (evbuffer_add_reference(out, data, len, free_body,
+						   NULL) != 0)
+				free(data);
+		}
+	}
+	evhttp_send_reply(j->evreq, rs->status, reason_phrase(rs->status), NULL);
+
+	uint64_t ns = now_ns() - j->t0;
+	size_t route = r->route ? (size_t)(r->route - routes) : routes_count;
+	metrics_request(route, rs->status, ns, j->db_ns);
+	if (cfg->access_log) {
+		char status[8], ms[32];
+		snprintf(status, sizeof(status), "%d", rs->status);
+		snprintf(ms, sizeof(ms), "%.3f", (double)ns / 1e6);
+		log_kv(LOG_INFO, "request", "id", r->request_id, "method",
+		       evhttp_request_get_command(j->evreq) == EVHTTP_REQ_POST
+			       ? "POST"
+			       : (r->method == HTTP_HEAD ? "HEAD" : "GET"),
+		       "path", r->path ? r->path : "-", "route",
+		       r->route ? r->route->name : "-", "status", status,
+		       "ms", ms, NULL);
+	}
+	job_free(j);
+}
+
+/* ---- step 2 ---- */
+
+/* Drops whatever a failed handler wrote, so no half page is ever sent. */
+static void resp_clear(struct resp *rs)
+{
+	buf_reset(&rs->body);
+	rs->fixed = NULL;
+	rs->fixed_len = 0;
+	rs->nheaders = 0;
+	rs->content_type = NULL;
+	rs->cache_control = NULL;
+	rs->status = 200;
+}
+
+static void fail(struct req *r, enum nara_err err)
+{
+	resp_clear(&r->resp);
+	web_error_page(r, http_status_of(err));
+}
+
+static void run_job(struct job *j, struct db **dbp)
+{
+	struct req *r = &j->req;
+	const struct config *cfg = j->loop->cfg;
+	db_take_time_ns();
+	if (r->route->needs_db) {
+		if (*dbp == NULL) {
+			enum nara_err err = db_connect(cfg->database, dbp);
+			if (err != NARA_OK) {
+				log_kv(LOG_ERROR, "database unavailable", "id",
+				       r->request_id, "error",
+				       *dbp ? db_errmsg(*dbp) : nara_strerror(err),
+				       NULL);
+				db_close(*dbp);
+				*dbp = NULL;
+				fail(r, NARA_EDBDOWN);
+				return;
+			}
+		}
+		r->db = *dbp;
+	}
+
+	enum nara_err err = r->route->handler(r);
+	/*
+	 * A read after the connection to PostgreSQL was lost (the server
+	 * restarted) fails once; the engine reconnects on the next use. A
+	 * GET changes nothing, so it is safe to run it again at once rather
+	 * than show the person an error.
+	 */
+	if (err == NARA_EDBDOWN && r->db != NULL && !db_in_tx(r->db) &&
+	    db_engine_of(r->db) == DB_POSTGRES &&
+	    (r->method & (HTTP_GET | HTTP_HEAD))) {
+		resp_clear(&r->resp);
+		err = r->route->handler(r);
+	}
+	if (r->db != NULL && db_in_tx(r->db)) {
+		/* Never a half-written change: the handler's transaction goes. */
+		db_rollback(r->db);
+		if (err == NARA_OK)
+			err = NARA_EDB;
+	}
+	if (err != NARA_OK) {
+		if (err != NARA_ENOTFOUND && err != NARA_EINVAL &&
+		    err != NARA_EDENIED)
+			log_kv(LOG_ERROR, "request failed", "id", r->request_id,
+			       "error", nara_strerror(err), "detail",
+			       r->db ? db_errmsg(r->db) : "", NULL);
+		fail(r, err);
+	}
+	j->db_ns = db_take_time_ns();
+}
+
+static void *worker_main(void *arg)
+{
+	(void)arg;
+	struct db *db = NULL;
+	for (;;) {
+		pthread_mutex_lock(&pool.lock);
+		while (pool.head == NULL && !pool.stop)
+			pthread_cond_wait(&pool.cond, &pool.lock);
+		if (pool.head == NULL) {
+			pthread_mutex_unlock(&pool.lock);
+			break;
+		}
+		struct job *j = pool.head;
+		pool.head = j->next;
+		if (pool.head == NULL)
+			pool.tail = NULL;
+		pthread_mutex_unlock(&pool.lock);
+
+		run_job(j, &db);
+
+		struct loop *l = j->loop;
+		pthread_mutex_lock(&l->done_lock);
+		j->next = l->done_head;
+		l->done_head = j;
+		pthread_mutex_unlock(&l->done_lock);
+		event_active(l->done_ev, EV_READ, 0);
+	}
+	db_close(db);
+	return NULL;
+}
+
+/* Loop thread: sends the replies the workers have finished. */
+static void on_done(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct loop *l = arg;
+	pthread_mutex_lock(&l->done_lock);
+	struct job *j = l->done_head;
+	l->done_head = NULL;
+	pthread_mutex_unlock(&l->done_lock);
+	while (j != NULL) {
+		struct job *next = j->next;
+		finish(j);
+		j = next;
+	}
+}
+
+/* ---- step 1 ---- */
+
+static enum http_method method_of(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET: return HTTP_GET;
+	case EVHTTP_REQ_HEAD: return HTTP_HEAD;
+	case EVHTTP_REQ_POST: return HTTP_POST;
+	case EVHTTP_REQ_PUT: return HTTP_PUT;
+	case EVHTTP_REQ_DELETE: return HTTP_DELETE;
+	default: return HTTP_OTHER;
+	}
+}
+
+static void allow_header(struct req *r, unsigned allowed)
+{
+	char *s = arena_printf(&r->arena, "%s%s%s%s",
+			       (allowed & HTTP_GET) ? "GET, HEAD" : "",
+			       (allowed & HTTP_POST) ? ", POST" : "",
+			       (allowed & HTTP_PUT) ? ", PUT" : "",
+			       (allowed & HTTP_DELETE) ? ", DELETE" : "");
+	if (s != NULL)
+		resp_header(r, "Allow", s[0] == ',' ? s + 2 : s);
+}
+
+/* Reads the request into the job; NARA_OK or the error to answer with. */
+static enum nara_err parse_request(struct job *j, unsigned *allowed)
+{
+	struct req *r = &j->req;
+	struct evhttp_request *ev = j->evreq;
+	struct evkeyvalq *in = evhttp_request_get_input_headers(ev);
+
+	const char *target = evhttp_request_get_uri(ev);
+	const char *query = NULL;
+	enum nara_err err =
+		path_split(&r->arena, target ? target : "", MAX_TARGET,
+			   &r->path, &query);
+	if (err != NARA_OK)
+		return err;
+	if (query != NULL) {
+		err = form_parse(&r->arena, query, strlen(query),
+				 MAX_QUERY_FIELDS, &r->query);
+		if (err != NARA_OK)
+			return err == NARA_ETOOBIG ? NARA_EINVAL : err;
+	}
+
+	const char *cookie = evhttp_find_header(in, "Cookie");
+	if (cookie != NULL &&
+	    cookie_parse(&r->arena, cookie, strlen(cookie), MAX_COOKIES,
+			 &r->cookies) != NARA_OK)
+		return NARA_EINVAL;
+	r->accept_language = evhttp_find_header(in, "Accept-Language");
+	r->if_none_match = evhttp_find_header(in, "If-None-Match");
+	r->content_type = evhttp_find_header(in, "Content-Type");
+	r->lang = i18n_choose_request(r);
+
+	struct evbuffer *body = evhttp_request_get_input_buffer(ev);
+	size_t len = evbuffer_get_length(body);
+	if (len > j->loop->cfg->max_body)
+		return NARA_ETOOBIG;
+	if (len > 0) {
+		char *copy = arena_alloc(&r->arena, len + 1);
+		if (copy == NULL)
+			return NARA_ENOMEM;
+		evbuffer_copyout(body, copy, len);
+		copy[len] = '\0';
+		r->body = copy;
+		r->body_len = len;
+		const char *ct = r->content_type ? r->content_type : "";
+		if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+			err = form_parse(&r->arena, copy, len, MAX_FORM_FIELDS,
+					 &r->form);
+			if (err != NARA_OK)
+				return err == NARA_ETOOBIG ? NARA_EINVAL : err;
+		} else if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+			const char *boundary;
+			err = multipart_boundary(&r->arena, ct, &boundary);
+			if (err == NARA_OK)
+				err = multipart_parse(&r->arena, boundary, copy,
+						      len, MAX_PARTS,
+						      &r->multipart);
+			if (err != NARA_OK)
+				return err == NARA_ETOOBIG ? NARA_EINVAL : err;
+		}
+	}
+
+	/* HEAD is GET without the body. */
+	enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
+	return router_match(r->path, m, r, allowed);
+}
+
+static void on_request(struct evhttp_request *ev, void *arg)
+{
+	struct loop *l = arg;
+	struct job *j = calloc(1, sizeof(*j));
+	if (j == NULL) {
+		evhttp_send_error(ev, 503, "Service Unavailable");
+		return;
+	}
+	j->t0 = now_ns();
+	j->evreq = ev;
+	j->loop = l;
+	struct req *r = &j->req;
+	/* Room for the body twice (a copy and its parse) and the page. */
+	arena_init(&r->arena, l->cfg->max_body * 3 + 8 * 1024 * 1024);
+	buf_init(&r->resp.body);
+	r->resp.status = 200;
+	r->cfg = l->cfg;
+	r->method = method_of(evhttp_request_get_command(ev));
+	snprintf(r->request_id, sizeof(r->request_id), "%08x%08x",
+		 l->id_prefix, l->id_counter++);
+	track_connection(l, evhttp_request_get_connection(ev));
+
+	unsigned allowed = 0;
+	enum nara_err err = parse_request(j, &allowed);
+	if (err != NARA_OK) {
+		if (r->lang == NULL)
+			r->lang = "sv";
+		if (err == NARA_EINVAL && r->route == NULL && allowed != 0) {
+			resp_clear(&r->resp);
+			web_error_page(r, 405);
+			allow_header(r, allowed);
+		} else {
+			fail(r, err);
+		}
+		finish(j);
+		return;
+	}
+
+	if (r->route->needs_db && db_connect_is_remote(l->cfg->database)) {
+		pthread_mutex_lock(&pool.lock);
+		j->next = NULL;
+		if (pool.tail)
+			pool.tail->next = j;
+		else
+			pool.head = j;
+		pool.tail = j;
+		pthread_cond_signal(&pool.cond);
+		pthread_mutex_unlock(&pool.lock);
+		return;
+	}
+	run_job(j, &l->db);
+	finish(j);
+}
+
+/* ---- listening and threads ---- */
+
+static int open_listener(const struct config *cfg)
+{
+	struct addrinfo hints = {0}, *res;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	char port[8];
+	snprintf(port, sizeof(port), "%d", cfg->port);
+	int rc = getaddrinfo(cfg->host, port, &hints, &res);
+	if (rc != 0) {
+		log_kv(LOG_ERROR, "cannot resolve NARA_LISTEN host", "host",
+		       cfg->host, "error", gai_strerror(rc), NULL);
+		return -1;
+	}
+	int fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK |
+						SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+	    listen(fd, 1024) != 0) {
+		log_kv(LOG_ERROR, "cannot listen", "listen", cfg->listen,
+		       "error", strerror(errno), NULL);
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static void *loop_main(void *arg)
+{
+	struct loop *l = arg;
+	event_base_dispatch(l->base);
+	return NULL;
+}
+
+static int loop_init(struct loop *l, int index, const struct config *cfg)
+{
+	memset(l, 0, sizeof(*l));
+	l->index = index;
+	l->cfg = cfg;
+	pthread_mutex_init(&l->done_lock, NULL);
+	randombytes_buf(&l->id_prefix, sizeof(l->id_prefix));
+	l->base = event_base_new();
+	if (l->base == NULL)
+		return -1;
+	l->http = evhttp_new(l->base);
+	l->done_ev = event_new(l->base, -1, EV_READ, on_done, l);
+	if (l->http == NULL || l->done_ev == NULL)
+		return -1;
+	int fd = open_listener(cfg);
+	if (fd < 0 || evhttp_accept_socket_with_handle(l->http, fd) == NULL)
+		return -1;
+	/*
+	 * evhttp refuses bodies above its own limit with a bare 413 of its
+	 * own; ours (cfg->max_body) is lower, so people see our page.
+	 */
+	evhttp_set_max_body_size(l->http, (ev_ssize_t)cfg->max_body * 4);
+	evhttp_set_max_headers_size(l->http, MAX_HEADERS_SIZE);
+	evhttp_set_timeout(l->http, REQUEST_TIMEOUT_S);
+	evhttp_set_allowed_methods(
+		l->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+				 EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+				 EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(l->http, on_request, l);
+	return 0;
+}
+
+static void loop_free(struct loop *l)
+{
+	for (size_t i = 0; i < CONN_BUCKETS; i++) {
+		while (l->conns[i]) {
+			struct conn_node *n = l->conns[i];
+			l->conns[i] = n->next;
+			free(n);
+		}
+	}
+	if (l->done_ev)
+		event_free(l->done_ev);
+	if (l->http)
+		evhttp_free(l->http);
+	if (l->base)
+		event_base_free(l->base);
+	db_close(l->db);
+	pthread_mutex_destroy(&l->done_lock);
+}
+
+enum nara_err server_run(const struct config *cfg)
+{
+	if (evthread_use_pthreads() != 0 || sodium_init() < 0)
+		return NARA_ENOMEM;
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Only the main thread takes SIGINT and SIGTERM, by sigwait. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+	int n = cfg->threads;
+	struct loop *loops = calloc((size_t)n, sizeof(*loops));
+	if (loops == NULL)
+		return NARA_ENOMEM;
+	enum nara_err result = NARA_OK;
+	int started = 0;
+	for (int i = 0; i < n; i++) {
+		if (loop_init(&loops[i], i, cfg) != 0) {
+			result = NARA_EIO;
+			n = i + 1;
+			goto out;
+		}
+	}
+
+	if (db_connect_is_remote(cfg->database)) {
+		pool.cfg = cfg;
+		pool.stop = 0;
+		pool.threads = calloc((size_t)cfg->db_workers, sizeof(pthread_t));
+		if (pool.threads == NULL) {
+			result = NARA_ENOMEM;
+			goto out;
+		}
+		for (int i = 0; i < cfg->db_workers; i++)
+			if (pthread_create(&pool.threads[pool.count], NULL,
+					   worker_main, NULL) == 0)
+				pool.count++;
+	}
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]) == 0)
+			started = i + 1;
+
+	char threads[16];
+	snprintf(threads, sizeof(threads), "%d", n);
+	log_kv(LOG_INFO, "listening", "listen", cfg->listen, "threads", threads,
+	       "database", strncmp(cfg->database, "sqlite:", 7) == 0
+				   ? cfg->database
+				   : "postgresql",
+	       NULL);
+
+	int sig;
+	sigwait(&stop_signals, &sig);
+	log_kv(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM",
+	       NULL);
+
+	for (int i = 0; i < started; i++)
+		event_base_loopexit(loops[i].base, NULL);
+	for (int i = 0; i < started; i++)
+		pthread_join(loops[i].thread, NULL);
+	if (pool.count > 0) {
+		pthread_mutex_lock(&pool.lock);
+		pool.stop = 1;
+		pthread_cond_broadcast(&pool.cond);
+		pthread_mutex_unlock(&pool.lock);
+		for (int i = 0; i < pool.count; i++)
+			pthread_join(pool.threads[i], NULL);
+		/* Jobs still queued belong to loops that have stopped. */
+		while (pool.head) {
+			struct job *j = pool.head;
+			pool.head = j->next;
+			job_free(j);
+		}
+	}
+out:
+	free(pool.threads);
+	pool.threads = NULL;
+	pool.count = 0;
+	for (int i = 0; i < n; i++)
+		loop_free(&loops[i]);
+	free(loops);
+	return result;
+}

@@ -1,0 +1,18 @@
+/*
+ * The HTTP server: one libevent loop per thread, all listening on the same
+ * port with SO_REUSEPORT so the kernel spreads connections over them.
+ * On SQLite each loop runs handlers itself with its own connection (SQLite
+ * calls are short and local); on PostgreSQL handlers run on a pool of worker
+ * threads with a connection each, so one slow query never stalls the other
+ * requests of its loop.
+ */
+#ifndef NARA_SERVER_H
+#define NARA_SERVER_H
+
+#include "core/config.h"
+#include "core/err.h"
+
+/* Serves until SIGINT or SIGTERM. */
+enum nara_err server_run(const struct config *cfg);
+
+#endif

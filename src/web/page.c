@@ -1,0 +1,107 @@
+/*
+ * What every page shares: start-up loading, the layout, the error page and
+ * the language of the request.
+ */
+#include "web/web.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "web/html.h"
+
+enum nara_err web_init(char *errmsg, size_t errlen)
+{
+	enum nara_err err = i18n_load(errmsg, errlen);
+	if (err == NARA_OK)
+		err = tpl_load(errmsg, errlen);
+	return err;
+}
+
+void web_free(void)
+{
+	tpl_free();
+	i18n_free();
+}
+
+const char *i18n_choose_request(const struct req *r)
+{
+	return i18n_choose(kv_get(&r->cookies, "lang"), r->accept_language);
+}
+
+const char *i18n_format(struct req *r, const char *key, const char *value)
+{
+	const char *text = i18n_get(r->lang, key);
+	const char *at = strstr(text, "{name}");
+	if (at == NULL)
+		return text;
+	const char *s = arena_printf(&r->arena, "%.*s%s%s", (int)(at - text),
+				     text, value, at + 6);
+	return s ? s : text;
+}
+
+struct tvars *page_vars(struct req *r)
+{
+	struct tvars *v = tv_new(&r->arena);
+	if (v == NULL)
+		return NULL;
+	tv_set(v, "lang", r->lang);
+	tv_set(v, "other_lang", strcmp(r->lang, "en") == 0 ? "sv" : "en");
+	/* The current path, for "switch language and come back here". */
+	struct buf q;
+	buf_init(&q);
+	url_escape(&q, r->path ? r->path : "/", r->path ? strlen(r->path) : 1);
+	tv_set(v, "path_q", arena_strdup(&r->arena, buf_cstr(&q)));
+	buf_free(&q);
+	tv_set(v, "request_id", r->request_id);
+	return v;
+}
+
+enum nara_err page_render(struct req *r, const char *name, struct tvars *v,
+			  const char *title)
+{
+	if (v == NULL)
+		return NARA_ENOMEM;
+	/*
+	 * The page body is rendered first into its own buffer and then put
+	 * into the layout with {{raw body}}: it is HTML we just escaped.
+	 */
+	struct buf body;
+	buf_init(&body);
+	tv_set(v, "title", title);
+	enum nara_err err = tpl_render(&body, name, v, r->lang);
+	if (err == NARA_OK) {
+		tv_setn(v, "body", body.data ? body.data : "", body.len);
+		buf_reserve(&r->resp.body, body.len + 4096);
+		err = tpl_render(&r->resp.body, "layout", v, r->lang);
+	}
+	buf_free(&body);
+	r->resp.content_type = "text/html; charset=utf-8";
+	return err;
+}
+
+void web_error_page(struct req *r, int status)
+{
+	r->resp.status = status;
+	if (r->lang == NULL)
+		r->lang = "sv";
+	char key[32];
+	int known = status == 400 || status == 403 || status == 404 ||
+		    status == 405 || status == 409 || status == 413 ||
+		    status == 503;
+	int code = known ? status : 500;
+	struct tvars *v = page_vars(r);
+	snprintf(key, sizeof(key), "error.%d.text", code);
+	tv_set(v, "text", i18n_get(r->lang, key));
+	snprintf(key, sizeof(key), "error.%d.title", code);
+	const char *title = i18n_get(r->lang, key);
+	tv_set(v, "title", title);
+	buf_reset(&r->resp.body);
+	if (page_render(r, "error", v, title) != NARA_OK) {
+		/* Out of memory even for the error page: plain words. */
+		buf_reset(&r->resp.body);
+		buf_adds(&r->resp.body, title);
+		r->resp.content_type = "text/plain; charset=utf-8";
+	}
+	if (status == 503)
+		resp_header(r, "Retry-After", "30");
+}

@@ -1,0 +1,19 @@
+/*
+ * Every URL Nära answers, in one place (like cgit's cmd.c). Order matters
+ * only where patterns overlap; the first match wins. `needs_db`: the
+ * handler gets a database connection and 503 when none can be had.
+ */
+#include "http/http.h"
+#include "web/web.h"
+
+const struct route routes[] = {
+	{HTTP_GET, "/", page_home, "home", 1},
+	{HTTP_GET, "/kommun/{}", page_municipality, "municipality", 1},
+	{HTTP_GET, "/om/tillganglighet", page_accessibility, "accessibility", 0},
+	{HTTP_GET, "/sprak", page_language, "language", 0},
+	{HTTP_GET, "/static/{}", page_static, "static", 0},
+	{HTTP_GET, "/healthz", page_healthz, "healthz", 0},
+	{HTTP_GET, "/readyz", page_readyz, "readyz", 1},
+	{HTTP_GET, "/metrics", page_metrics, "metrics", 0},
+};
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

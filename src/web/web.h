@@ -1,0 +1,43 @@
+/*
+ * The pages: handlers that parse a request, call the domain, and render a
+ * template inside the layout. Shared helpers for every page live here.
+ */
+#ifndef NARA_WEB_H
+#define NARA_WEB_H
+
+#include "core/err.h"
+#include "http/http.h"
+#include "web/i18n.h"
+#include "web/template.h"
+
+/* Loads catalogues, templates and static files; errmsg says what failed. */
+enum nara_err web_init(char *errmsg, size_t errlen);
+void web_free(void);
+
+/* The request's language: the lang cookie, then Accept-Language. */
+const char *i18n_choose_request(const struct req *r);
+
+/* Catalogue text for key with "{name}" replaced by value (arena copy). */
+const char *i18n_format(struct req *r, const char *key, const char *value);
+
+/* New template values with what the layout needs already set. */
+struct tvars *page_vars(struct req *r);
+
+/* Renders templates/<name>.html inside the layout, with the page title. */
+enum nara_err page_render(struct req *r, const char *name, struct tvars *v,
+			  const char *title);
+
+/* Renders the error page for status (never fails: falls back to text). */
+void web_error_page(struct req *r, int status);
+
+/* Handlers (one file each). */
+enum nara_err page_home(struct req *r);
+enum nara_err page_municipality(struct req *r);
+enum nara_err page_accessibility(struct req *r);
+enum nara_err page_language(struct req *r);
+enum nara_err page_static(struct req *r);
+enum nara_err page_healthz(struct req *r);
+enum nara_err page_readyz(struct req *r);
+enum nara_err page_metrics(struct req *r);
+
+#endif
