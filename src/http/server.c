@@ -416,6 +416,17 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 	struct evhttp_request *ev = j->evreq;
 	struct evkeyvalq *in = evhttp_request_get_input_headers(ev);
 
+	/* The language first, so that even a 400 page speaks it. */
+	const char *cookie = evhttp_find_header(in, "Cookie");
+	if (cookie != NULL &&
+	    cookie_parse(&r->arena, cookie, strlen(cookie), MAX_COOKIES,
+			 &r->cookies) != NARA_OK)
+		return NARA_EINVAL;
+	r->accept_language = evhttp_find_header(in, "Accept-Language");
+	r->if_none_match = evhttp_find_header(in, "If-None-Match");
+	r->content_type = evhttp_find_header(in, "Content-Type");
+	r->lang = i18n_choose_request(r);
+
 	const char *target = evhttp_request_get_uri(ev);
 	const char *query = NULL;
 	enum nara_err err =
@@ -430,15 +441,6 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 			return err == NARA_ETOOBIG ? NARA_EINVAL : err;
 	}
 
-	const char *cookie = evhttp_find_header(in, "Cookie");
-	if (cookie != NULL &&
-	    cookie_parse(&r->arena, cookie, strlen(cookie), MAX_COOKIES,
-			 &r->cookies) != NARA_OK)
-		return NARA_EINVAL;
-	r->accept_language = evhttp_find_header(in, "Accept-Language");
-	r->if_none_match = evhttp_find_header(in, "If-None-Match");
-	r->content_type = evhttp_find_header(in, "Content-Type");
-	r->lang = i18n_choose_request(r);
 
 	struct evbuffer *body = evhttp_request_get_input_buffer(ev);
 	size_t len = evbuffer_get_length(body);
