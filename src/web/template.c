@@ -288,6 +288,9 @@ enum nara_err tpl_compile(const char *name, const char *src_in, size_t len,
 			kind = N_END;
 			word = in_end;
 		}
+		/* "{{raw }}": the keyword's space was trimmed off the end. */
+		if (word > in_end)
+			word = in_end;
 		while (word < in_end && *word == ' ')
 			word++;
 		for (const char *c = word; c < in_end; c++)
@@ -295,6 +298,10 @@ enum nara_err tpl_compile(const char *name, const char *src_in, size_t len,
 				FAIL("%s:%d: bad character in '{{%.*s}}'", name,
 				     line_of(src, open), (int)(close - open - 2),
 				     open + 2);
+		/* "raw" and "t" alone are a keyword missing its name. */
+		if (kind == N_VAR && ((in_end - word == 3 && strncmp(word, "raw", 3) == 0) ||
+				      (in_end - word == 1 && word[0] == 't')))
+			word = in_end;
 		if (kind != N_ELSE && kind != N_END && word == in_end)
 			FAIL("%s:%d: '{{}}' needs a name", name,
 			     line_of(src, open));
