@@ -22,7 +22,9 @@ ASSET_ARGS = $(ASSET_FILES) static/ds.css=$(DS)/src/index.css \
 UNIT_TESTS = $(patsubst tests/unit/%.c,build/test/%,$(wildcard tests/unit/test_*.c))
 FUZZERS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all run test bench fuzz clean deps unit format
+.PHONY: all run test bench fuzz clean deps unit format test-build
+# Objects are made through pattern rules; keep them between runs.
+.SECONDARY:
 all: nara
 
 deps:

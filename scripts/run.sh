@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NARA_DATABASE=${NARA_DATABASE:-sqlite:var/nara.db}
 export NARA_LISTEN=${NARA_LISTEN:-127.0.0.1:8080}
-export NARA_DEV_LOGIN=${NARA_DEV_LOGIN:-1}
 mkdir -p var
 case "$NARA_DATABASE" in
   sqlite:*) db=${NARA_DATABASE#sqlite:}; fresh=0; [ -f "$db" ] || fresh=1 ;;
@@ -18,7 +17,7 @@ if [ "$fresh" = 1 ]; then
 fi
 echo
 echo "Nära is at http://$NARA_LISTEN/"
-echo "Demo accounts (log-in arrives with the identity issue; listed for reference):"
+echo "Demo staff accounts (logging in comes with the identity work; listed so you know who is who):"
 ./nara user list 2>/dev/null | head -20 || true
 echo "Stop with Ctrl-C."
 exec ./nara serve

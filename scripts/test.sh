@@ -34,8 +34,9 @@ count() { # name passed failed
 run_cmocka() { # name binary
   local out rc p f
   out=$("$2" 2>&1); rc=$?
-  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  # A binary may run several groups: add them up.
+  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
   p=${p:-0}; f=${f:-0}
   if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi   # a crash or a sanitizer report
   [ "$f" -gt 0 ] && printf '%s\n' "$out" | tail -40
