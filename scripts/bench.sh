@@ -10,6 +10,7 @@ DURATION=${BENCH_SECONDS:-10}
 PERSONS=${BENCH_PERSONS:-10000}
 CONNS=${BENCH_CONNECTIONS:-64}
 WORK=$(mktemp -d /tmp/nara-bench.XXXXXX)
+chmod 755 "$WORK"   # nginx workers run as www-data
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

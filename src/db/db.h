@@ -52,6 +52,12 @@ const char *db_errmsg(const struct db *db);
  * Nära runs inside one; the audit row goes in the same transaction.
  */
 enum nara_err db_begin(struct db *db);
+/*
+ * A read-only snapshot for a page that reads several things: they agree
+ * with each other, and SQLite takes its file lock once rather than once a
+ * statement. End it with db_commit.
+ */
+enum nara_err db_begin_read(struct db *db);
 enum nara_err db_commit(struct db *db);
 void db_rollback(struct db *db);
 

@@ -13,6 +13,9 @@ struct db_ops {
 	const char *(*errmsg)(const struct db *db);
 	enum nara_err (*exec_script)(struct db *db, const char *sql);
 	enum nara_err (*begin)(struct db *db);
+	enum nara_err (*begin_read)(struct db *db);
+	enum nara_err (*commit)(struct db *db);   /* NULL: exec "COMMIT" */
+	void (*rollback)(struct db *db);          /* NULL: exec "ROLLBACK" */
 	enum nara_err (*prepare)(struct db *db, const char *sql,
 				 struct db_stmt **out);
 	void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
@@ -37,6 +40,7 @@ struct db {
 struct db_stmt {
 	const struct db_ops *ops;
 	struct db *db;
+	uint64_t t0; /* first step's clock, for db_take_time_ns; 0: idle */
 };
 
 enum nara_err db_sqlite_open(const char *path, int create, struct db **out);

@@ -176,6 +176,11 @@ static enum nara_err pg_begin(struct db *db)
 	return pg_exec_script(db, "BEGIN");
 }
 
+static enum nara_err pg_begin_read(struct db *db)
+{
+	return pg_exec_script(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
 /* Rewrites '?' outside literals, identifiers and comments to $n. */
 static char *rewrite(const char *sql, int *nparams)
 {
@@ -385,6 +390,7 @@ static const struct db_ops pg_ops = {
 	.errmsg = pg_errmsg,
 	.exec_script = pg_exec_script,
 	.begin = pg_begin,
+	.begin_read = pg_begin_read,
 	.prepare = pg_prepare,
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,

@@ -82,10 +82,9 @@ static enum nara_err read_units(struct db_stmt *st, struct arena *a,
 	return db_step_err(rc);
 }
 
-enum nara_err directory_page(struct db *db, struct arena *a, const char *slug,
-			     int64_t now, struct directory_page *out)
+static enum nara_err read_page(struct db *db, struct arena *a, const char *slug,
+			       int64_t now, struct directory_page *out)
 {
-	memset(out, 0, sizeof(*out));
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(
 		db, "SELECT id, slug, name FROM municipality WHERE slug = ?", &st);
@@ -142,4 +141,20 @@ enum nara_err directory_page(struct db *db, struct arena *a, const char *slug,
 	err = read_units(st, a, 1, &out->shared, &out->nshared);
 	db_done(st);
 	return err;
+}
+
+enum nara_err directory_page(struct db *db, struct arena *a, const char *slug,
+			     int64_t now, struct directory_page *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* Three reads that must agree: one snapshot. */
+	enum nara_err err = db_begin_read(db);
+	if (err != NARA_OK)
+		return err;
+	err = read_page(db, a, slug, now, out);
+	if (err != NARA_OK) {
+		db_rollback(db);
+		return err;
+	}
+	return db_commit(db);
 }

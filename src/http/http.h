@@ -68,6 +68,7 @@ struct req {
 	struct db *db; /* NULL when the database cannot be opened */
 	const struct config *cfg;
 	struct resp resp;
+	struct buf scratch; /* for renderers; kept, like resp.body, between requests */
 };
 
 typedef enum nara_err (*handler_fn)(struct req *r);

@@ -65,16 +65,15 @@ enum nara_err page_render(struct req *r, const char *name, struct tvars *v,
 	 * The page body is rendered first into its own buffer and then put
 	 * into the layout with {{raw body}}: it is HTML we just escaped.
 	 */
-	struct buf body;
-	buf_init(&body);
+	struct buf *body = &r->scratch;
+	buf_reset(body);
 	tv_set(v, "title", title);
-	enum nara_err err = tpl_render(&body, name, v, r->lang);
+	enum nara_err err = tpl_render(body, name, v, r->lang);
 	if (err == NARA_OK) {
-		tv_setn(v, "body", body.data ? body.data : "", body.len);
-		buf_reserve(&r->resp.body, body.len + 4096);
+		tv_setn(v, "body", body->data ? body->data : "", body->len);
+		buf_reserve(&r->resp.body, body->len + 4096);
 		err = tpl_render(&r->resp.body, "layout", v, r->lang);
 	}
-	buf_free(&body);
 	r->resp.content_type = "text/html; charset=utf-8";
 	return err;
 }
