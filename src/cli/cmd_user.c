@@ -80,9 +80,16 @@ static int user_add(int argc, char **argv, struct db *db)
 		.oidc_issuer = cli_flag(argc, argv, "--oidc-issuer"),
 		.oidc_subject = cli_flag(argc, argv, "--oidc-subject"),
 	};
-	enum nara_err err = staff_add(db, &s, &user_id);
+	/* The account and its role are one action: both or neither. */
+	enum nara_err err = db_begin(db);
+	if (err == NARA_OK)
+		err = staff_add(db, &s, &user_id);
 	if (err == NARA_OK && role != NULL)
 		err = staff_grant_role(db, user_id, unit_id, role);
+	if (err == NARA_OK)
+		err = db_commit(db);
+	else if (db_in_tx(db))
+		db_rollback(db);
 	if (err == NARA_ECONFLICT) {
 		fprintf(stderr, "nara user add: the username '%s' is taken\n", username);
 		return 1;

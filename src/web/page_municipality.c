@@ -39,7 +39,10 @@ static void add_units(struct req *r, struct tvars *v, const char *list,
 		struct tvars *item = tv_item(v, list);
 		tv_set(item, "name", units[i].name);
 		snprintf(key, sizeof(key), "kind.%s", units[i].kind);
-		tv_set(item, "kind", i18n_get(r->lang, key));
+		/* "Barn och familj" needs no "Barn och familj" under it. */
+		const char *kind = i18n_get(r->lang, key);
+		if (units[i].host != NULL || strcmp(kind, units[i].name) != 0)
+			tv_set(item, "kind", kind);
 		tv_set(item, "description", units[i].description);
 		if (units[i].phone[0] != '\0') {
 			tv_set(item, "phone", units[i].phone);

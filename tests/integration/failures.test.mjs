@@ -108,6 +108,32 @@ test('nara audit verify passes on the demo and detects an edited row', { skip: E
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(copy + ext, { force: true });
 });
 
+test('nara user add creates a staff account with a role, and refuses what it cannot do', () => {
+  prepareDatabase();
+  const name = `test.user.${process.pid}`;
+  let r = cli(['user', 'add', '--municipality', 'klippan', '--username', name, '--name', 'Test Testsson',
+    '--unit', 'vuxen', '--role', 'case_officer']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`added ${name.replace(/\./g, '\\.')}`));
+  r = cli(['user', 'list', '--municipality', 'klippan']);
+  assert.match(r.stdout, new RegExp(`${name.replace(/\./g, '\\.')} +Test Testsson +case_officer@vuxen`));
+  r = cli(['user', 'add', '--municipality', 'klippan', '--username', name, '--name', 'Again']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /is taken/);
+  r = cli(['user', 'add', '--municipality', 'atlantis', '--username', 'x', '--name', 'X']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no municipality 'atlantis'/);
+  r = cli(['user', 'add', '--municipality', 'klippan', '--username', `${name}.2`, '--name', 'X',
+    '--unit', 'vuxen', '--role', 'superuser']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /unknown role/);
+  // The refused role left no account behind: one transaction per action.
+  r = cli(['user', 'list', '--municipality', 'klippan']);
+  assert.doesNotMatch(r.stdout, new RegExp(`${name.replace(/\./g, '\\.')}\\.2`));
+  r = cli(['audit', 'verify']);
+  assert.equal(r.status, 0, r.stderr);
+});
+
 test('the command line answers --help and refuses unknown commands', () => {
   for (const c of ['serve', 'migrate', 'demo', 'audit', 'user']) {
     const r = cli([c, '--help']);
