@@ -47,6 +47,8 @@ build/rel/%.o: src/%.c $(wildcard src/*/*.h)
 	$(CC) $(BASE_CFLAGS) -O2 -g -DNARA_VERSION='"$(VERSION)"' -c -o $@ $<
 build/rel/assets.o: build/assets.c
 	$(CC) $(BASE_CFLAGS) -O1 -c -o $@ $<
+# The version is compiled into main.o: rebuild it when the checkout moves.
+build/rel/main.o build/test/obj/main.o: $(wildcard .git/index)
 nara: $(REL_OBJ)
 	$(CC) -o $@ $^ $(LIBS)
 

@@ -42,15 +42,25 @@ void log_kv(enum log_level level, const char *msg, ...)
 	char line[4096];
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
-	struct tm tm;
-	gmtime_r(&tv.tv_sec, &tm);
+	/*
+	 * glibc's gmtime_r takes a process-wide lock; the date part is
+	 * formatted once a second per thread and reused.
+	 */
+	static _Thread_local time_t cached_sec = -1;
+	static _Thread_local char cached_date[64];
+	if (tv.tv_sec != cached_sec) {
+		struct tm tm;
+		gmtime_r(&tv.tv_sec, &tm);
+		snprintf(cached_date, sizeof(cached_date),
+			 "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec);
+		cached_sec = tv.tv_sec;
+	}
 	size_t n = (size_t)snprintf(
 		line, sizeof(line),
-		"{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\","
-		"\"level\":\"%s\",\"msg\":\"",
-		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		tm.tm_min, tm.tm_sec, (long)(tv.tv_usec / 1000),
-		level_name[level]);
+		"{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"msg\":\"",
+		cached_date, (long)(tv.tv_usec / 1000), level_name[level]);
 	/* Leave room for the closing "}\n" at every step. */
 	const size_t room = sizeof(line) - 3;
 	n += json_escape(line + n, room - n, msg);
