@@ -11,8 +11,8 @@ mode=${1:-test}   # run | test | bench
 pkgs_run="build-essential pkg-config libevent-dev libsqlite3-dev libpq-dev
   libsodium-dev libjansson-dev libcurl4-openssl-dev"
 pkgs_test="$pkgs_run clang libclang-rt-14-dev libcmocka-dev postgresql
-  chromium fonts-liberation nodejs npm"
-pkgs_bench="$pkgs_test nginx wrk"
+  chromium fonts-liberation sqlite3 python3 nodejs npm"
+pkgs_bench="$pkgs_test nginx wrk curl"
 
 case "$mode" in
   run) want=$pkgs_run ;;
