@@ -4,6 +4,8 @@
  * and the flags each command lists.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -37,6 +39,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* Times are stored in UTC and shown in Swedish time unless told otherwise. */
+	setenv("TZ", "Europe/Stockholm", 0);
+	tzset();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);

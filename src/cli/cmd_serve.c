@@ -22,6 +22,22 @@ int cmd_serve(int argc, char **argv)
 	struct config cfg;
 	if (cli_config(&cfg, argc, argv) != 0)
 		return 2;
+	/*
+	 * The development login lets anyone be anyone. It can never be on
+	 * where another machine can reach the server.
+	 */
+	if (cfg.dev_login) {
+		if (!config_listen_is_loopback(&cfg)) {
+			log_kv(LOG_ERROR, "NARA_DEV_LOGIN=1 is only allowed when"
+					  " listening on loopback (127.0.0.1 or ::1);"
+					  " refusing to start",
+			       "listen", cfg.listen, NULL);
+			return 2;
+		}
+		log_kv(LOG_WARN, "development login is ON: /login lists the demo"
+				 " accounts and logs in without a password",
+		       "listen", cfg.listen, NULL);
+	}
 	char msg[512];
 	if (web_init(msg, sizeof(msg)) != NARA_OK) {
 		log_kv(LOG_ERROR, "cannot load templates or catalogues", "error",

@@ -94,5 +94,12 @@ enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 		cfg->max_body = (size_t)v;
 	}
 	cfg->access_log = strcmp(env_or("NARA_ACCESS_LOG", "1"), "0") != 0;
+	cfg->dev_login = strcmp(env_or("NARA_DEV_LOGIN", "0"), "1") == 0;
 	return NARA_OK;
+}
+
+int config_listen_is_loopback(const struct config *cfg)
+{
+	return strncmp(cfg->host, "127.", 4) == 0 || strcmp(cfg->host, "::1") == 0 ||
+	       strcmp(cfg->host, "[::1]") == 0 || strcmp(cfg->host, "localhost") == 0;
 }

@@ -20,7 +20,11 @@ struct config {
 	int db_workers;        /* NARA_DB_WORKERS: PostgreSQL worker threads */
 	size_t max_body;       /* NARA_MAX_BODY: bytes, default 1 MiB */
 	int access_log;        /* NARA_ACCESS_LOG: 1 logs every request */
+	int dev_login;         /* NARA_DEV_LOGIN: 1 lists demo accounts at /login */
 };
+
+/* 1 when cfg->host is a loopback address (127.0.0.0/8, ::1, localhost). */
+int config_listen_is_loopback(const struct config *cfg);
 
 /* Fills cfg from the environment. errmsg gets a sentence when it fails. */
 enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen);

@@ -56,7 +56,12 @@ struct row {
 		reason_len, request_id_len;
 };
 
-static void row_hash(const char *prev_hash, const struct row *r, char out[HASH_HEX])
+/*
+ * NARA_ENOMEM when the encoding could not be built: a hash over half a row
+ * would be stored as if it were right, or reported as tampering.
+ */
+static enum nara_err row_hash(const char *prev_hash, const struct row *r,
+			      char out[HASH_HEX])
 {
 	struct buf b;
 	buf_init(&b);
@@ -75,10 +80,15 @@ static void row_hash(const char *prev_hash, const struct row *r, char out[HASH_H
 	enc_text(&b, r->reason, r->reason_len);
 	enc_int(&b, 1, r->flagged);
 	enc_text(&b, r->request_id, r->request_id_len);
+	if (b.failed) {
+		buf_free(&b);
+		return NARA_ENOMEM;
+	}
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)(b.data ? b.data : ""), b.len);
 	sodium_bin2hex(out, HASH_HEX, h, sizeof(h));
 	buf_free(&b);
+	return NARA_OK;
 }
 
 static void nullable(struct db_stmt *st, int idx, int64_t v)
@@ -136,7 +146,8 @@ enum nara_err audit_append(struct db *db, const struct audit_entry *e)
 		.request_id = request_id, .request_id_len = strlen(request_id),
 	};
 	char hash[HASH_HEX];
-	row_hash(prev, &r, hash);
+	if ((err = row_hash(prev, &r, hash)) != NARA_OK)
+		return err;
 
 	err = db_prepare(db,
 			 "INSERT INTO audit_log (id, at, actor_kind, actor_id,"
@@ -171,13 +182,9 @@ enum nara_err audit_append(struct db *db, const struct audit_entry *e)
 		      "is", r.id, hash);
 }
 
-enum nara_err audit_verify(struct db *db, int64_t *rows_checked,
-			   int64_t *first_bad_id)
+static enum nara_err verify_walk(struct db *db, int64_t *rows_checked,
+				 int64_t *first_bad_id)
 {
-	*rows_checked = 0;
-	*first_bad_id = 0;
-	if (sodium_init() < 0)
-		return NARA_ENOMEM;
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(
 		db,
@@ -213,7 +220,10 @@ enum nara_err audit_verify(struct db *db, int64_t *rows_checked,
 			.request_id = db_col_text(st, 13), .request_id_len = db_col_len(st, 13),
 		};
 		char hash[HASH_HEX];
-		row_hash(prev, &r, hash);
+		if ((err = row_hash(prev, &r, hash)) != NARA_OK) {
+			db_done(st);
+			return err;
+		}
 		/* A gap, a changed link or a changed row: the chain breaks here. */
 		if (r.id != expect_id || strcmp(db_col_text(st, 14), prev) != 0 ||
 		    strcmp(db_col_text(st, 15), hash) != 0) {
@@ -244,4 +254,30 @@ enum nara_err audit_verify(struct db *db, int64_t *rows_checked,
 		return NARA_EINTEGRITY;
 	}
 	return NARA_OK;
+}
+
+enum nara_err audit_verify(struct db *db, int64_t *rows_checked,
+			   int64_t *first_bad_id)
+{
+	*rows_checked = 0;
+	*first_bad_id = 0;
+	if (sodium_init() < 0)
+		return NARA_ENOMEM;
+	if (db_in_tx(db))
+		return verify_walk(db, rows_checked, first_bad_id);
+	/*
+	 * One snapshot for the walk and the head. Without it a server that
+	 * appends between the two reads would make the head look ahead of the
+	 * last row, and an intact log would be reported as cut short.
+	 */
+	enum nara_err err = db_begin_read(db);
+	if (err != NARA_OK)
+		return err;
+	err = verify_walk(db, rows_checked, first_bad_id);
+	if (err == NARA_OK || err == NARA_EINTEGRITY) {
+		enum nara_err end = db_commit(db);
+		return end != NARA_OK ? end : err;
+	}
+	db_rollback(db);
+	return err;
 }

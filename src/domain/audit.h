@@ -38,7 +38,9 @@ enum nara_err audit_append(struct db *db, const struct audit_entry *e);
 /*
  * Walks the whole log in order and recomputes every hash. NARA_EINTEGRITY
  * with *first_bad_id set when a row was edited or deleted (including the
- * last); *rows_checked counts the rows found intact before it.
+ * last); *rows_checked counts the rows found intact before it. Reads in
+ * one snapshot (a read transaction of its own, or the caller's), so a
+ * server appending meanwhile does not look like tampering.
  */
 enum nara_err audit_verify(struct db *db, int64_t *rows_checked,
 			   int64_t *first_bad_id);

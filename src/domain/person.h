@@ -31,4 +31,47 @@ struct person_new {
  */
 enum nara_err person_add(struct db *db, const struct person_new *p, int64_t *id);
 
+#include "core/arena.h"
+
+struct actor;
+
+/* A person as a page shows it; address fields are "" when withheld. */
+struct person_view {
+	int64_t id, municipality_id;
+	const char *municipality_name;
+	const char *personnummer, *given_name, *family_name, *sex, *birth_date;
+	const char *address, *postal_code, *city, *phone, *email;
+	int protected_identity;
+	int address_withheld; /* protected identity and the reader not cleared */
+};
+
+/*
+ * Reads one person for the actor: the policy decides, the read (or the
+ * refused attempt, flagged) is audited in the same transaction.
+ * NARA_EDENIED when refused, NARA_ENOTFOUND when there is no such person.
+ */
+enum nara_err person_read(struct db *db, struct arena *a,
+			  const struct actor *who, int64_t person_id,
+			  struct person_view *out);
+
+/* The persons in the actor's municipality with that personnummer (staff). */
+enum nara_err person_find(struct db *db, struct arena *a,
+			  const struct actor *who, const char *personnummer,
+			  int64_t **ids, size_t *count);
+
+/* A citizen's own records in every municipality, each read audited. */
+enum nara_err person_read_own(struct db *db, struct arena *a,
+			      const struct actor *who,
+			      struct person_view **out, size_t *count);
+
+/* "Who has read my file" (R2.6): staff reads of the citizen's records. */
+struct person_read_log {
+	int64_t at;
+	const char *municipality_name;
+	const char *unit_name;
+};
+enum nara_err person_reads_of(struct db *db, struct arena *a,
+			      const struct actor *who,
+			      struct person_read_log **out, size_t *count);
+
 #endif

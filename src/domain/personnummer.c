@@ -29,6 +29,18 @@ static int days_in_month(int year, int month)
 	return days[month - 1];
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* Dates compared as YYYYMMDD integers. */
+static int ymd(int year, int month, int day)
+{
+	return year * 10000 + month * 100 + day;
+}
+
 static int digits(const char *s, int n, int *out)
 {
 	int v = 0;
@@ -45,10 +57,13 @@ enum nara_err personnummer_parse(const char *in, int64_t today_epoch,
 				 struct personnummer *out)
 {
 	memset(out, 0, sizeof(*out));
-	while (*in == ' ' || *in == '\t')
+	if (in == NULL)
+		return NARA_EINVAL;
+	/* A number pasted into a form often brings a space or a newline along. */
+	while (is_space(*in))
 		in++;
 	size_t len = strlen(in);
-	while (len > 0 && (in[len - 1] == ' ' || in[len - 1] == '\t'))
+	while (len > 0 && is_space(in[len - 1]))
 		len--;
 
 	char d[13]; /* the digits without separator */
@@ -75,26 +90,15 @@ enum nara_err personnummer_parse(const char *in, int64_t today_epoch,
 
 	time_t now = (time_t)today_epoch;
 	struct tm tm;
-	gmtime_r(&now, &tm);
-	int this_year = tm.tm_year + 1900;
+	if (gmtime_r(&now, &tm) == NULL)
+		return NARA_EINVAL;
+	int today = ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 
-	int year, yy, month, day;
+	int year, month, day;
 	const char *rest; /* MMDDNNNC */
-	if (n == 12) {
-		if (digits(d, 4, &year) != 0)
-			return NARA_EINVAL;
-		rest = d + 4;
-	} else {
-		if (digits(d, 2, &yy) != 0)
-			return NARA_EINVAL;
-		/* The latest century that puts the birth year at or before now. */
-		year = (this_year / 100) * 100 + yy;
-		if (year > this_year)
-			year -= 100;
-		if (sep == '+')
-			year -= 100;
-		rest = d + 2;
-	}
+	if (digits(d, n == 12 ? 4 : 2, &year) != 0)
+		return NARA_EINVAL;
+	rest = d + (n == 12 ? 4 : 2);
 	if (digits(rest, 2, &month) != 0 || digits(rest + 2, 2, &day) != 0)
 		return NARA_EINVAL;
 	int coordination = 0;
@@ -102,8 +106,26 @@ enum nara_err personnummer_parse(const char *in, int64_t today_epoch,
 		coordination = 1;
 		day -= 60;
 	}
-	if (year < 1850 || year > this_year || month < 1 || month > 12 ||
-	    day < 1 || day > days_in_month(year, month))
+	if (n == 10) {
+		/*
+		 * A ten-digit number leaves the century out. Skatteverket swaps
+		 * the '-' for a '+' from the start of the year a person turns a
+		 * hundred, so with '-' the birth year is the latest year with
+		 * these two digits that is not after this year, and '+' moves it
+		 * a century back. The rule goes by years, not birthdays: read on
+		 * 2026-11-23, 261224+xxxx is someone born in 1926 and
+		 * 261224-xxxx a date in the future, which is refused below.
+		 */
+		int this_year = tm.tm_year + 1900;
+		year += this_year / 100 * 100;
+		if (year > this_year)
+			year -= 100;
+		if (sep == '+')
+			year -= 100;
+	}
+	/* The leap-year test needs the century, so the date is checked last. */
+	if (year < 1850 || month < 1 || month > 12 || day < 1 ||
+	    day > days_in_month(year, month) || ymd(year, month, day) > today)
 		return NARA_EINVAL;
 
 	/* The check digit covers YYMMDDNNN. */

@@ -21,9 +21,12 @@ struct personnummer {
 
 /*
  * Accepts YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN, YYMMDDNNNN and
- * YYMMDD+NNNN ('+': a hundred years or older), with surrounding spaces.
- * Checks the date (leap years too) and the check digit. NARA_EINVAL when
- * anything is wrong.
+ * YYMMDD+NNNN ('+': the person turns a hundred this year or did earlier),
+ * with surrounding white space. The century of a ten-digit number is
+ * resolved against today_epoch (UTC). Checks that the date exists (leap
+ * years too) and is not after today, and the check digit; a day of 61-91
+ * is a samordningsnummer and sets coordination. NARA_EINVAL when anything
+ * is wrong (a NULL `in` too); *out is zeroed first.
  */
 enum nara_err personnummer_parse(const char *in, int64_t today_epoch,
 				 struct personnummer *out);

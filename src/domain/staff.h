@@ -1,4 +1,14 @@
-/* Staff accounts and their roles per unit. */
+/*
+ * Staff accounts and their roles per unit. A role is held in one unit
+ * (src/policy/policy.h says what each may do); the roles are the ones the
+ * CHECK in sql/001_tenants.sql lists, and policy_role_parse() knows.
+ *
+ * The audit rows name the platform itself as the actor (actor_kind
+ * 'system', label "nara"): accounts are made by `nara user add` and by the
+ * demo, which run with the database's own authority and have no staff
+ * account to name. When an admin page creates accounts, it should take an
+ * actor here rather than write a second row.
+ */
 #ifndef NARA_STAFF_H
 #define NARA_STAFF_H
 
@@ -19,9 +29,11 @@ struct staff_new {
 
 /*
  * Each runs in its own transaction with its audit row, unless the caller
- * already opened one (then it joins it). NARA_ECONFLICT: the username or
- * the issuer+subject is taken; NARA_EINVAL: an unknown role or an empty
- * name.
+ * already opened one (then it joins it, and on error the caller rolls
+ * back). NARA_ECONFLICT: the username or the issuer+subject is taken, the
+ * role is already held, or the municipality or user does not exist;
+ * NARA_EINVAL: an unknown role or an empty name; NARA_ENOTFOUND: no such
+ * unit.
  */
 enum nara_err staff_add(struct db *db, const struct staff_new *s, int64_t *id);
 enum nara_err staff_grant_role(struct db *db, int64_t user_id, int64_t unit_id,

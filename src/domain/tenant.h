@@ -1,7 +1,19 @@
 /*
  * Municipalities, their units and the agreements between them: the walls
- * and the doors of the platform. Writes run in a transaction of their own
- * with an audit row (actor: the given label, e.g. the command line user).
+ * and the doors of the platform. A municipality (kommun) is the tenant; a
+ * unit is one of its teams; a shared unit belongs to a host municipality
+ * and serves the members of an agreement (avtalssamverkan).
+ *
+ * Every write leaves an audit row (actor_kind 'system', label "nara") in
+ * the same transaction. Each function joins the caller's transaction when
+ * one is open, so a whole set-up (the demo, a future admin page) commits
+ * or fails as one; otherwise it runs in a transaction of its own.
+ *
+ * Errors: NARA_EINVAL for a missing name or slug, an unknown unit kind or
+ * an agreement that ends before it starts; NARA_ECONFLICT for a code or
+ * slug already taken, a link added twice, or a municipality or agreement
+ * id that does not exist; NARA_ENOTFOUND from the lookups and for a unit
+ * id that does not exist.
  */
 #ifndef NARA_TENANT_H
 #define NARA_TENANT_H
@@ -12,16 +24,27 @@
 
 struct db;
 
+/* code: the four-digit kommunkod; slug: the ASCII name in URLs. */
 enum nara_err municipality_add(struct db *db, const char *code,
 			       const char *slug, const char *name, int64_t *id);
 enum nara_err municipality_id_by_slug(struct db *db, const char *slug,
 				      int64_t *id);
+
+/*
+ * kind: one of the unit kinds in sql/001_tenants.sql ('first_line',
+ * 'children_families', ...). shared: 1 for a unit other municipalities
+ * use under an agreement. description and phone may be NULL ("").
+ */
 enum nara_err unit_add(struct db *db, int64_t municipality_id, const char *slug,
 		       const char *name, const char *kind, int shared,
 		       const char *description, const char *phone, int64_t *id);
 enum nara_err unit_id_by_slug(struct db *db, int64_t municipality_id,
 			      const char *slug, int64_t *id);
-/* valid_to 0: until further notice. The agreement starts its own series. */
+
+/*
+ * Times are epoch seconds; valid_to 0: until further notice. The new
+ * agreement is version 1 of a series of its own (series = its id).
+ */
 enum nara_err agreement_add(struct db *db, int64_t host_municipality_id,
 			    const char *name, int64_t valid_from,
 			    int64_t valid_to, int64_t *id);

@@ -67,7 +67,14 @@ static struct policy_decision decide_citizen(const struct policy_subject *who,
 					     enum policy_action action,
 					     const struct policy_record *what)
 {
-	if (what->person_id == 0 || what->person_id != who->id)
+	/*
+	 * A citizen's records are found by personnummer (each municipality
+	 * keeps its own person row) or, for a row already known, by its id.
+	 */
+	int own = (what->person_id != 0 && what->person_id == who->id) ||
+		  (who->personnummer[0] != '\0' && what->personnummer != NULL &&
+		   strcmp(who->personnummer, what->personnummer) == 0);
+	if (!own)
 		return deny(POLICY_DENY_NOT_OWN);
 	/*
 	 * Citizens read their own person record and file; what inside the

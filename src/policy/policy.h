@@ -61,6 +61,8 @@ struct policy_subject {
 	size_t ngrants;
 	/* Named staff who may see protected addresses (R4.4). */
 	int protected_identity_cleared;
+	/* Citizens: their personnummer, twelve digits; their records carry it. */
+	char personnummer[13];
 };
 
 struct policy_record {
@@ -69,6 +71,7 @@ struct policy_record {
 	int64_t unit_id;         /* 0: the municipality as a whole */
 	int64_t person_id;       /* whose data, 0 when none */
 	int protected_identity;  /* the person is marked (R4.4) */
+	const char *personnummer; /* whose data, when known; may be NULL */
 };
 
 enum policy_reason {

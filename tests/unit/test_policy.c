@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "policy/policy.h"
@@ -76,7 +77,8 @@ static void test_roles_against_records(void **state)
 				       : UNIT_A1;
 		struct policy_subject s = staff(t->role, unit);
 		struct policy_record rec = {t->kind, t->municipality, t->unit,
-					    OTHER_PERSON, t->protected_identity};
+					    OTHER_PERSON, t->protected_identity,
+					    "191212121212"};
 		struct policy_decision d = policy_decide(&s, t->action, &rec);
 		if (d.allowed != t->allowed || d.reason != t->reason)
 			fail_msg("row %zu (%s): allowed=%d reason=%s, want %d %s",
@@ -92,16 +94,22 @@ static void test_citizen_own_file_only(void **state)
 	struct policy_subject c = {0};
 	c.kind = SUBJECT_CITIZEN;
 	c.id = CITIZEN;
-	struct policy_record own = {REC_CASE, A, UNIT_A1, CITIZEN, 0};
-	struct policy_record other = {REC_CASE, A, UNIT_A1, OTHER_PERSON, 0};
-	struct policy_record audit = {REC_AUDIT_LOG, A, 0, CITIZEN, 0};
+	struct policy_record own = {REC_CASE, A, UNIT_A1, CITIZEN, 0, NULL};
+	struct policy_record other = {REC_CASE, A, UNIT_A1, OTHER_PERSON, 0, NULL};
+	struct policy_record audit = {REC_AUDIT_LOG, A, 0, CITIZEN, 0, NULL};
 	assert_true(policy_decide(&c, ACT_READ, &own).allowed);
 	assert_false(policy_decide(&c, ACT_WRITE, &own).allowed);
 	assert_int_equal(policy_decide(&c, ACT_READ, &other).reason,
 			 POLICY_DENY_NOT_OWN);
 	assert_false(policy_decide(&c, ACT_READ_AUDIT, &audit).allowed);
+	/* Known by personnummer: another municipality's row about them is theirs to read. */
+	strcpy(c.personnummer, "191212121212");
+	struct policy_record by_pnr = {REC_PERSON, B, 0, 555, 0, "191212121212"};
+	struct policy_record not_them = {REC_PERSON, B, 0, 556, 0, "200001012384"};
+	assert_true(policy_decide(&c, ACT_READ, &by_pnr).allowed);
+	assert_int_equal(policy_decide(&c, ACT_READ, &not_them).reason, POLICY_DENY_NOT_OWN);
 	/* Another municipality's file about the same person is still theirs. */
-	struct policy_record own_b = {REC_PERSON, B, UNIT_B1, CITIZEN, 1};
+	struct policy_record own_b = {REC_PERSON, B, UNIT_B1, CITIZEN, 1, NULL};
 	assert_true(policy_decide(&c, ACT_READ, &own_b).allowed);
 }
 
@@ -109,7 +117,7 @@ static void test_nobody_and_null(void **state)
 {
 	(void)state;
 	struct policy_subject nobody = {0};
-	struct policy_record rec = {REC_PERSON, A, 0, 1, 0};
+	struct policy_record rec = {REC_PERSON, A, 0, 1, 0, NULL};
 	assert_false(policy_decide(&nobody, ACT_READ, &rec).allowed);
 	assert_false(policy_decide(NULL, ACT_READ, &rec).allowed);
 	struct policy_subject s = staff(ROLE_CASE_OFFICER, UNIT_A1);

@@ -1,0 +1,83 @@
+/*
+ * Sessions as pages see them: the session cookie, who is logged in, and
+ * the CSRF check for forms. The session itself lives in domain/session.c.
+ */
+#include "web/auth.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "web/html.h"
+
+const char *web_cookie_attrs(const struct req *r)
+{
+	int https = r->cfg->base_url != NULL &&
+		    strncmp(r->cfg->base_url, "https:", 6) == 0;
+	return https ? "; Path=/; HttpOnly; SameSite=Lax; Secure"
+		     : "; Path=/; HttpOnly; SameSite=Lax";
+}
+
+void web_set_cookie(struct req *r, const char *name, const char *value,
+		    long max_age)
+{
+	char *c = arena_printf(&r->arena, "%s=%s; Max-Age=%ld%s", name, value,
+			       max_age, web_cookie_attrs(r));
+	if (c != NULL)
+		resp_header(r, "Set-Cookie", c);
+}
+
+enum nara_err web_session(struct req *r, struct session *s)
+{
+	const char *token = kv_get(&r->cookies, SESSION_COOKIE);
+	if (token == NULL || r->db == NULL)
+		return NARA_ENOTFOUND;
+	return session_lookup(r->db, token, (int64_t)time(NULL), s);
+}
+
+/* Sends the person to the login page, to come back here afterwards. */
+static void to_login(struct req *r)
+{
+	struct buf q;
+	buf_init(&q);
+	buf_adds(&q, "/login?next=");
+	url_escape(&q, r->path, strlen(r->path));
+	resp_redirect(r, 303, arena_strdup(&r->arena, buf_cstr(&q)));
+	buf_free(&q);
+}
+
+enum nara_err web_require(struct req *r, const char *kind, struct session *s,
+			  struct actor *who, int *redirected)
+{
+	*redirected = 0;
+	enum nara_err err = web_session(r, s);
+	if (err == NARA_ENOTFOUND) {
+		to_login(r);
+		*redirected = 1;
+		return NARA_OK;
+	}
+	if (err != NARA_OK)
+		return err;
+	if (strcmp(s->kind, kind) != 0)
+		return NARA_EDENIED;
+	if (strcmp(kind, "staff") == 0) {
+		err = access_load_staff(r->db, &r->arena, s->staff_id, who);
+		if (err == NARA_ENOTFOUND)
+			return NARA_EDENIED; /* the account was closed */
+		if (err != NARA_OK)
+			return err;
+	} else {
+		access_citizen(s->personnummer, who);
+	}
+	who->request_id = r->request_id;
+	return NARA_OK;
+}
+
+void web_session_vars(struct req *r, struct tvars *v, const struct session *s,
+		      const struct actor *who)
+{
+	(void)r;
+	tv_set(v, "logged_in", "1");
+	tv_set(v, "csrf", s->csrf);
+	tv_set(v, "who_name", who->name ? who->name : "");
+}

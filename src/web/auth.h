@@ -1,0 +1,33 @@
+/* Sessions and who is logged in, for handlers; see auth.c. */
+#ifndef NARA_WEB_AUTH_H
+#define NARA_WEB_AUTH_H
+
+#include "domain/access.h"
+#include "domain/session.h"
+#include "http/http.h"
+#include "web/template.h"
+
+#define SESSION_COOKIE "nara_session"
+/* Before login there is no session: the login form's CSRF token is a cookie. */
+#define PRELOGIN_COOKIE "nara_pre"
+
+const char *web_cookie_attrs(const struct req *r);
+void web_set_cookie(struct req *r, const char *name, const char *value,
+		    long max_age);
+
+/* The live session of the request, or NARA_ENOTFOUND. */
+enum nara_err web_session(struct req *r, struct session *s);
+
+/*
+ * The page needs a logged-in `kind` ("staff" or "citizen"). Without a
+ * session: a redirect to /login is prepared and *redirected set. Logged in
+ * as the other kind: NARA_EDENIED. Else the session and the actor.
+ */
+enum nara_err web_require(struct req *r, const char *kind, struct session *s,
+			  struct actor *who, int *redirected);
+
+/* What the layout shows for a logged-in person (name, log-out form). */
+void web_session_vars(struct req *r, struct tvars *v, const struct session *s,
+		      const struct actor *who);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * The citizen's own pages (/mina-sidor): what each municipality has
+ * recorded about them, and who in the social services has read it (R2.6).
+ * Cases, journals and decisions come with the case work.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "domain/person.h"
+#include "web/auth.h"
+#include "web/web.h"
+
+enum nara_err page_mypages(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int redirected;
+	enum nara_err err = web_require(r, "citizen", &s, &who, &redirected);
+	if (err != NARA_OK || redirected)
+		return err;
+	struct person_view *own;
+	size_t n;
+	err = person_read_own(r->db, &r->arena, &who, &own, &n);
+	if (err != NARA_OK)
+		return err;
+	struct person_read_log *reads;
+	size_t nreads;
+	err = person_reads_of(r->db, &r->arena, &who, &reads, &nreads);
+	if (err != NARA_OK)
+		return err;
+
+	struct tvars *v = page_vars(r);
+	web_session_vars(r, v, &s, &who);
+	if (n > 0)
+		tv_set(v, "who_name", arena_printf(&r->arena, "%s %s", own[0].given_name,
+						   own[0].family_name));
+	for (size_t i = 0; i < n; i++) {
+		struct tvars *item = tv_item(v, "records");
+		tv_set(item, "municipality", own[i].municipality_name);
+		tv_set(item, "name", arena_printf(&r->arena, "%s %s", own[i].given_name,
+						  own[i].family_name));
+		tv_set(item, "address", own[i].address);
+		tv_set(item, "postal_code", own[i].postal_code);
+		tv_set(item, "city", own[i].city);
+		tv_set(item, "phone", own[i].phone);
+	}
+	for (size_t i = 0; i < nreads; i++) {
+		struct tvars *item = tv_item(v, "reads");
+		time_t t = (time_t)reads[i].at;
+		struct tm tm;
+		/* Shown in Swedish time: the server runs with TZ as configured. */
+		localtime_r(&t, &tm);
+		char when[32];
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		tv_set(item, "when", arena_strdup(&r->arena, when));
+		tv_set(item, "municipality", reads[i].municipality_name);
+		tv_set(item, "unit", reads[i].unit_name);
+	}
+	return page_render(r, "mypages", v, i18n_get(r->lang, "mypages.title"));
+}
