@@ -52,6 +52,9 @@ enum nara_err page_work(struct req *r)
 	web_session_vars(r, v, &s, &who);
 	tv_set(v, "municipality", who.municipality_name);
 	add_roles(r, v, &who);
+	for (size_t i = 0; i < who.subject.ngrants; i++)
+		if (who.subject.grants[i].role == ROLE_SECURITY_OFFICER)
+			tv_set(v, "security_officer", "1");
 
 	const char *pnr = kv_get(&r->query, "pnr");
 	if (pnr != NULL && pnr[0] != '\0') {

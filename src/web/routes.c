@@ -16,6 +16,8 @@ const struct route routes[] = {
 	{HTTP_POST, "/logout", page_logout, "logout", 1},
 	{HTTP_GET, "/arbete", page_work, "work", 1},
 	{HTTP_GET, "/arbete/person/{}", page_work_person, "work_person", 1},
+	{HTTP_GET, "/arbete/granskning", page_review, "review", 1},
+	{HTTP_POST, "/arbete/granskning", page_review_done, "review_done", 1},
 	{HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1},
 	{HTTP_GET, "/static/{}", page_static, "static", 0},
 	{HTTP_GET, "/healthz", page_healthz, "healthz", 0},

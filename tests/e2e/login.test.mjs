@@ -83,6 +83,20 @@ test('a case officer logs in, finds a person, is refused another municipality, l
   await page.close();
 });
 
+test('the security officer\'s review page passes axe', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/arbete/granskning`);
+  await page.click('button:has-text("klippan.sakerhet")');
+  assert.equal(new URL(page.url()).pathname, '/arbete/granskning');
+  assert.equal((await page.textContent('h1')).trim(), 'Granskning av loggen');
+  assert.deepEqual(await axe(page), []);
+  await page.check('#f-flagged');
+  await page.click('button:has-text("Visa")');
+  assert.deepEqual(await axe(page), []);
+  await page.click('button:has-text("Logga ut")');
+  await page.close();
+});
+
 test('a citizen logs in and reads their own pages', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.base}/mina-sidor`);

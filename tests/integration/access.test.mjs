@@ -135,6 +135,51 @@ test('the login form refuses a missing or forged CSRF token', async () => {
   assert.match(ok.headers.getSetCookie().find((s) => s.startsWith('nara_session=')), /HttpOnly; SameSite=Lax/);
 });
 
+test('the security officer reviews their own municipality\'s log, flagged attempts included', async () => {
+  // A Bjuv officer tries a Helsingborg person: Helsingborg's log shows it, flagged.
+  const { list } = await new Client(server.base).accounts();
+  const hbgCitizen = list.find((a) => a.value.startsWith('citizen:') && a.label.endsWith(', Helsingborg')).value.slice(8);
+  const hbg = new Client(server.base);
+  await hbg.loginAs(/helsingborg\.handlaggare$/);
+  const hbgId = /person\/(\d+)/.exec(await (await hbg.get(`/arbete?pnr=${hbgCitizen}`)).text())[1];
+  const bjuv = new Client(server.base);
+  await bjuv.loginAs(/bjuv\.handlaggare$/);
+  assert.equal((await bjuv.get(`/arbete/person/${hbgId}`)).status, 403);
+  assert.equal((await bjuv.get('/arbete/granskning')).status, 403, 'a case officer may not review');
+
+  const sec = new Client(server.base);
+  await sec.loginAs(/helsingborg\.sakerhet$/);
+  assert.match(await (await sec.get('/arbete')).text(), /href="\/arbete\/granskning"/);
+  const flagged = await (await sec.get('/arbete/granskning?flagged=1')).text();
+  assert.match(flagged, /bjuv\.handlaggare\)<\/td><td>read_denied <strong>\(flaggad\)<\/strong>/);
+  assert.match(flagged, /another municipality&#39;s record/);
+  const byPerson = await (await sec.get(`/arbete/granskning?pnr=${hbgCitizen}`)).text();
+  assert.match(byPerson, /<td>read<\/td>/);
+  assert.match((await (await sec.get('/arbete/granskning?pnr=123')).text()), /Personnumret stämmer inte/);
+  assert.match((await (await sec.get('/arbete/granskning?from=2026-13-45')).text()), /Datumet kunde inte läsas/);
+
+  // Bjuv's security officer sees Bjuv's log only.
+  const bsec = new Client(server.base);
+  await bsec.loginAs(/bjuv\.sakerhet$/);
+  const bjuvLog = await (await bsec.get('/arbete/granskning?user=helsingborg.handlaggare')).text();
+  assert.match(bjuvLog, /Inga händelser matchar sökningen/);
+
+  // The month's review is recorded once, in a form with its token.
+  const page = await (await sec.get('/arbete/granskning')).text();
+  const csrf = sec.csrfFrom(page);
+  assert.equal((await sec.post('/arbete/granskning', { csrf: 'x'.repeat(43), month: '2026-10' })).status, 403);
+  const done = await sec.post('/arbete/granskning', { csrf, month: '2026-10', note: 'Inga avvikelser' });
+  assert.equal(done.status, 303);
+  assert.match(await (await sec.get('/arbete/granskning')).text(), /2026-10: [^<]*Inga avvikelser/);
+  const again = await sec.post('/arbete/granskning', { csrf, month: '2026-10' });
+  assert.equal(again.status, 400);
+  assert.match(await again.text(), /redan registrerad/);
+  const bad = await sec.post('/arbete/granskning', { csrf, month: 'oktober' });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /Skriv månaden som ÅÅÅÅ-MM/);
+  assert.equal(cli(['audit', 'verify']).status, 0);
+});
+
 test('the development login is off unless asked for, and never off loopback', async () => {
   const plain = await startServer();
   try {
