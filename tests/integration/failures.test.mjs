@@ -35,18 +35,27 @@ test('a locked SQLite database: 503 while locked, 200 after', { skip: ENGINE !==
   prepareDatabase();
   const file = DATABASE.slice('sqlite:'.length);
   const server = await startServer();
-  // Another process takes the database for itself.
+  // Another process takes the database for itself. It waits for any lock
+  // held for a moment elsewhere (.timeout), and stops at the first error
+  // (.bail), so a lock it did not get fails this test instead of passing it.
   const locker = spawn('sqlite3', [file], { stdio: ['pipe', 'pipe', 'pipe'] });
-  locker.stdin.write('PRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nSELECT count(*) FROM municipality;\n');
-  await new Promise((resolve) => locker.stdout.once('data', resolve));
+  let lockerErr = '';
+  locker.stderr.on('data', (d) => { lockerErr += d; });
+  const exited = new Promise((resolve) => locker.on('exit', resolve));
+  locker.stdin.write('.bail on\n.timeout 5000\nPRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nSELECT count(*) FROM municipality;\n');
+  await Promise.race([
+    new Promise((resolve) => locker.stdout.once('data', resolve)),
+    exited.then(() => { throw new Error(`sqlite3 could not lock: ${lockerErr}`); }),
+  ]);
   try {
     const r = await fetch(`${server.base}/kommun/bjuv`);
-    assert.equal(r.status, 503);
+    assert.equal(r.status, 503, `locker said: ${lockerErr}`);
     assert.match(await r.text(), /Tjänsten är inte tillgänglig just nu/);
     assert.equal((await fetch(`${server.base}/healthz`)).status, 200);
   } finally {
     locker.stdin.end('ROLLBACK;\n.quit\n');
-    await new Promise((resolve) => locker.on('exit', resolve));
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    locker.kill('SIGKILL');
   }
   try {
     const r = await fetch(`${server.base}/kommun/bjuv`);
