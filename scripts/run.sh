@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NARA_DATABASE=${NARA_DATABASE:-sqlite:var/nara.db}
 export NARA_LISTEN=${NARA_LISTEN:-127.0.0.1:8080}
+# The development login: /login lists the demo accounts (loopback only).
+export NARA_DEV_LOGIN=${NARA_DEV_LOGIN:-1}
 mkdir -p var
 case "$NARA_DATABASE" in
   sqlite:*) db=${NARA_DATABASE#sqlite:}; fresh=0; [ -f "$db" ] || fresh=1 ;;
@@ -17,7 +19,7 @@ if [ "$fresh" = 1 ]; then
 fi
 echo
 echo "Nära is at http://$NARA_LISTEN/"
-echo "Demo staff accounts (logging in comes with the identity work; listed so you know who is who):"
+echo "Log in at http://$NARA_LISTEN/login as any demo account (development login). Staff:"
 ./nara user list 2>/dev/null | head -20 || true
 echo "Stop with Ctrl-C."
 exec ./nara serve
