@@ -187,3 +187,89 @@ int session_csrf_ok(const struct session *s, const char *given)
 		return 0;
 	return sodium_memcmp(s->csrf, given, SESSION_TOKEN_LEN) == 0;
 }
+
+/* Live sessions of the same subject as s. */
+static const char list_staff_sql[] =
+	"SELECT token_hash, login_method, user_agent, created_at, last_seen"
+	" FROM session WHERE staff_id = ? AND ended_at IS NULL"
+	" AND expires_at > ? AND last_seen > ? ORDER BY created_at DESC LIMIT 50";
+static const char list_citizen_sql[] =
+	"SELECT token_hash, login_method, user_agent, created_at, last_seen"
+	" FROM session WHERE personnummer = ? AND ended_at IS NULL"
+	" AND expires_at > ? AND last_seen > ? ORDER BY created_at DESC LIMIT 50";
+
+enum nara_err session_list(struct db *db, struct arena *a,
+			   const struct session *s, int64_t now,
+			   struct session_info **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	int staff = strcmp(s->kind, "staff") == 0;
+	struct db_stmt *st;
+	enum nara_err err = db_prepare(db, staff ? list_staff_sql : list_citizen_sql, &st);
+	if (err != NARA_OK)
+		return err;
+	if (staff)
+		db_bind_int(st, 1, s->staff_id);
+	else
+		db_bind_text(st, 1, s->personnummer, (size_t)-1);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, now - SESSION_IDLE);
+	struct session_info *list = arena_calloc(a, 50, sizeof(*list));
+	int rc = DB_DONE;
+	while (list != NULL && (rc = db_step(st)) == DB_ROW) {
+		struct session_info *i = &list[(*count)++];
+		const char *hash = db_col_text(st, 0);
+		snprintf(i->id, sizeof(i->id), "%.16s", hash);
+		i->current = strcmp(hash, s->token_hash) == 0;
+		i->method = arena_strdup(a, db_col_text(st, 1));
+		i->user_agent = arena_strdup(a, db_col_text(st, 2));
+		i->created_at = db_col_int(st, 3);
+		i->last_seen = db_col_int(st, 4);
+	}
+	db_done(st);
+	if (list == NULL)
+		return NARA_ENOMEM;
+	*out = list;
+	return db_step_err(rc);
+}
+
+enum nara_err session_end_id(struct db *db, const struct session *s,
+			     const char *id, int64_t now)
+{
+	if (id == NULL || strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16)
+		return NARA_ENOTFOUND;
+	struct session_info *list;
+	size_t n;
+	struct arena a;
+	arena_init(&a, 1 << 20);
+	/* Only a live session of the same person can be named. */
+	enum nara_err err = session_list(db, &a, s, now, &list, &n);
+	int found = 0;
+	for (size_t i = 0; err == NARA_OK && i < n; i++)
+		found |= strcmp(list[i].id, id) == 0;
+	arena_free(&a);
+	if (err != NARA_OK)
+		return err;
+	if (!found)
+		return NARA_ENOTFOUND;
+	if ((err = db_begin(db)) != NARA_OK)
+		return err;
+	char like[20];
+	snprintf(like, sizeof(like), "%s%%", id);
+	if (strcmp(s->kind, "staff") == 0)
+		err = db_run(db, "UPDATE session SET ended_at = ? WHERE token_hash LIKE ?"
+				 " AND staff_id = ? AND ended_at IS NULL",
+			     "isi", now, like, s->staff_id);
+	else
+		err = db_run(db, "UPDATE session SET ended_at = ? WHERE token_hash LIKE ?"
+				 " AND personnummer = ? AND ended_at IS NULL",
+			     "iss", now, like, s->personnummer);
+	if (err == NARA_OK)
+		err = audit_session(db, s, "logout_other", 0);
+	if (err != NARA_OK) {
+		db_rollback(db);
+		return err;
+	}
+	return db_commit(db);
+}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 
 struct db;
@@ -52,6 +53,26 @@ enum nara_err session_lookup(struct db *db, const char *token, int64_t now,
 enum nara_err session_end(struct db *db, const struct session *s, int64_t now);
 enum nara_err session_end_all(struct db *db, const struct session *s,
 			      int64_t now);
+
+/* One of a person's live sessions, for "my logins". */
+struct session_info {
+	char id[17];        /* the first 16 hex digits of the token hash */
+	const char *method, *user_agent;
+	int64_t created_at, last_seen;
+	int current;        /* the session asking */
+};
+
+/* The live sessions of s's subject (staff member or citizen), newest first. */
+enum nara_err session_list(struct db *db, struct arena *a,
+			   const struct session *s, int64_t now,
+			   struct session_info **out, size_t *count);
+
+/*
+ * Ends the subject's own session whose id (see session_info) is given.
+ * NARA_ENOTFOUND when none of theirs matches: nobody ends another's.
+ */
+enum nara_err session_end_id(struct db *db, const struct session *s,
+			     const char *id, int64_t now);
 
 /* 1 when the CSRF token given equals the session's (constant time). */
 int session_csrf_ok(const struct session *s, const char *given);

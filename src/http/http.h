@@ -58,6 +58,7 @@ struct req {
 	const char *content_type;
 	const char *accept_language;
 	const char *if_none_match;
+	const char *user_agent; /* at most 200 bytes, for "my logins" */
 	const char *body;
 	size_t body_len;
 	char request_id[17];

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "http/cookie.h"
 #include "http/form.h"
@@ -470,6 +471,16 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 		return NARA_EINVAL;
 	r->accept_language = evhttp_find_header(in, "Accept-Language");
 	r->if_none_match = evhttp_find_header(in, "If-None-Match");
+	const char *ua = evhttp_find_header(in, "User-Agent");
+	if (ua != NULL) {
+		size_t n = strnlen(ua, 200);
+		/* Cut at a character boundary; shown to its owner only. */
+		while (n > 0 && n < strlen(ua) && ((unsigned char)ua[n] & 0xc0) == 0x80)
+			n--;
+		r->user_agent = arena_strndup(&r->arena, ua, n);
+		if (r->user_agent != NULL && !utf8_valid(r->user_agent, n))
+			r->user_agent = NULL;
+	}
 	r->content_type = evhttp_find_header(in, "Content-Type");
 	r->lang = i18n_choose_request(r);
 

@@ -111,7 +111,7 @@ enum nara_err page_login_dev(struct req *r)
 	enum nara_err err;
 	const char *home;
 	int64_t now = (int64_t)time(NULL);
-	const char *ua = "";
+	const char *ua = r->user_agent ? r->user_agent : "";
 	if (strncmp(account, "staff:", 6) == 0) {
 		char *end;
 		long long id = strtoll(account + 6, &end, 10);

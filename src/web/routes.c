@@ -19,6 +19,8 @@ const struct route routes[] = {
 	{HTTP_GET, "/arbete/granskning", page_review, "review", 1},
 	{HTTP_POST, "/arbete/granskning", page_review_done, "review_done", 1},
 	{HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1},
+	{HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1},
+	{HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1},
 	{HTTP_GET, "/static/{}", page_static, "static", 0},
 	{HTTP_GET, "/healthz", page_healthz, "healthz", 0},
 	{HTTP_GET, "/readyz", page_readyz, "readyz", 1},

@@ -43,6 +43,8 @@ enum nara_err page_work(struct req *r);
 enum nara_err page_work_person(struct req *r);
 enum nara_err page_mypages(struct req *r);
 enum nara_err page_review(struct req *r);
+enum nara_err page_sessions(struct req *r);
+enum nara_err page_sessions_end(struct req *r);
 enum nara_err page_review_done(struct req *r);
 enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);

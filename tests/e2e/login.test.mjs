@@ -93,7 +93,10 @@ test('the security officer\'s review page passes axe', async () => {
   await page.check('#f-flagged');
   await page.click('button:has-text("Visa")');
   assert.deepEqual(await axe(page), []);
-  await page.click('button:has-text("Logga ut")');
+  await page.click('a:has-text("Mina inloggningar")');
+  assert.equal((await page.textContent('h1')).trim(), 'Mina inloggningar');
+  assert.deepEqual(await axe(page), []);
+  await page.click('button:has-text("Logga ut överallt")');
   await page.close();
 });
 

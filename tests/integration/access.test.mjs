@@ -122,6 +122,28 @@ test('logging out needs the form token, and ends the session', async () => {
   assert.equal(replay.status, 303);
 });
 
+test('a person sees their own logins and ends one of them', async () => {
+  const phone = new Client(server.base);
+  await phone.loginAs(/hoganas\.handlaggare$/);
+  const desk = new Client(server.base);
+  await desk.loginAs(/hoganas\.handlaggare$/);
+  const page = await (await desk.get('/konto/inloggningar')).text();
+  const ids = [...page.matchAll(/name="id" value="([0-9a-f]{16})"/g)].map((m) => m[1]);
+  assert.ok(ids.length >= 1, 'the other login is listed with an end button');
+  assert.match(page, /\(den här\)/);
+  const csrf = desk.csrfFrom(page);
+  assert.equal((await desk.post('/konto/inloggningar', { csrf: 'x'.repeat(43), id: ids[0] })).status, 403);
+  assert.equal((await desk.post('/konto/inloggningar', { csrf, id: '0123456789abcdef' })).status, 404);
+  for (const id of ids) assert.equal((await desk.post('/konto/inloggningar', { csrf, id })).status, 303);
+  assert.equal((await phone.get('/arbete')).status, 303, 'the ended login is logged out');
+  assert.equal((await desk.get('/arbete')).status, 200, 'this login goes on');
+  // Another person cannot end them: a citizen's list never shows staff logins.
+  const citizen = new Client(server.base);
+  await citizen.loginAs(/, Höganäs$/);
+  const theirs = await (await citizen.get('/konto/inloggningar')).text();
+  assert.equal([...theirs.matchAll(/name="id"/g)].length, 0);
+});
+
 test('the login form refuses a missing or forged CSRF token', async () => {
   const c = new Client(server.base);
   const { list } = await c.accounts();
