@@ -10,6 +10,9 @@ enum nara_err page_home(struct req *r)
 	if (err != NARA_OK)
 		return err;
 	struct tvars *v = page_vars(r);
+	/* The logout redirect lands here: say plainly that it worked. */
+	if (kv_get(&r->query, "utloggad") != NULL)
+		tv_set(v, "logged_out", "1");
 	for (size_t i = 0; i < n; i++) {
 		struct tvars *item = tv_item(v, "municipalities");
 		tv_set(item, "slug", list[i].slug);

@@ -78,6 +78,7 @@ test('a case officer logs in, finds a person, is refused another municipality, l
   assert.deepEqual(await axe(page), []);
 
   await page.click('button:has-text("Logga ut")');
+  await page.waitForURL(/\/\?utloggad=1$/);
   await page.goto(`${server.base}/arbete`);
   assert.equal(new URL(page.url()).pathname, '/login');
   await page.close();
@@ -97,6 +98,9 @@ test('the security officer\'s review page passes axe', async () => {
   assert.equal((await page.textContent('h1')).trim(), 'Mina inloggningar');
   assert.deepEqual(await axe(page), []);
   await page.click('button:has-text("Logga ut överallt")');
+  await page.waitForURL(/\/\?utloggad=1$/);
+  assert.match(await page.textContent('main'), /Du är utloggad/);
+  assert.deepEqual(await axe(page), []);
   await page.close();
 });
 
@@ -109,5 +113,8 @@ test('a citizen logs in and reads their own pages', async () => {
   assert.match(await page.textContent('main'), /Vem har läst mina uppgifter/);
   assert.deepEqual(await axe(page), []);
   await page.click('button:has-text("Logga ut")');
+  await page.waitForURL(/\/\?utloggad=1$/);
+  await page.goto(`${server.base}/mina-sidor`);
+  assert.equal(new URL(page.url()).pathname, '/login');
   await page.close();
 });
