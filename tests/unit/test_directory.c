@@ -5,11 +5,12 @@
  * a unit added, an agreement that ends or begins, a municipality added:
  * each is seen by the next read, whoever made the change.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+/* cmocka.h needs the headers above first. */
+#include <cmocka.h>
 
 #include "domain/demo.h"
 #include "domain/directory.h"
