@@ -48,7 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PG_STMT_CACHE = 64, PG_SMALL = 24, PG_ERRMSG = 512 };
+enum { PG_STMT_CACHE = 256, PG_SMALL = 24, PG_ERRMSG = 512 };
 
 struct pg_param {
 	char *heap;            /* owned copy of text too long for small[] */

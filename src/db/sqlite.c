@@ -2,9 +2,14 @@
  * SQLite engine. One connection per thread (the server opens one per event
  * loop), WAL journal so readers never wait for the writer, a busy timeout so
  * a short write lock held by another thread is waited out rather than
- * reported, and prepared statements cached per connection by their SQL text
- * (callers pass string literals, so the pointer is the key; a hash of the
- * text is the fallback when two literals with the same text differ).
+ * reported, and prepared statements cached per connection by their SQL text.
+ * Callers usually pass string literals, so a first pass over the cache
+ * compares pointers and a second compares text; the cache owns a copy of
+ * the text, so a caller that built its SQL in a buffer it has since freed
+ * never makes a later lookup read dead memory. When the cache is full the
+ * statement used longest ago is finalized, but never one between
+ * db_prepare and db_done: a caller stepping through rows may prepare
+ * another statement without losing its own.
  *
  * SQLITE_BUSY after the timeout means another process holds the database
  * locked: that is NARA_EDBDOWN, and the server answers 503 rather than
@@ -14,15 +19,19 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { STMT_CACHE = 64, BUSY_TIMEOUT_MS = 2000 };
+enum { STMT_CACHE = 256, BUSY_TIMEOUT_MS = 2000 };
 
 struct sqlite_stmt {
 	struct db_stmt base;
 	sqlite3_stmt *stmt;
-	const char *sql; /* the caller's literal: cache key */
+	const char *key;    /* the caller's pointer when last prepared */
+	char *sql;	    /* owned copy of the text */
+	int busy;	    /* between db_prepare and db_done */
+	uint64_t last_used; /* for choosing what to finalize */
 };
 
 struct sqlite_db {
@@ -30,6 +39,7 @@ struct sqlite_db {
 	sqlite3 *conn;
 	struct sqlite_stmt cache[STMT_CACHE];
 	size_t ncache;
+	uint64_t tick;
 };
 
 static const struct db_ops sqlite_ops;
@@ -80,7 +90,7 @@ enum nara_err db_sqlite_open(const char *path, int create, struct db **out)
 	/* NOMUTEX: each connection belongs to one thread. */
 	int rc = sqlite3_open_v2(path, &d->conn,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-					 (create ? SQLITE_OPEN_CREATE : 0),
+				     (create ? SQLITE_OPEN_CREATE : 0),
 				 NULL);
 	if (rc != SQLITE_OK) {
 		*out = &d->base; /* so the caller can read the message */
@@ -105,8 +115,10 @@ enum nara_err db_sqlite_open(const char *path, int create, struct db **out)
 static void sqlite_close(struct db *db)
 {
 	struct sqlite_db *d = (struct sqlite_db *)db;
-	for (size_t i = 0; i < d->ncache; i++)
+	for (size_t i = 0; i < d->ncache; i++) {
 		sqlite3_finalize(d->cache[i].stmt);
+		free(d->cache[i].sql);
+	}
 	sqlite3_close(d->conn);
 	free(d);
 }
@@ -138,6 +150,7 @@ static enum nara_err run_cached(struct db *db, const char *sql)
 		return err;
 	int rc = sqlite3_step(((struct sqlite_stmt *)st)->stmt);
 	sqlite3_reset(((struct sqlite_stmt *)st)->stmt);
+	((struct sqlite_stmt *)st)->busy = 0;
 	return rc == SQLITE_DONE ? NARA_OK : map_rc(rc);
 }
 
@@ -152,34 +165,69 @@ static enum nara_err sqlite_begin_read(struct db *db)
 	return run_cached(db, "BEGIN DEFERRED");
 }
 
+/* The cached statement for sql, or NULL. */
+static struct sqlite_stmt *cache_find(struct sqlite_db *d, const char *sql)
+{
+	for (size_t i = 0; i < d->ncache; i++)
+		if (d->cache[i].key == sql)
+			return &d->cache[i];
+	for (size_t i = 0; i < d->ncache; i++)
+		if (strcmp(d->cache[i].sql, sql) == 0) {
+			d->cache[i].key = sql;
+			return &d->cache[i];
+		}
+	return NULL;
+}
+
+/* A slot for a new statement: a free one, or the least recently used. */
+static struct sqlite_stmt *cache_slot(struct sqlite_db *d)
+{
+	if (d->ncache < STMT_CACHE)
+		return &d->cache[d->ncache++];
+	struct sqlite_stmt *victim = NULL;
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		struct sqlite_stmt *s = &d->cache[i];
+		if (!s->busy &&
+		    (victim == NULL || s->last_used < victim->last_used))
+			victim = s;
+	}
+	if (victim != NULL) {
+		sqlite3_finalize(victim->stmt);
+		free(victim->sql);
+		memset(victim, 0, sizeof(*victim));
+	}
+	return victim;
+}
+
 static enum nara_err sqlite_prepare(struct db *db, const char *sql,
 				    struct db_stmt **out)
 {
 	struct sqlite_db *d = (struct sqlite_db *)db;
-	for (size_t i = 0; i < d->ncache; i++) {
-		if (d->cache[i].sql == sql || strcmp(d->cache[i].sql, sql) == 0) {
-			*out = &d->cache[i].base;
-			return NARA_OK;
+	struct sqlite_stmt *s = cache_find(d, sql);
+	if (s == NULL) {
+		sqlite3_stmt *stmt;
+		int rc = sqlite3_prepare_v3(
+		    d->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(rc);
+		char *copy = strdup(sql);
+		s = copy ? cache_slot(d) : NULL;
+		if (s == NULL) {
+			/* Every slot in use at once: a caller's bug, or no
+			 * memory. */
+			sqlite3_finalize(stmt);
+			free(copy);
+			return NARA_ENOMEM;
 		}
+		s->base.ops = &sqlite_ops;
+		s->base.db = db;
+		s->stmt = stmt;
+		s->key = sql;
+		s->sql = copy;
 	}
-	sqlite3_stmt *stmt;
-	int rc = sqlite3_prepare_v3(d->conn, sql, -1,
-				    SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return map_rc(rc);
-	struct sqlite_stmt *s;
-	if (d->ncache < STMT_CACHE) {
-		s = &d->cache[d->ncache++];
-	} else {
-		/* Full: replace the last slot; hot statements come first. */
-		s = &d->cache[STMT_CACHE - 1];
-		sqlite3_finalize(s->stmt);
-	}
-	s->base.ops = &sqlite_ops;
-	s->base.db = db;
 	s->base.t0 = 0;
-	s->stmt = stmt;
-	s->sql = sql;
+	s->busy = 1;
+	s->last_used = ++d->tick;
 	*out = &s->base;
 	return NARA_OK;
 }
@@ -238,14 +286,15 @@ static void sqlite_done(struct db_stmt *st)
 {
 	sqlite3_reset(STMT(st));
 	sqlite3_clear_bindings(STMT(st));
+	((struct sqlite_stmt *)st)->busy = 0;
 }
 
 static enum nara_err sqlite_ping(struct db *db)
 {
 	/* A read of the schema proves the file is there and readable. */
 	struct db_stmt *st;
-	enum nara_err err = sqlite_prepare(
-		db, "SELECT count(*) FROM sqlite_schema", &st);
+	enum nara_err err =
+	    sqlite_prepare(db, "SELECT count(*) FROM sqlite_schema", &st);
 	if (err != NARA_OK)
 		return err;
 	int rc = sqlite_step(st);
@@ -264,22 +313,22 @@ static void run_cached_rollback(struct db *db)
 }
 
 static const struct db_ops sqlite_ops = {
-	.close = sqlite_close,
-	.errmsg = sqlite_errmsg,
-	.exec_script = sqlite_exec_script,
-	.commit = run_cached_commit,
-	.rollback = run_cached_rollback,
-	.begin = sqlite_begin,
-	.begin_read = sqlite_begin_read,
-	.prepare = sqlite_prepare,
-	.bind_int = sqlite_bind_int,
-	.bind_text = sqlite_bind_text,
-	.bind_null = sqlite_bind_null,
-	.step = sqlite_step,
-	.col_int = sqlite_col_int,
-	.col_text = sqlite_col_text,
-	.col_len = sqlite_col_len,
-	.col_is_null = sqlite_col_is_null,
-	.done = sqlite_done,
-	.ping = sqlite_ping,
+    .close = sqlite_close,
+    .errmsg = sqlite_errmsg,
+    .exec_script = sqlite_exec_script,
+    .commit = run_cached_commit,
+    .rollback = run_cached_rollback,
+    .begin = sqlite_begin,
+    .begin_read = sqlite_begin_read,
+    .prepare = sqlite_prepare,
+    .bind_int = sqlite_bind_int,
+    .bind_text = sqlite_bind_text,
+    .bind_null = sqlite_bind_null,
+    .step = sqlite_step,
+    .col_int = sqlite_col_int,
+    .col_text = sqlite_col_text,
+    .col_len = sqlite_col_len,
+    .col_is_null = sqlite_col_is_null,
+    .done = sqlite_done,
+    .ping = sqlite_ping,
 };

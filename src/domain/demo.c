@@ -317,6 +317,8 @@ enum nara_err demo_fill(struct db *db, long extra_persons,
 		if ((err = db_begin(db)) != NARA_OK)
 			return err;
 		err = add_base(db);
+		if (err == NARA_OK)
+			err = demo_add_interventions(db);
 		if (err != NARA_OK) {
 			db_rollback(db);
 			return err;

@@ -22,4 +22,7 @@ enum nara_err demo_fill(struct db *db, long extra_persons,
 			void (*progress)(long done, long total, void *arg),
 			void *arg);
 
+/* The catalogue of interventions in every municipality (demo_cases.c). */
+enum nara_err demo_add_interventions(struct db *db);
+
 #endif
