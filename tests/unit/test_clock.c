@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "policy/clock.h"
+#include "web/format.h"
 
 static const struct clock_row {
 	const char *what;
@@ -141,6 +142,25 @@ static void test_extension(void **state)
 	assert_false(clock_extension_allowed(due, due - 10, due - 86400));
 }
 
+/* Dates typed into forms (web/format.c) are read as Stockholm days. */
+static void test_parse_date(void **state)
+{
+	(void)state;
+	/* 2026-03-29, the day summer time begins, is 23 hours long. */
+	assert_int_equal(web_parse_date("2026-03-29", 0), 1774738800);
+	assert_int_equal(web_parse_date("2026-03-29", 1), 1774821600);
+	assert_int_equal(web_parse_date("2028-02-29", 0) != 0, 1);
+	static const char *const bad[] = {
+		"2027-02-29", "2026-04-31", "2026-13-01", "2026-00-10",
+		"2026-1-01",  "26-01-01",   "2026-01-01x", "", "2026/01/01",
+		"0000-01-01", "2026-01-00", "+026-01-01",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (web_parse_date(bad[i], 0) != 0)
+			fail_msg("accepted %s", bad[i]);
+	assert_int_equal(web_parse_date(NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_add_months),
 		cmocka_unit_test(test_state_and_days_left),
 		cmocka_unit_test(test_extension),
+		cmocka_unit_test(test_parse_date),
 	};
 	return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
 }
