@@ -23,6 +23,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 export NARA_DATABASE="sqlite:$WORK/nara.db"
+export NARA_SECRET_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "== data: demo + $PERSONS persons"
 ./nara demo --persons "$PERSONS" >/dev/null
 

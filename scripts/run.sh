@@ -8,6 +8,15 @@ export NARA_LISTEN=${NARA_LISTEN:-127.0.0.1:8080}
 # The development login: /login lists the demo accounts (loopback only).
 export NARA_DEV_LOGIN=${NARA_DEV_LOGIN:-1}
 mkdir -p var
+# The master key for data at rest. A development key is made once in var/;
+# a real installation keeps its own elsewhere (docs/operations.md).
+if [ -z "${NARA_SECRET_KEY:-}" ] && [ -z "${NARA_SECRET_KEY_FILE:-}" ]; then
+  if [ ! -f var/secret.key ]; then
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >var/secret.key)
+    echo "Made a development master key in var/secret.key (keep it with var/nara.db)."
+  fi
+  export NARA_SECRET_KEY_FILE=var/secret.key
+fi
 case "$NARA_DATABASE" in
   sqlite:*) db=${NARA_DATABASE#sqlite:}; fresh=0; [ -f "$db" ] || fresh=1 ;;
   *) fresh=0 ;;

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "http/server.h"
 #include "web/web.h"
 
@@ -16,7 +17,8 @@ int cmd_serve(int argc, char **argv)
 		       "  --listen    address to listen on (NARA_LISTEN, default 127.0.0.1:8080)\n"
 		       "  --database  sqlite:PATH or postgresql://... (NARA_DATABASE)\n"
 		       "Other settings: NARA_BASE_URL, NARA_THREADS, NARA_DB_WORKERS,\n"
-		       "NARA_MAX_BODY, NARA_ACCESS_LOG (see README.md). Stops on SIGINT/SIGTERM.\n");
+		       "NARA_MAX_BODY, NARA_ACCESS_LOG, NARA_SECRET_KEY or NARA_SECRET_KEY_FILE\n"
+		       "(the master key, required; see README.md). Stops on SIGINT/SIGTERM.\n");
 		return 0;
 	}
 	struct config cfg;
@@ -39,6 +41,12 @@ int cmd_serve(int argc, char **argv)
 		       "listen", cfg.listen, NULL);
 	}
 	char msg[512];
+	/* Attachments and second factors are encrypted with keys from this. */
+	if (secret_load(msg, sizeof(msg)) != NARA_OK) {
+		log_kv(LOG_ERROR, "cannot start without the master key", "error",
+		       msg, NULL);
+		return 2;
+	}
 	if (web_init(msg, sizeof(msg)) != NARA_OK) {
 		log_kv(LOG_ERROR, "cannot load templates or catalogues", "error",
 		       msg, NULL);
@@ -46,5 +54,6 @@ int cmd_serve(int argc, char **argv)
 	}
 	enum nara_err err = server_run(&cfg);
 	web_free();
+	secret_clear();
 	return err == NARA_OK ? 0 : 1;
 }
