@@ -143,6 +143,15 @@ void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t len)
 
 void db_bind_null(struct db_stmt *st, int idx) { st->ops->bind_null(st, idx); }
 
+void db_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len)
+{
+	if (data == NULL) {
+		st->ops->bind_null(st, idx);
+		return;
+	}
+	st->ops->bind_blob(st, idx, data, len);
+}
+
 /*
  * A statement is timed from its first step to db_done, so a page of fifty
  * rows reads the clock twice, not a hundred times; the time between steps
@@ -173,6 +182,11 @@ size_t db_col_len(struct db_stmt *st, int col)
 int db_col_is_null(struct db_stmt *st, int col)
 {
 	return st->ops->col_is_null(st, col);
+}
+
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+	return st->ops->col_blob(st, col, len);
 }
 
 void db_done(struct db_stmt *st)

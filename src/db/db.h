@@ -72,6 +72,13 @@ enum nara_err db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t len);
 void db_bind_null(struct db_stmt *st, int idx);
+/*
+ * Bytes that are not text (encrypted attachments): a BLOB on SQLite, a
+ * BYTEA on PostgreSQL (sent in libpq's binary format, so NUL bytes and any
+ * other byte travel as they are). Copied at bind time; a NULL pointer
+ * binds SQL NULL.
+ */
+void db_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len);
 
 /*
  * Runs the statement (first call) or moves to the next row. Returns DB_ROW,
@@ -89,6 +96,14 @@ int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* "" for NULL */
 size_t db_col_len(struct db_stmt *st, int col);
 int db_col_is_null(struct db_stmt *st, int col);
+/*
+ * The bytes of a BLOB/BYTEA column and their number in *len. Valid until
+ * the next step or db_done. NULL (and *len 0) for SQL NULL, and also
+ * when PostgreSQL's text form cannot be decoded for want of memory, so a
+ * caller reading a NOT NULL column treats NULL as an error. An empty value
+ * is a non-NULL pointer with *len 0.
+ */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len);
 
 /* Resets the statement for reuse from the cache (always call when done). */
 void db_done(struct db_stmt *st);

@@ -22,11 +22,14 @@ struct db_ops {
 	void (*bind_text)(struct db_stmt *st, int idx, const char *s,
 			  size_t len);
 	void (*bind_null)(struct db_stmt *st, int idx);
+	void (*bind_blob)(struct db_stmt *st, int idx, const void *data,
+			  size_t len);
 	int (*step)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	size_t (*col_len)(struct db_stmt *st, int col);
 	int (*col_is_null)(struct db_stmt *st, int col);
+	const void *(*col_blob)(struct db_stmt *st, int col, size_t *len);
 	void (*done)(struct db_stmt *st);
 	enum nara_err (*ping)(struct db *db);
 };

@@ -251,6 +251,13 @@ static void sqlite_bind_null(struct db_stmt *st, int idx)
 	sqlite3_bind_null(STMT(st), idx);
 }
 
+static void sqlite_bind_blob(struct db_stmt *st, int idx, const void *data,
+			     size_t len)
+{
+	/* A NULL pointer would bind SQL NULL even for an empty value. */
+	sqlite3_bind_blob64(STMT(st), idx, data, len, SQLITE_TRANSIENT);
+}
+
 static int sqlite_step(struct db_stmt *st)
 {
 	int rc = sqlite3_step(STMT(st));
@@ -280,6 +287,16 @@ static size_t sqlite_col_len(struct db_stmt *st, int col)
 static int sqlite_col_is_null(struct db_stmt *st, int col)
 {
 	return sqlite3_column_type(STMT(st), col) == SQLITE_NULL;
+}
+
+static const void *sqlite_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+	/* sqlite3_column_bytes after sqlite3_column_blob, as SQLite asks. */
+	const void *p = sqlite3_column_blob(STMT(st), col);
+	*len = (size_t)sqlite3_column_bytes(STMT(st), col);
+	if (p == NULL && sqlite3_column_type(STMT(st), col) != SQLITE_NULL)
+		return ""; /* an empty BLOB */
+	return p;
 }
 
 static void sqlite_done(struct db_stmt *st)
@@ -324,11 +341,13 @@ static const struct db_ops sqlite_ops = {
     .bind_int = sqlite_bind_int,
     .bind_text = sqlite_bind_text,
     .bind_null = sqlite_bind_null,
+    .bind_blob = sqlite_bind_blob,
     .step = sqlite_step,
     .col_int = sqlite_col_int,
     .col_text = sqlite_col_text,
     .col_len = sqlite_col_len,
     .col_is_null = sqlite_col_is_null,
+    .col_blob = sqlite_col_blob,
     .done = sqlite_done,
     .ping = sqlite_ping,
 };
