@@ -80,7 +80,16 @@ struct route {
 	handler_fn handler;
 	const char *name;    /* for metrics and logs */
 	int needs_db;        /* 503 when the database cannot be reached */
+	/*
+	 * The largest body this route takes, in bytes; 0: NARA_MAX_BODY.
+	 * Only for routes that take files (an application's attachments):
+	 * everything else keeps the small global limit.
+	 */
+	size_t max_body;
 };
+
+/* The largest body any route takes: at least cfg->max_body. */
+size_t routes_max_body(const struct config *cfg);
 
 /* The routing table (src/http/routes.c) and its size. */
 extern const struct route routes[];

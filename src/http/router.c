@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "core/config.h"
+
 /* Matches path against pattern; fills params (pointers into the arena). */
 static int match(const char *pattern, const char *path, struct req *r,
 		 int fill)
@@ -60,6 +62,15 @@ enum nara_err router_match(const char *path, enum http_method method,
 	}
 	*allowed = any;
 	return any ? NARA_EINVAL : NARA_ENOTFOUND;
+}
+
+size_t routes_max_body(const struct config *cfg)
+{
+	size_t max = cfg->max_body;
+	for (size_t i = 0; i < routes_count; i++)
+		if (routes[i].max_body > max)
+			max = routes[i].max_body;
+	return max;
 }
 
 void resp_header(struct req *r, const char *name, const char *value)

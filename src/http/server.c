@@ -51,7 +51,12 @@ enum {
 	MAX_QUERY_FIELDS = 64,
 	MAX_FORM_FIELDS = 256,
 	MAX_COOKIES = 50,
-	MAX_PARTS = 32,
+	/*
+	 * A form with a file field is sent whole as multipart, one part per
+	 * field (an application has dozens), so parts are bounded like the
+	 * fields of any other form.
+	 */
+	MAX_PARTS = MAX_FORM_FIELDS,
 	CONN_BUCKETS = 1024,
 	REQUEST_TIMEOUT_S = 30,
 };
@@ -230,7 +235,13 @@ static struct job *job_take(struct loop *l)
 		j = calloc(1, sizeof(*j));
 		if (j == NULL)
 			return NULL;
-		arena_init(&j->req.arena, l->cfg->max_body * 3 + 8 * 1024 * 1024);
+		/*
+		 * Room for the body, the parsed copy of its parts and what a
+		 * handler makes of them (an attachment's ciphertext), for
+		 * the route that takes the largest body.
+		 */
+		arena_init(&j->req.arena,
+			   routes_max_body(l->cfg) * 3 + 8 * 1024 * 1024);
 		buf_init(&j->req.resp.body);
 		buf_init(&j->req.scratch);
 		return j;
@@ -498,10 +509,21 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 			return err == NARA_ETOOBIG ? NARA_EINVAL : err;
 	}
 
-
+	/*
+	 * The route first: its limit decides how large a body may be. An
+	 * oversize body is refused with 413 and a malformed one with 400
+	 * whatever the path, as before routes had limits of their own; only
+	 * then 404 or 405. HEAD is GET without the body.
+	 */
+	enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
+	unsigned route_allowed = 0;
+	enum nara_err routed = router_match(r->path, m, r, &route_allowed);
+	size_t limit = j->loop->cfg->max_body;
+	if (routed == NARA_OK && r->route->max_body > limit)
+		limit = r->route->max_body;
 	struct evbuffer *body = evhttp_request_get_input_buffer(ev);
 	size_t len = evbuffer_get_length(body);
-	if (len > j->loop->cfg->max_body)
+	if (len > limit)
 		return NARA_ETOOBIG;
 	if (len > 0) {
 		char *copy = arena_alloc(&r->arena, len + 1);
@@ -528,10 +550,8 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 				return err == NARA_ETOOBIG ? NARA_EINVAL : err;
 		}
 	}
-
-	/* HEAD is GET without the body. */
-	enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
-	return router_match(r->path, m, r, allowed);
+	*allowed = route_allowed;
+	return routed;
 }
 
 static void on_request(struct evhttp_request *ev, void *arg)
@@ -646,9 +666,11 @@ static int loop_init(struct loop *l, int index, const struct config *cfg)
 		return -1;
 	/*
 	 * evhttp refuses bodies above its own limit with a bare 413 of its
-	 * own; ours (cfg->max_body) is lower, so people see our page.
+	 * own; ours (cfg->max_body, or a route's own) is lower, so people
+	 * see our page.
 	 */
-	evhttp_set_max_body_size(l->http, (ev_ssize_t)cfg->max_body * 4);
+	evhttp_set_max_body_size(
+	    l->http, (ev_ssize_t)(routes_max_body(cfg) + 3 * cfg->max_body));
 	evhttp_set_max_headers_size(l->http, MAX_HEADERS_SIZE);
 	evhttp_set_timeout(l->http, REQUEST_TIMEOUT_S);
 	evhttp_set_allowed_methods(
