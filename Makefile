@@ -14,7 +14,8 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LIB_SRC = $(sort $(wildcard src/core/*.c src/http/*.c src/web/*.c src/db/*.c \
 	src/domain/*.c src/policy/*.c src/cli/*.c))
 MAIN_SRC = src/main.c
-ASSET_FILES = $(sort $(wildcard sql/*.sql templates/*.html i18n/*.txt static/*))
+ASSET_FILES = $(sort $(wildcard sql/*.sql templates/*.html i18n/*.txt static/* \
+	forms/*.json))
 DS = node_modules/@digdir/designsystemet-css/dist
 ASSET_ARGS = $(ASSET_FILES) static/ds.css=$(DS)/src/index.css \
 	static/ds-theme.css=$(DS)/theme/designsystemet.css

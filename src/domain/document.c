@@ -114,18 +114,18 @@ const char *document_clean_name(struct arena *a, const char *name,
 			size_t k = char_len(p, left);
 			if (k == 0)
 				break; /* not UTF-8 from here on: drop it */
-			if (n + k > DOCUMENT_NAME_MAX - ext_len)
-				break;
 			if (k == 1 && (*p == ' ' || *p == '\t')) {
-				space = 1;
-			} else {
 				/* Runs of spaces become one; none leads. */
-				if (space && n > 0)
+				space = n > 0;
+			} else if (!(k == 1 && *p == '.' && n == 0)) {
+				if (n + space + k > DOCUMENT_NAME_MAX - ext_len)
+					break;
+				if (space)
 					out[n++] = ' ';
 				space = 0;
 				if (k == 1 && unsafe_byte((unsigned char)*p)) {
 					out[n++] = '_';
-				} else if (!(k == 1 && *p == '.' && n == 0)) {
+				} else {
 					memcpy(out + n, p, k);
 					n += k;
 				}

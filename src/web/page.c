@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/application_form.h"
 #include "web/html.h"
 
 enum nara_err web_init(char *errmsg, size_t errlen)
@@ -14,11 +15,15 @@ enum nara_err web_init(char *errmsg, size_t errlen)
 	enum nara_err err = i18n_load(errmsg, errlen);
 	if (err == NARA_OK)
 		err = tpl_load(errmsg, errlen);
+	/* The application forms are pages too: a broken one stops us here. */
+	if (err == NARA_OK)
+		err = application_forms_load(errmsg, errlen);
 	return err;
 }
 
 void web_free(void)
 {
+	application_forms_free();
 	tpl_free();
 	i18n_free();
 }
