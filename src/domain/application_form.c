@@ -842,7 +842,8 @@ static void check_choice(const struct form_question *q, struct form_answer *ans)
 	if (kept > 1 && !q->multiple)
 		ans->error = "apply.error.choose";
 	else if (kept == 0 && q->required)
-		ans->error = "apply.error.choose";
+		ans->error = q->multiple ? "apply.error.choose_some"
+					 : "apply.error.choose";
 }
 
 static enum nara_err check_files(struct arena *a, const struct form_question *q,

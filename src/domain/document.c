@@ -488,3 +488,50 @@ enum nara_err document_list_in_tx(struct db *db, struct arena *a,
 	*count = n;
 	return NARA_OK;
 }
+
+enum nara_err document_list_for(struct db *db, struct arena *a,
+				const struct actor *who, int64_t case_id,
+				int64_t now, struct document_info **out,
+				size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	enum nara_err err = db_begin(db);
+	if (err != NARA_OK)
+		return err;
+	int64_t municipality_id = 0, person_id = 0;
+	err = case_authorize_in_tx(db, who, case_id, 0, &municipality_id,
+				   &person_id);
+	if (err == NARA_OK)
+		err = document_list_in_tx(db, a, case_id,
+					  who->subject.kind == SUBJECT_CITIZEN,
+					  now, out, count);
+	if (err == NARA_OK) {
+		int staff = strcmp(who->kind, "staff") == 0;
+		struct audit_entry e = {
+		    .actor_kind = who->kind,
+		    .actor_id = staff ? who->staff_id : person_id,
+		    .actor_label = who->label,
+		    .municipality_id = municipality_id,
+		    .action = "read",
+		    .record_kind = "case_documents",
+		    .record_id = case_id,
+		    .person_id = person_id,
+		    .request_id = who->request_id,
+		};
+		err = audit_append(db, &e);
+	}
+	if (err == NARA_OK || err == NARA_EDENIED) {
+		/* A refusal keeps its audit row. */
+		enum nara_err c = db_commit(db);
+		if (c != NARA_OK)
+			err = c;
+	} else {
+		db_rollback(db);
+	}
+	if (err != NARA_OK) {
+		*out = NULL;
+		*count = 0;
+	}
+	return err;
+}

@@ -144,4 +144,14 @@ enum nara_err document_list_in_tx(struct db *db, struct arena *a,
 				  int64_t case_id, int for_person, int64_t now,
 				  struct document_info **out, size_t *count);
 
+/*
+ * The documents of a case for the actor, in a transaction of its own: the
+ * policy decides (case_authorize_in_tx), the person sees only those with
+ * notes they may read now, and the read of the list is audited.
+ */
+enum nara_err document_list_for(struct db *db, struct arena *a,
+				const struct actor *who, int64_t case_id,
+				int64_t now, struct document_info **out,
+				size_t *count);
+
 #endif

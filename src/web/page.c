@@ -44,6 +44,31 @@ const char *i18n_format(struct req *r, const char *key, const char *value)
 	return s ? s : text;
 }
 
+const char *i18n_replace(struct req *r, const char *text, const char *name,
+			 const char *value)
+{
+	if (strstr(text, name) == NULL)
+		return text;
+	struct buf b;
+	buf_init(&b);
+	size_t nlen = strlen(name);
+	for (const char *p = text, *at; *p; p = at + nlen) {
+		at = strstr(p, name);
+		if (at == NULL) {
+			buf_adds(&b, p);
+			break;
+		}
+		buf_add(&b, p, (size_t)(at - p));
+		buf_adds(&b, value);
+		if (at[nlen] == '\0')
+			break;
+	}
+	const char *out =
+	    b.failed ? NULL : arena_strdup(&r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out ? out : text;
+}
+
 struct tvars *page_vars(struct req *r)
 {
 	struct tvars *v = tv_new(&r->arena);

@@ -20,6 +20,13 @@ const char *i18n_choose_request(const struct req *r);
 /* Catalogue text for key with "{name}" replaced by value (arena copy). */
 const char *i18n_format(struct req *r, const char *key, const char *value);
 
+/*
+ * text with every "{name}" (name given with its braces) replaced by value,
+ * in the arena; text itself when it has none or memory runs out.
+ */
+const char *i18n_replace(struct req *r, const char *text, const char *name,
+			 const char *value);
+
 /* New template values with what the layout needs already set. */
 struct tvars *page_vars(struct req *r);
 
@@ -46,6 +53,17 @@ enum nara_err page_review(struct req *r);
 enum nara_err page_sessions(struct req *r);
 enum nara_err page_sessions_end(struct req *r);
 enum nara_err page_review_done(struct req *r);
+enum nara_err page_apply_choose(struct req *r);
+enum nara_err page_apply_form(struct req *r);
+enum nara_err page_apply_submit(struct req *r);
+enum nara_err page_apply_receipt(struct req *r);
+enum nara_err page_document(struct req *r);
+enum nara_err page_report_choose(struct req *r);
+enum nara_err page_report_form(struct req *r);
+enum nara_err page_report_submit(struct req *r);
+enum nara_err page_report_receipt(struct req *r);
+enum nara_err page_report_status(struct req *r);
+enum nara_err page_report_status_check(struct req *r);
 enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);
 enum nara_err page_metrics(struct req *r);

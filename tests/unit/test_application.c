@@ -346,7 +346,7 @@ static void test_bad_answers(void **state)
 	assert_string_equal(error_at(f, &r, "name"), "apply.error.required");
 	assert_string_equal(error_at(f, &r, "rent"), "apply.error.required");
 	assert_string_equal(error_at(f, &r, "pets"), "apply.error.choose");
-	assert_string_equal(error_at(f, &r, "help"), "apply.error.choose");
+	assert_string_equal(error_at(f, &r, "help"), "apply.error.choose_some");
 	assert_string_equal(error_at(f, &r, "month"), "apply.error.required");
 	assert_null(error_at(f, &r, "pet_count")); /* not asked */
 	assert_null(error_at(f, &r, "story"));	   /* not required */
