@@ -7,7 +7,7 @@
 // their work (never without a workplace), gets a code shown once, and asks
 // with it what R1.5 allows. The database is read directly (sqlite3 or psql),
 // only to check what was written.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { DATABASE, ENGINE, prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
@@ -46,11 +46,21 @@ async function citizenOf(municipality, nth = 0) {
   return list.filter((a) => a.value.startsWith('citizen:') && a.label.endsWith(`, ${municipality}`))[nth];
 }
 
+// Logged in for one test; every test logs its people out at its end, since
+// other tests count a person's live sessions.
+const sessions = [];
 async function loggedIn(pattern) {
   const c = new Client(server.base);
   await c.loginAs(pattern);
+  sessions.push(c);
   return c;
 }
+afterEach(async () => {
+  for (const c of sessions.splice(0)) {
+    const csrf = c.csrfFrom(await (await c.get('/konto/inloggningar')).text());
+    assert.equal((await c.post('/logout', { csrf })).status, 303);
+  }
+});
 
 // The family-support form's answers, as the browser sends them.
 function familyForm(csrf, files = [{ name: 'intyg från skolan.pdf', bytes: PDF, type: 'application/pdf' }]) {
