@@ -136,13 +136,12 @@ static const char *error_text(struct req *r, const struct form_question *q,
 }
 
 /* The label of an answer, in lang: an option, or yes or no. */
-static const char *answer_label(struct req *r, const struct form_question *q,
+static const char *answer_label(const struct form_question *q,
 				const char *value, const char *lang)
 {
 	if (q->type == FORM_YESNO)
 		return i18n_get(lang, strcmp(value, "yes") == 0 ? "apply.yes"
 								: "apply.no");
-	(void)r;
 	return form_option_label(q, value, lang);
 }
 
@@ -157,7 +156,7 @@ static const char *condition_text(struct req *r, const struct form_def *f,
 		if (i > 0)
 			buf_printf(&b, " %s ", i18n_get(r->lang, "apply.or"));
 		buf_printf(&b, "”%s”",
-			   answer_label(r, dep, q->when_values[i], r->lang));
+			   answer_label(dep, q->when_values[i], r->lang));
 	}
 	const char *answers = b.failed ? "" : buf_cstr(&b);
 	const char *t = i18n_get(r->lang, "apply.when");
@@ -435,7 +434,7 @@ static const char *answers_note(struct req *r, const struct form_def *f,
 			for (size_t k = 0; k < ans->nvalues; k++)
 				buf_printf(
 				    &b, "%s%s", k ? "; " : "",
-				    answer_label(r, q, ans->values[k], "sv"));
+				    answer_label(q, ans->values[k], "sv"));
 		} else if (q->type == FORM_ATTACHMENT) {
 			for (size_t k = 0; k < ans->nfiles; k++)
 				buf_printf(

@@ -83,9 +83,17 @@ async function loginAsCitizen(page) {
   return account;
 }
 
+// Waits for the logout to land before the test goes on: closing a page in
+// the middle of a navigation can hang Chromium.
 async function logout(page) {
   await page.click('button:has-text("Logga ut"), button:has-text("Log out")');
-  assert.equal(new URL(page.url()).pathname, '/');
+  await page.waitForURL(/\/\?utloggad=1$/);
+}
+
+// Closes a page once whatever it was loading has loaded (see logout).
+async function close(page) {
+  await page.waitForLoadState('load');
+  await page.close();
 }
 
 test('a citizen applies with an attachment: choice, errors, receipt, download', async () => {
@@ -151,7 +159,7 @@ test('a citizen applies with an attachment: choice, errors, receipt, download', 
   assert.equal(download.suggestedFilename(), 'intyg från skolan.pdf');
   assert.deepEqual(fs.readFileSync(await download.path()), PDF);
   await logout(page);
-  await page.close();
+  await close(page);
 });
 
 test('every application form passes axe, in Swedish and English, and fits a phone', async () => {
@@ -180,7 +188,7 @@ test('every application form passes axe, in Swedish and English, and fits a phon
   assert.match(await page.getAttribute('#f-rent', 'aria-describedby'), /u-rent/);
   assert.match(await page.textContent('#c-salary'), /Svara bara om du har svarat ”Ja” på frågan/);
   await logout(page);
-  await page.close();
+  await close(page);
 });
 
 test('a report of concern in the browser: form, errors, receipt, status by code (R1.5)', async () => {
@@ -234,7 +242,7 @@ test('a report of concern in the browser: form, errors, receipt, status by code 
     assert.match(await page.textContent('#e-code'), /Skriv koden/);
     await checked(page, 'the status form with an error');
     if (width === 360) await fitsWidth(page, 'the status form');
-    await page.close();
+    await close(page);
   }
   // In English too.
   const { page } = await open(`${server.base}/orosanmalan/hoganas`, { lang: 'en' });
@@ -245,5 +253,5 @@ test('a report of concern in the browser: form, errors, receipt, status by code 
   await checked(page, 'the report form with errors (en)');
   await page.goto(`${server.base}/orosanmalan/status`);
   await checked(page, 'the status form (en)');
-  await page.close();
+  await close(page);
 });
