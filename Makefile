@@ -11,8 +11,8 @@ LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -levent -levent_pth
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-LIB_SRC = $(sort $(wildcard src/core/*.c src/http/*.c src/web/*.c src/db/*.c \
-	src/domain/*.c src/policy/*.c src/cli/*.c))
+LIB_SRC = $(sort $(wildcard src/core/*.c src/http/*.c src/web/*.c src/api/*.c \
+	src/db/*.c src/domain/*.c src/policy/*.c src/cli/*.c))
 MAIN_SRC = src/main.c
 ASSET_FILES = $(sort $(wildcard sql/*.sql templates/*.html i18n/*.txt static/*))
 DS = node_modules/@digdir/designsystemet-css/dist

@@ -77,6 +77,14 @@ if [ -n "$PG_URL" ]; then
     run_node "integration+browser/postgresql" tests/integration/*.test.mjs tests/e2e/*.test.mjs
 fi
 
+echo "== the API description (docs/openapi.yaml, @redocly/cli)"
+if out=$(npx --no-install redocly lint --format=stylish docs/openapi.yaml 2>&1); then
+  count "openapi/lint" 1 0
+else
+  printf '%s\n' "$out" | grep -v '║\|╔\|╚' | tail -30
+  count "openapi/lint" 0 1
+fi
+
 echo "== fuzzers (${FUZZ_SECONDS}s each)"
 for fz in build/fuzz/fuzz_*; do
   [ -x "$fz" ] || continue

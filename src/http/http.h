@@ -56,6 +56,7 @@ struct req {
 	struct kvlist form; /* url-encoded POST body */
 	struct multipart multipart;
 	const char *content_type;
+	const char *csrf_header; /* X-CSRF-Token, for the JSON API */
 	const char *accept_language;
 	const char *if_none_match;
 	const char *user_agent; /* at most 200 bytes, for "my logins" */

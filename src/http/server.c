@@ -121,12 +121,14 @@ static const char *reason_phrase(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 204: return "No Content";
 	case 301: return "Moved Permanently";
 	case 302: return "Found";
 	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -482,6 +484,8 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 			r->user_agent = NULL;
 	}
 	r->content_type = evhttp_find_header(in, "Content-Type");
+	/* The JSON API's CSRF token comes in a header, not in a form. */
+	r->csrf_header = evhttp_find_header(in, "X-CSRF-Token");
 	r->lang = i18n_choose_request(r);
 
 	const char *target = evhttp_request_get_uri(ev);

@@ -2,6 +2,7 @@
  * What every page shares: start-up loading, the layout, the error page and
  * the language of the request.
  */
+#include "api/api.h"
 #include "web/web.h"
 
 #include <stdio.h>
@@ -83,6 +84,11 @@ void web_error_page(struct req *r, int status)
 	r->resp.status = status;
 	if (r->lang == NULL)
 		r->lang = "sv";
+	/* An API client gets its error as JSON, in the same language. */
+	if (api_is_api(r)) {
+		api_error_body(r, status);
+		return;
+	}
 	char key[32];
 	int known = status == 400 || status == 403 || status == 404 ||
 		    status == 405 || status == 409 || status == 413 ||

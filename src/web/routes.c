@@ -3,6 +3,7 @@
  * only where patterns overlap; the first match wins. `needs_db`: the
  * handler gets a database connection and 503 when none can be had.
  */
+#include "api/api.h"
 #include "http/http.h"
 #include "web/web.h"
 
@@ -22,6 +23,21 @@ const struct route routes[] = {
 	{HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1},
 	{HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1},
 	{HTTP_GET, "/static/{}", page_static, "static", 0},
+	/* The JSON API (docs/openapi.yaml): what the pages offer. */
+	{HTTP_GET, "/api/v1/me", api_me, "api_me", 1},
+	{HTTP_GET, "/api/v1/municipalities", api_municipalities, "api_municipalities", 1},
+	{HTTP_POST, "/api/v1/reports", api_report_create, "api_report_create", 1},
+	{HTTP_POST, "/api/v1/reports/status", api_report_status, "api_report_status", 1},
+	{HTTP_POST, "/api/v1/reports/{}/protection", api_report_protection, "api_report_protection", 1},
+	{HTTP_GET, "/api/v1/my/cases", api_my_cases, "api_my_cases", 1},
+	{HTTP_GET, "/api/v1/my/cases/{}", api_my_case, "api_my_case", 1},
+	{HTTP_POST, "/api/v1/my/cases/{}/comments", api_my_comment, "api_my_comment", 1},
+	{HTTP_GET, "/api/v1/worklist", api_worklist, "api_worklist", 1},
+	{HTTP_GET, "/api/v1/cases/{}", api_case, "api_case", 1},
+	{HTTP_POST, "/api/v1/cases/{}/notes", api_case_note, "api_case_note", 1},
+	{HTTP_POST, "/api/v1/cases/{}/moves", api_case_move, "api_case_move", 1},
+	{HTTP_POST, "/api/v1/cases/{}/team", api_case_assign, "api_case_team", 1},
+	{HTTP_POST, "/api/v1/notes/{}/visibility", api_note_visibility, "api_note_visibility", 1},
 	{HTTP_GET, "/healthz", page_healthz, "healthz", 0},
 	{HTTP_GET, "/readyz", page_readyz, "readyz", 1},
 	{HTTP_GET, "/metrics", page_metrics, "metrics", 0},
