@@ -5,6 +5,8 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "domain/oidc.h"
+#include "http/client.h"
 #include "http/server.h"
 #include "web/web.h"
 
@@ -16,7 +18,10 @@ int cmd_serve(int argc, char **argv)
 		       "  --listen    address to listen on (NARA_LISTEN, default 127.0.0.1:8080)\n"
 		       "  --database  sqlite:PATH or postgresql://... (NARA_DATABASE)\n"
 		       "Other settings: NARA_BASE_URL, NARA_THREADS, NARA_DB_WORKERS,\n"
-		       "NARA_MAX_BODY, NARA_ACCESS_LOG (see README.md). Stops on SIGINT/SIGTERM.\n");
+		       "NARA_MAX_BODY, NARA_ACCESS_LOG, NARA_DEV_LOGIN, and the logins\n"
+		       "through OpenID Connect: NARA_OIDC_CITIZEN_ISSUER, _CLIENT_ID,\n"
+		       "_CLIENT_SECRET, _PNR_CLAIM, _SCOPE and NARA_OIDC_STAFF_ISSUER,\n"
+		       "_CLIENT_ID, _CLIENT_SECRET (see README.md). Stops on SIGINT/SIGTERM.\n");
 		return 0;
 	}
 	struct config cfg;
@@ -38,13 +43,37 @@ int cmd_serve(int argc, char **argv)
 				 " accounts and logs in without a password",
 		       "listen", cfg.listen, NULL);
 	}
+	/* Say where each provider must send people back, for its set-up. */
+	char redirect[512];
+	if (config_redirect_uri(&cfg, redirect, sizeof(redirect)) != NARA_OK) {
+		log_kv(LOG_ERROR, "NARA_BASE_URL is too long", NULL);
+		return 2;
+	}
+	for (int kind = OIDC_CITIZEN; kind <= OIDC_STAFF; kind++) {
+		const struct config_oidc *p = oidc_provider(&cfg, kind);
+		if (p != NULL)
+			log_kv(LOG_INFO, kind == OIDC_STAFF
+						 ? "staff login through OpenID Connect"
+						 : "citizen login through OpenID Connect (e-ID)",
+			       "issuer", p->issuer, "client_id", p->client_id,
+			       "redirect_uri", redirect, NULL);
+	}
+	if (http_client_init() != NARA_OK) {
+		log_kv(LOG_ERROR, "cannot initialise libcurl", NULL);
+		return 1;
+	}
+	oidc_init(http_client_fetch);
+
 	char msg[512];
 	if (web_init(msg, sizeof(msg)) != NARA_OK) {
 		log_kv(LOG_ERROR, "cannot load templates or catalogues", "error",
 		       msg, NULL);
+		http_client_cleanup();
 		return 1;
 	}
 	enum nara_err err = server_run(&cfg);
 	web_free();
+	oidc_cleanup();
+	http_client_cleanup();
 	return err == NARA_OK ? 0 : 1;
 }
