@@ -166,6 +166,53 @@ static const char *kty_name(cjose_jwk_kty_t kty)
 }
 
 /*
+ * 1 when s is base64url as cjose can decode it: the alphabet only, no
+ * padding, and not one character over a whole group. The cjose of Debian 12
+ * asserts (aborts the process) on a stray '=' or a dangling character
+ * instead of returning an error, so nothing reaches its decoder unchecked.
+ * The fuzzer found this.
+ */
+static int base64url_ok(const char *s, size_t len)
+{
+	if (len % 4 == 1)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A copy of key with only what checking a signature needs (kty, crv and
+ * the public numbers), each checked before cjose decodes it. Private parts
+ * a careless provider might publish are left behind. NULL when a member is
+ * missing or malformed.
+ */
+static json_t *public_jwk(json_t *key, cjose_jwk_kty_t kty)
+{
+	static const char *const rsa[] = {"kty", "n", "e", NULL};
+	static const char *const ec[] = {"kty", "crv", "x", "y", NULL};
+	const char *const *names = kty == CJOSE_JWK_KTY_RSA ? rsa : ec;
+	json_t *out = json_object();
+	for (size_t i = 0; out != NULL && names[i] != NULL; i++) {
+		json_t *v = json_object_get(key, names[i]);
+		const char *s = json_string_value(v);
+		size_t len = s ? json_string_length(v) : 0;
+		int plain = i == 0 || (kty == CJOSE_JWK_KTY_EC && i == 1);
+		if (s == NULL || len == 0 || strlen(s) != len ||
+		    (!plain && !base64url_ok(s, len)) ||
+		    json_object_set(out, names[i], v) != 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/*
  * The key of the set for this token: the one with its kid, or, when the
  * token names none, the only key that could sign with its algorithm.
  * NARA_ENOTFOUND when the kid is not in the set; NARA_EDENIED when the
@@ -223,9 +270,16 @@ static enum nara_err find_key(const char *jwks, size_t jwks_len,
 		*why = "the key is not for this algorithm";
 		goto out;
 	}
+	const char *k_kty = member_str(found, "kty");
+	if (k_kty == NULL || strcmp(k_kty, kty_name(alg->kty)) != 0) {
+		*why = "the key type does not fit the algorithm";
+		goto out;
+	}
 	cjose_err cerr;
+	json_t *pub = public_jwk(found, alg->kty);
 	cjose_jwk_t *jwk =
-	    cjose_jwk_import_json((cjose_header_t *)found, &cerr);
+	    pub ? cjose_jwk_import_json((cjose_header_t *)pub, &cerr) : NULL;
+	json_decref(pub);
 	if (jwk == NULL) {
 		*why = "the key cannot be read";
 		err = NARA_EINVAL;
@@ -334,19 +388,18 @@ static enum nara_err check_claims(struct arena *a, json_t *c,
 	return NARA_OK;
 }
 
-/* Only the characters of base64url and the two dots of the compact form. */
+/* Three parts of base64url (see base64url_ok) between two dots. */
 static int compact_shape_ok(const char *t, size_t len)
 {
-	int dots = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = t[i];
-		if (c == '.')
-			dots++;
-		else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			   (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-	}
-	return dots == 2;
+	const char *dot1 = memchr(t, '.', len);
+	const char *dot2 =
+	    dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - t)) : NULL;
+	if (dot2 == NULL)
+		return 0;
+	size_t l1 = (size_t)(dot1 - t), l2 = (size_t)(dot2 - dot1 - 1),
+	       l3 = len - (size_t)(dot2 + 1 - t);
+	return base64url_ok(t, l1) && base64url_ok(dot1 + 1, l2) &&
+	       base64url_ok(dot2 + 1, l3);
 }
 
 enum nara_err oidc_id_token_verify(struct arena *a, const char *token,

@@ -298,6 +298,16 @@ static void test_key_ids(void **state)
 	snprintf(single, sizeof(single), "{\"keys\":[{\"alg\":\"RS512\",%s]}",
 		 keys.rsa1_public + 1);
 	assert_int_equal(verify(t, single, &id, &why), NARA_EDENIED);
+	/*
+	 * Key numbers Debian's cjose would abort the process on rather than
+	 * refuse (a stray '=', a dangling character): refused before cjose.
+	 */
+	snprintf(single, sizeof(single),
+		 "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"n\":\"abcde=fg\",\"e\":\"AQAB\"}]}");
+	assert_int_equal(verify(t, single, &id, &why), NARA_EINVAL);
+	snprintf(single, sizeof(single),
+		 "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"n\":\"abcde\",\"e\":\"AQAB\"}]}");
+	assert_int_equal(verify(t, single, &id, &why), NARA_EINVAL);
 	/* A key set that is not one. */
 	assert_int_equal(verify(t, "{\"keys\":{}}", &id, &why), NARA_EINVAL);
 	assert_int_equal(verify(t, "[]", &id, &why), NARA_EINVAL);
@@ -313,6 +323,9 @@ static void test_malformed_tokens(void **state)
 	static const char *const bad[] = {
 		"", "abc", "a.b", "a.b.c.d", "eyJ.eyJ.x y", "....",
 		"eyJhbGciOiJSUzI1NiJ9.!!!.sig",
+		/* A part one character over a group, and padding: see base64url_ok. */
+		"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzIn0.abcde",
+		"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzIn0=.c2ln",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(verify(bad[i], keys.jwks, &id, &why), NARA_EINVAL);
