@@ -126,13 +126,16 @@ export class HttpBrowser extends Client {
     const start = `${base}/auth/${kind}/start${next ? `?next=${encodeURIComponent(next)}` : ''}`;
     const first = await this.get(start);
     if (first.status !== 303) throw new Error(`start answered ${first.status}: ${await first.text()}`);
+    // A provider that still has a session with this browser asks nothing.
     let step = await this.follow(first.headers.get('location'), callback);
-    if (abort) {
-      const abortUrl = `${step.url.replace(/\/$/, '')}/abort`;
-      return (await this.follow(abortUrl, callback)).url;
+    if (step.res && abort) {
+      await step.res.text();
+      return (await this.follow(`${step.url.replace(/\/$/, '')}/abort`, callback)).url;
     }
-    if (step.res) await step.res.text();
-    step = await this.submitInteraction(step.url, { prompt: 'login', login: user, password: 'test' }, callback);
+    if (step.res) {
+      await step.res.text();
+      step = await this.submitInteraction(step.url, { prompt: 'login', login: user, password: 'test' }, callback);
+    }
     if (step.res) {
       await step.res.text();
       step = await this.submitInteraction(step.url, { prompt: 'consent' }, callback);
