@@ -21,7 +21,7 @@ int cmd_serve(int argc, char **argv)
 		       "NARA_MAX_BODY, NARA_ACCESS_LOG, NARA_DEV_LOGIN, and the logins\n"
 		       "through OpenID Connect: NARA_OIDC_CITIZEN_ISSUER, _CLIENT_ID,\n"
 		       "_CLIENT_SECRET, _PNR_CLAIM, _SCOPE and NARA_OIDC_STAFF_ISSUER,\n"
-		       "_CLIENT_ID, _CLIENT_SECRET (see README.md). Stops on SIGINT/SIGTERM.\n");
+		       "_CLIENT_ID, _CLIENT_SECRET, _SCOPE (see README.md). Stops on SIGINT/SIGTERM.\n");
 		return 0;
 	}
 	struct config cfg;
