@@ -23,7 +23,7 @@ static const struct command {
 	{"migrate", cmd_migrate, "create or update the database tables"},
 	{"demo", cmd_demo, "fill the database with the demo municipalities"},
 	{"audit", cmd_audit, "check the audit log (audit verify)"},
-	{"user", cmd_user, "manage staff accounts (user add)"},
+	{"user", cmd_user, "manage staff accounts (user add, link, list)"},
 };
 
 static void usage(FILE *out)

@@ -6,6 +6,8 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "domain/oidc.h"
+#include "http/client.h"
 #include "http/server.h"
 #include "web/web.h"
 
@@ -17,8 +19,11 @@ int cmd_serve(int argc, char **argv)
 		       "  --listen    address to listen on (NARA_LISTEN, default 127.0.0.1:8080)\n"
 		       "  --database  sqlite:PATH or postgresql://... (NARA_DATABASE)\n"
 		       "Other settings: NARA_BASE_URL, NARA_THREADS, NARA_DB_WORKERS,\n"
-		       "NARA_MAX_BODY, NARA_ACCESS_LOG, NARA_SECRET_KEY or NARA_SECRET_KEY_FILE\n"
-		       "(the master key, required; see README.md). Stops on SIGINT/SIGTERM.\n");
+		       "NARA_MAX_BODY, NARA_ACCESS_LOG, NARA_DEV_LOGIN, NARA_SECRET_KEY or\n"
+		       "NARA_SECRET_KEY_FILE (the master key, required), and the logins\n"
+		       "through OpenID Connect: NARA_OIDC_CITIZEN_ISSUER, _CLIENT_ID,\n"
+		       "_CLIENT_SECRET, _PNR_CLAIM, _SCOPE and NARA_OIDC_STAFF_ISSUER,\n"
+		       "_CLIENT_ID, _CLIENT_SECRET, _SCOPE (see README.md). Stops on SIGINT/SIGTERM.\n");
 		return 0;
 	}
 	struct config cfg;
@@ -40,6 +45,27 @@ int cmd_serve(int argc, char **argv)
 				 " accounts and logs in without a password",
 		       "listen", cfg.listen, NULL);
 	}
+	/* Say where each provider must send people back, for its set-up. */
+	char redirect[512];
+	if (config_redirect_uri(&cfg, redirect, sizeof(redirect)) != NARA_OK) {
+		log_kv(LOG_ERROR, "NARA_BASE_URL is too long", NULL);
+		return 2;
+	}
+	for (int kind = OIDC_CITIZEN; kind <= OIDC_STAFF; kind++) {
+		const struct config_oidc *p = oidc_provider(&cfg, kind);
+		if (p != NULL)
+			log_kv(LOG_INFO, kind == OIDC_STAFF
+						 ? "staff login through OpenID Connect"
+						 : "citizen login through OpenID Connect (e-ID)",
+			       "issuer", p->issuer, "client_id", p->client_id,
+			       "redirect_uri", redirect, NULL);
+	}
+	if (http_client_init() != NARA_OK) {
+		log_kv(LOG_ERROR, "cannot initialise libcurl", NULL);
+		return 1;
+	}
+	oidc_init(http_client_fetch);
+
 	char msg[512];
 	/* Attachments and second factors are encrypted with keys from this. */
 	if (secret_load(msg, sizeof(msg)) != NARA_OK) {
@@ -50,10 +76,13 @@ int cmd_serve(int argc, char **argv)
 	if (web_init(msg, sizeof(msg)) != NARA_OK) {
 		log_kv(LOG_ERROR, "cannot load templates or catalogues", "error",
 		       msg, NULL);
+		http_client_cleanup();
 		return 1;
 	}
 	enum nara_err err = server_run(&cfg);
 	web_free();
+	oidc_cleanup();
+	http_client_cleanup();
 	secret_clear();
 	return err == NARA_OK ? 0 : 1;
 }

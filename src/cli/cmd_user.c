@@ -1,4 +1,4 @@
-/* nara user add | list: staff accounts. */
+/* nara user add | link | list: staff accounts. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,9 +15,14 @@ static int usage(FILE *out)
 		"usage: nara user add --municipality SLUG --username NAME --name \"Full Name\"\n"
 		"                     [--email E] [--unit SLUG --role ROLE]\n"
 		"                     [--oidc-issuer URL --oidc-subject SUB]\n"
+		"       nara user link USERNAME --issuer URL --subject SUB\n"
 		"       nara user list [--municipality SLUG]\n\n"
 		"Roles: first_line, case_officer, team_lead, shared_service,\n"
-		"municipal_admin, security_officer, platform_admin.\n");
+		"municipal_admin, security_officer, platform_admin.\n\n"
+		"`link` lets the account log in through the organisation's identity\n"
+		"provider: URL is the provider's issuer (NARA_OIDC_STAFF_ISSUER), SUB\n"
+		"the person's subject there (the \"sub\" of its ID tokens; a person\n"
+		"whose login is not linked is shown it on the refusal page).\n");
 	return out == stdout ? 0 : 2;
 }
 
@@ -106,20 +111,61 @@ static int user_add(int argc, char **argv, struct db *db)
 	return 0;
 }
 
+/* The link and its audit row are one transaction (staff_link_oidc). */
+static int user_link(int argc, char **argv, struct db *db)
+{
+	const char *username = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	const char *issuer = cli_flag(argc, argv, "--issuer");
+	const char *subject = cli_flag(argc, argv, "--subject");
+	if (username == NULL || issuer == NULL || subject == NULL)
+		return usage(stderr);
+	int64_t id;
+	enum nara_err err = staff_link_oidc(db, username, issuer, subject, &id);
+	switch (err) {
+	case NARA_OK:
+		printf("linked %s (id %" PRId64 ") to %s as %s\n", username, id,
+		       issuer, subject);
+		return 0;
+	case NARA_ENOTFOUND:
+		fprintf(stderr, "nara user link: no user '%s' (see nara user list)\n",
+			username);
+		return 1;
+	case NARA_ECONFLICT:
+		fprintf(stderr, "nara user link: another account is already linked"
+				" to %s as %s\n", issuer, subject);
+		return 1;
+	case NARA_EINVAL:
+		fprintf(stderr, "nara user link: the issuer must be an https:// URL"
+				" (http:// only on 127.0.0.1 or localhost) and the"
+				" subject 1 to 255 bytes\n");
+		return 1;
+	default:
+		fprintf(stderr, "nara user link: %s: %s\n", nara_strerror(err),
+			db_errmsg(db));
+		return 1;
+	}
+}
+
 int cmd_user(int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1]))
 		return usage(argc < 2 ? stderr : stdout);
-	int add = strcmp(argv[1], "add") == 0, list = strcmp(argv[1], "list") == 0;
-	if (!add && !list)
+	int add = strcmp(argv[1], "add") == 0, list = strcmp(argv[1], "list") == 0,
+	    link = strcmp(argv[1], "link") == 0;
+	if (!add && !list && !link)
 		return usage(stderr);
+	for (int i = 2; i < argc; i++)
+		if (cli_is_help(argv[i]))
+			return usage(stdout);
 	struct config cfg;
 	if (cli_config(&cfg, argc - 1, argv + 1) != 0)
 		return 2;
 	struct db *db = cli_open_db(&cfg);
 	if (db == NULL)
 		return 1;
-	int status = add ? user_add(argc - 1, argv + 1, db) : user_list(argc - 1, argv + 1, db);
+	int status = add    ? user_add(argc - 1, argv + 1, db)
+		     : link ? user_link(argc - 1, argv + 1, db)
+			    : user_list(argc - 1, argv + 1, db);
 	db_close(db);
 	return status;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/url.h"
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -41,6 +43,67 @@ enum nara_err config_set_listen(struct config *cfg, const char *listen,
 	cfg->port = (int)port;
 	cfg->listen = listen;
 	return NARA_OK;
+}
+
+/*
+ * NARA_OIDC_<KIND>_*: all of issuer, client id and secret, or none. The
+ * issuer is checked here so that a typo stops the server at start rather
+ * than at the first person's login.
+ */
+static enum nara_err load_oidc(struct config_oidc *o, const char *kind,
+			       const char *default_scope, int citizen,
+			       char *errmsg, size_t errlen)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "NARA_OIDC_%s_ISSUER", kind);
+	o->issuer = env_or(name, NULL);
+	snprintf(name, sizeof(name), "NARA_OIDC_%s_CLIENT_ID", kind);
+	o->client_id = env_or(name, NULL);
+	snprintf(name, sizeof(name), "NARA_OIDC_%s_CLIENT_SECRET", kind);
+	o->client_secret = env_or(name, NULL);
+	snprintf(name, sizeof(name), "NARA_OIDC_%s_SCOPE", kind);
+	o->scope = env_or(name, default_scope);
+	if (citizen)
+		o->pnr_claim = env_or("NARA_OIDC_CITIZEN_PNR_CLAIM",
+				      CONFIG_PNR_CLAIM_DEFAULT);
+	int set = (o->issuer != NULL) + (o->client_id != NULL) +
+		  (o->client_secret != NULL);
+	if (set != 0 && set != 3) {
+		snprintf(errmsg, errlen,
+			 "NARA_OIDC_%s_ISSUER, _CLIENT_ID and _CLIENT_SECRET"
+			 " must be set together (or none of them)", kind);
+		return NARA_EINVAL;
+	}
+	if (o->issuer != NULL && !url_is_secure_or_loopback(o->issuer)) {
+		snprintf(errmsg, errlen,
+			 "NARA_OIDC_%s_ISSUER must be an https:// URL (http://"
+			 " only on 127.0.0.1 or localhost), got '%s'",
+			 kind, o->issuer);
+		return NARA_EINVAL;
+	}
+	if (strncmp(o->scope, "openid", 6) != 0 ||
+	    (o->scope[6] != '\0' && o->scope[6] != ' ')) {
+		snprintf(errmsg, errlen,
+			 "NARA_OIDC_%s_SCOPE must start with 'openid'", kind);
+		return NARA_EINVAL;
+	}
+	return NARA_OK;
+}
+
+enum nara_err config_redirect_uri(const struct config *cfg, char *out,
+				  size_t size)
+{
+	int n;
+	if (cfg->base_url != NULL) {
+		size_t len = strlen(cfg->base_url);
+		while (len > 0 && cfg->base_url[len - 1] == '/')
+			len--;
+		n = snprintf(out, size, "%.*s/auth/callback", (int)len,
+			     cfg->base_url);
+	} else {
+		n = snprintf(out, size, "http://%s/auth/callback", cfg->listen);
+	}
+	return n > 0 && (size_t)n < size ? NARA_OK : NARA_ETOOBIG;
 }
 
 enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
@@ -95,7 +158,12 @@ enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 	}
 	cfg->access_log = strcmp(env_or("NARA_ACCESS_LOG", "1"), "0") != 0;
 	cfg->dev_login = strcmp(env_or("NARA_DEV_LOGIN", "0"), "1") == 0;
-	return NARA_OK;
+	err = load_oidc(&cfg->oidc_citizen, "CITIZEN", CONFIG_PNR_SCOPE_DEFAULT,
+			1, errmsg, errlen);
+	if (err == NARA_OK)
+		err = load_oidc(&cfg->oidc_staff, "STAFF", "openid", 0,
+				errmsg, errlen);
+	return err;
 }
 
 int config_listen_is_loopback(const struct config *cfg)

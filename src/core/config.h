@@ -10,6 +10,19 @@
 
 #include "core/err.h"
 
+/*
+ * One OpenID Connect provider: the citizens' e-ID broker
+ * (NARA_OIDC_CITIZEN_*) or the staff's identity provider
+ * (NARA_OIDC_STAFF_*). issuer NULL: that way in is off.
+ */
+struct config_oidc {
+	const char *issuer;        /* _ISSUER: https, or http on loopback */
+	const char *client_id;     /* _CLIENT_ID */
+	const char *client_secret; /* _CLIENT_SECRET */
+	const char *scope;         /* _SCOPE: "openid" and what else to ask */
+	const char *pnr_claim;     /* citizens: the claim with the personnummer */
+};
+
 struct config {
 	const char *database;  /* NARA_DATABASE: sqlite:PATH or postgresql://... */
 	const char *listen;    /* NARA_LISTEN: host:port */
@@ -21,7 +34,20 @@ struct config {
 	size_t max_body;       /* NARA_MAX_BODY: bytes, default 1 MiB */
 	int access_log;        /* NARA_ACCESS_LOG: 1 logs every request */
 	int dev_login;         /* NARA_DEV_LOGIN: 1 lists demo accounts at /login */
+	struct config_oidc oidc_citizen, oidc_staff;
 };
+
+/* The claim e-ID brokers of the Swedish OIDC profile put the personnummer in. */
+#define CONFIG_PNR_CLAIM_DEFAULT "https://id.oidc.se/claim/personalIdentityNumber"
+#define CONFIG_PNR_SCOPE_DEFAULT "openid https://id.oidc.se/scope/naturalPersonNumber"
+
+/*
+ * The address identity providers send people back to: NARA_BASE_URL +
+ * /auth/callback, or http://NARA_LISTEN/auth/callback without a base URL.
+ * out has room for size bytes; NARA_ETOOBIG when it does not fit.
+ */
+enum nara_err config_redirect_uri(const struct config *cfg, char *out,
+				  size_t size);
 
 /* 1 when cfg->host is a loopback address (127.0.0.0/8, ::1, localhost). */
 int config_listen_is_loopback(const struct config *cfg);

@@ -23,8 +23,10 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+/* reason: for a login, how the person logged in ("oidc", "dev"). */
 static enum nara_err audit_session(struct db *db, const struct session *s,
-				   const char *action, int64_t municipality_id)
+				   const char *action, int64_t municipality_id,
+				   const char *reason)
 {
 	char label[40];
 	if (strcmp(s->kind, "staff") == 0)
@@ -38,6 +40,7 @@ static enum nara_err audit_session(struct db *db, const struct session *s,
 		.municipality_id = municipality_id,
 		.action = action,
 		.record_kind = "session",
+		.reason = reason,
 	};
 	return audit_append(db, &e);
 }
@@ -87,7 +90,7 @@ enum nara_err session_create(struct db *db, const char *kind, int64_t staff_id,
 			     user_agent ? user_agent : "", now, now,
 			     out->expires_at);
 	if (err == NARA_OK)
-		err = audit_session(db, out, "login", municipality_id);
+		err = audit_session(db, out, "login", municipality_id, method);
 	if (err != NARA_OK) {
 		db_rollback(db);
 		return err == NARA_ENOTFOUND ? NARA_EDENIED : err;
@@ -161,7 +164,8 @@ static enum nara_err end_where(struct db *db, const struct session *s,
 				 " WHERE personnummer = ? AND ended_at IS NULL",
 			     "is", now, s->personnummer);
 	if (err == NARA_OK)
-		err = audit_session(db, s, all ? "logout_everywhere" : "logout", 0);
+		err = audit_session(db, s, all ? "logout_everywhere" : "logout", 0,
+				    NULL);
 	if (err != NARA_OK) {
 		db_rollback(db);
 		return err;
@@ -266,7 +270,7 @@ enum nara_err session_end_id(struct db *db, const struct session *s,
 				 " AND personnummer = ? AND ended_at IS NULL",
 			     "iss", now, like, s->personnummer);
 	if (err == NARA_OK)
-		err = audit_session(db, s, "logout_other", 0);
+		err = audit_session(db, s, "logout_other", 0, NULL);
 	if (err != NARA_OK) {
 		db_rollback(db);
 		return err;

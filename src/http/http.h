@@ -81,6 +81,12 @@ struct route {
 	handler_fn handler;
 	const char *name;    /* for metrics and logs */
 	int needs_db;        /* 503 when the database cannot be reached */
+	/*
+	 * The handler may block (it calls another server, such as an
+	 * identity provider): it always runs on the worker pool, never on
+	 * an event-loop thread, whatever the database.
+	 */
+	int off_loop;
 };
 
 /* The routing table (src/http/routes.c) and its size. */

@@ -5,10 +5,10 @@
  *   1. on_request (loop thread): copy what handlers need out of the evhttp
  *      request into a `struct job` with its own arena, refusing bad input
  *      (400), oversize bodies (413) and unknown routes (404/405) at once.
- *   2. run_job (loop thread on SQLite, worker thread on PostgreSQL): open
- *      the thread's database connection if needed, call the handler, roll
- *      back whatever transaction it left open, and turn an error into the
- *      error page.
+ *   2. run_job (loop thread on SQLite, worker thread on PostgreSQL and for
+ *      off_loop routes): open the thread's database connection if needed,
+ *      call the handler, roll back whatever transaction it left open, and
+ *      turn an error into the error page.
  *   3. finish (loop thread): security headers, the body handed to libevent
  *      without a copy, the access log line and the metrics.
  *   4. the job and its arena are freed.
@@ -99,7 +99,11 @@ struct job {
 	struct job *next;
 };
 
-/* The PostgreSQL worker pool. */
+/*
+ * The worker pool: every request that needs the database on PostgreSQL,
+ * and the off_loop routes (calls to identity providers) on either engine.
+ * Each worker opens its own connection when it first needs one.
+ */
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -573,7 +577,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		return;
 	}
 
-	if (r->route->needs_db && db_connect_is_remote(l->cfg->database)) {
+	if (r->route->off_loop ||
+	    (r->route->needs_db && db_connect_is_remote(l->cfg->database))) {
 		pthread_mutex_lock(&pool.lock);
 		j->next = NULL;
 		if (pool.tail)
@@ -687,6 +692,15 @@ static void loop_free(struct loop *l)
 	pthread_mutex_destroy(&l->done_lock);
 }
 
+/* 1 when some route must run off the loop: then SQLite needs the pool too. */
+static int any_route_off_loop(void)
+{
+	for (size_t i = 0; i < routes_count; i++)
+		if (routes[i].off_loop)
+			return 1;
+	return 0;
+}
+
 enum nara_err server_run(const struct config *cfg)
 {
 	if (evthread_use_pthreads() != 0 || sodium_init() < 0)
@@ -714,7 +728,7 @@ enum nara_err server_run(const struct config *cfg)
 		}
 	}
 
-	if (db_connect_is_remote(cfg->database)) {
+	if (db_connect_is_remote(cfg->database) || any_route_off_loop()) {
 		pool.cfg = cfg;
 		pool.stop = 0;
 		pool.threads = calloc((size_t)cfg->db_workers, sizeof(pthread_t));

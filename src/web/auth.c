@@ -10,6 +10,17 @@
 #include "core/config.h"
 #include "web/html.h"
 
+const char *web_safe_next(const char *next, const char *fallback)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return fallback;
+	/* It ends up in a Location header: no control bytes, no line breaks. */
+	for (const char *p = next; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return fallback;
+	return next;
+}
+
 const char *web_cookie_attrs(const struct req *r)
 {
 	int https = r->cfg->base_url != NULL &&

@@ -10,6 +10,11 @@
 #define SESSION_COOKIE "nara_session"
 /* Before login there is no session: the login form's CSRF token is a cookie. */
 #define PRELOGIN_COOKIE "nara_pre"
+/* Binds an OpenID Connect login under way to the browser that started it. */
+#define OIDC_COOKIE "nara_oidc"
+
+/* next when it is a local path, else fallback: never a link to another site. */
+const char *web_safe_next(const char *next, const char *fallback);
 
 const char *web_cookie_attrs(const struct req *r);
 void web_set_cookie(struct req *r, const char *name, const char *value,

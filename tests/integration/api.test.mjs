@@ -185,7 +185,7 @@ test('every /api/v1 route is described in docs/openapi.yaml, and nothing more', 
   const fs = await import('node:fs');
   const routes = fs.readFileSync('src/web/routes.c', 'utf8');
   const spec = fs.readFileSync('docs/openapi.yaml', 'utf8');
-  const served = new Set([...routes.matchAll(/\{HTTP_(GET|POST|PUT|DELETE), "(\/api\/v1[^"]*)"/g)]
+  const served = new Set([...routes.matchAll(/ROUTE\(HTTP_(GET|POST|PUT|DELETE), "(\/api\/v1[^"]*)"/g)]
     .map((m) => `${m[1].toLowerCase()} ${m[2].replace(/\{\}/g, '{id}')}`));
   const described = new Set();
   let path = null;
