@@ -1,10 +1,13 @@
 /* Configuration from NARA_* variables; see config.h and README.md. */
 #include "core/config.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "core/sealed.h"
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -95,7 +98,24 @@ enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 	}
 	cfg->access_log = strcmp(env_or("NARA_ACCESS_LOG", "1"), "0") != 0;
 	cfg->dev_login = strcmp(env_or("NARA_DEV_LOGIN", "0"), "1") == 0;
+	s = env_or("NARA_SECRET_KEY", NULL);
+	if (s != NULL) {
+		if (sealed_key_parse(s, cfg->secret_key) != NARA_OK) {
+			snprintf(errmsg, errlen,
+				 "NARA_SECRET_KEY must be 32 bytes written as 64"
+				 " hex digits or as base64; make one with:"
+				 " head -c 32 /dev/urandom | base64");
+			return NARA_EINVAL;
+		}
+		cfg->has_secret_key = 1;
+	}
 	return NARA_OK;
+}
+
+void config_wipe(struct config *cfg)
+{
+	sodium_memzero(cfg->secret_key, sizeof(cfg->secret_key));
+	cfg->has_secret_key = 0;
 }
 
 int config_listen_is_loopback(const struct config *cfg)
