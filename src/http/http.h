@@ -79,8 +79,17 @@ struct route {
 	const char *pattern; /* "/kommun/{}": {} matches one segment */
 	handler_fn handler;
 	const char *name;    /* for metrics and logs */
-	int needs_db;        /* 503 when the database cannot be reached */
+	int needs_db;        /* 503 when the database cannot be reached; */
+			     /* ROUTE_DB_OFF_LOOP: see there */
 };
+
+/*
+ * needs_db for a handler that works the CPU for long (argon2id at login):
+ * it runs on the worker pool even on SQLite, so that its loop keeps
+ * serving everyone else meanwhile, and the pool's size bounds how many
+ * such handlers run at once.
+ */
+enum { ROUTE_DB_OFF_LOOP = 2 };
 
 /* The routing table (src/http/routes.c) and its size. */
 extern const struct route routes[];

@@ -569,7 +569,9 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		return;
 	}
 
-	if (r->route->needs_db && db_connect_is_remote(l->cfg->database)) {
+	if (r->route->needs_db &&
+	    (db_connect_is_remote(l->cfg->database) ||
+	     r->route->needs_db == ROUTE_DB_OFF_LOOP)) {
 		pthread_mutex_lock(&pool.lock);
 		j->next = NULL;
 		if (pool.tail)
@@ -710,15 +712,24 @@ enum nara_err server_run(const struct config *cfg)
 		}
 	}
 
-	if (db_connect_is_remote(cfg->database)) {
+	/*
+	 * On PostgreSQL every handler that needs the database runs on the
+	 * pool. On SQLite only the ROUTE_DB_OFF_LOOP routes do; a worker per core
+	 * is all that CPU-bound work can use.
+	 */
+	int remote = db_connect_is_remote(cfg->database), off_loop = 0;
+	for (size_t i = 0; i < routes_count; i++)
+		off_loop |= routes[i].needs_db == ROUTE_DB_OFF_LOOP;
+	if (remote || off_loop) {
+		int workers = remote ? cfg->db_workers : cfg->threads;
 		pool.cfg = cfg;
 		pool.stop = 0;
-		pool.threads = calloc((size_t)cfg->db_workers, sizeof(pthread_t));
+		pool.threads = calloc((size_t)workers, sizeof(pthread_t));
 		if (pool.threads == NULL) {
 			result = NARA_ENOMEM;
 			goto out;
 		}
-		for (int i = 0; i < cfg->db_workers; i++)
+		for (int i = 0; i < workers; i++)
 			if (pthread_create(&pool.threads[pool.count], NULL,
 					   worker_main, NULL) == 0)
 				pool.count++;

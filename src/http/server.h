@@ -4,7 +4,8 @@
  * On SQLite each loop runs handlers itself with its own connection (SQLite
  * calls are short and local); on PostgreSQL handlers run on a pool of worker
  * threads with a connection each, so one slow query never stalls the other
- * requests of its loop.
+ * requests of its loop. Routes marked ROUTE_DB_OFF_LOOP (password checks) run on
+ * the pool on both engines; on SQLite it then has a worker per core.
  */
 #ifndef NARA_SERVER_H
 #define NARA_SERVER_H

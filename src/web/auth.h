@@ -15,6 +15,13 @@ const char *web_cookie_attrs(const struct req *r);
 void web_set_cookie(struct req *r, const char *name, const char *value,
 		    long max_age);
 
+/*
+ * 1 when the form's csrf field equals the pre-login cookie (double
+ * submit), compared in constant time: the check for forms posted before
+ * there is a session.
+ */
+int web_prelogin_csrf_ok(const struct req *r);
+
 /* The live session of the request, or NARA_ENOTFOUND. */
 enum nara_err web_session(struct req *r, struct session *s);
 
