@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "domain/local_account.h"
+#include "domain/password.h"
 #include "http/server.h"
 #include "web/web.h"
 
@@ -96,6 +97,7 @@ int cmd_serve(int argc, char **argv)
 		config_wipe(&cfg);
 		return 2;
 	}
+	password_warm_up();
 	char msg[512];
 	if (web_init(msg, sizeof(msg)) != NARA_OK) {
 		log_kv(LOG_ERROR, "cannot load templates or catalogues", "error",

@@ -54,6 +54,13 @@ int password_verify(const char *stored, const char *password);
  */
 int password_verify_dummy(const char *password);
 
+/*
+ * Makes the dummy hash password_verify_dummy checks against, if not made
+ * yet (it is made once per process). The server calls it at start, so
+ * that the first unknown user name is not answered slower than the rest.
+ */
+void password_warm_up(void);
+
 /* 1 when stored was made with another cost than the current one. */
 int password_needs_rehash(const char *stored);
 

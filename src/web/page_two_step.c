@@ -127,14 +127,24 @@ static enum nara_err render(struct req *r, const struct session *s,
 		if (err == NARA_OK)
 			err = show_secret(r, v, who, secret);
 		sodium_memzero(secret, sizeof(secret));
-		if (err == NARA_EINTEGRITY)
-			log_kv(LOG_ERROR,
-			       "cannot open a TOTP secret being set up: the"
-			       " NARA_SECRET_KEY changed since",
+		if (err == NARA_EINTEGRITY) {
+			/*
+			 * Sealed under a key the server no longer has: nothing
+			 * was confirmed with it yet, so the set-up starts over.
+			 */
+			log_kv(LOG_WARN,
+			       "a TOTP set-up was sealed under another"
+			       " NARA_SECRET_KEY; it starts over",
 			       "id", r->request_id, NULL);
-		if (err != NARA_OK)
+			err = local_totp_cancel(r->db, who->staff_id);
+			if (err != NARA_OK)
+				return err;
+			tv_set(v, "off", "1");
+		} else if (err != NARA_OK) {
 			return err;
-		tv_set(v, "pending", "1");
+		} else {
+			tv_set(v, "pending", "1");
+		}
 	} else {
 		tv_set(v, "off", "1");
 	}

@@ -636,6 +636,19 @@ static void test_turn_off_needs_a_code(void **state)
 	/* Set-up begun and given up leaves nothing behind. */
 	assert_int_equal(local_totp_begin(f->db, &q, f->staff_id, other),
 			 NARA_OK);
+	/* Under another key the secret being set up does not open. */
+	unsigned char wrong_key[32];
+	memcpy(wrong_key, test_key, sizeof(wrong_key));
+	wrong_key[0] ^= 1;
+	struct local_request wrong_q = q;
+	wrong_q.key = wrong_key;
+	unsigned char opened[TOTP_SECRET_BYTES];
+	assert_int_equal(
+	    local_totp_pending(f->db, &wrong_q, f->staff_id, opened),
+	    NARA_EINTEGRITY);
+	assert_int_equal(local_totp_pending(f->db, &q, f->staff_id, opened),
+			 NARA_OK);
+	assert_memory_equal(opened, other, TOTP_SECRET_BYTES);
 	assert_int_equal(local_totp_cancel(f->db, f->staff_id), NARA_OK);
 	assert_int_equal(local_status(f->db, f->staff_id, &st), NARA_OK);
 	assert_int_equal(st.totp_pending, 0);
