@@ -38,6 +38,16 @@ int web_prelogin_csrf_ok(const struct req *r)
 	       sodium_memcmp(cookie, given, SESSION_TOKEN_LEN) == 0;
 }
 
+struct local_request web_local_request(const struct req *r)
+{
+	return (struct local_request){
+		.now = (int64_t)time(NULL),
+		.user_agent = r->user_agent,
+		.request_id = r->request_id,
+		.key = r->cfg->has_secret_key ? r->cfg->secret_key : NULL,
+	};
+}
+
 enum nara_err web_session(struct req *r, struct session *s)
 {
 	const char *token = kv_get(&r->cookies, SESSION_COOKIE);

@@ -3,6 +3,7 @@
 #define NARA_WEB_AUTH_H
 
 #include "domain/access.h"
+#include "domain/local_account.h"
 #include "domain/session.h"
 #include "http/http.h"
 #include "web/template.h"
@@ -21,6 +22,9 @@ void web_set_cookie(struct req *r, const char *name, const char *value,
  * there is a session.
  */
 int web_prelogin_csrf_ok(const struct req *r);
+
+/* What a local account's login or set-up needs from the request. */
+struct local_request web_local_request(const struct req *r);
 
 /* The live session of the request, or NARA_ENOTFOUND. */
 enum nara_err web_session(struct req *r, struct session *s);

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/config.h"
 #include "core/log.h"
 #include "domain/local_account.h"
 #include "web/auth.h"
@@ -24,16 +23,6 @@
 
 /* The half-done login between the password and the code. */
 #define CHALLENGE_COOKIE "nara_code"
-
-static struct local_request request_of(const struct req *r)
-{
-	return (struct local_request){
-	    .now = (int64_t)time(NULL),
-	    .user_agent = r->user_agent,
-	    .request_id = r->request_id,
-	    .key = r->cfg->has_secret_key ? r->cfg->secret_key : NULL,
-	};
-}
 
 /* "14:32", Swedish time as the server keeps it (TZ). */
 static const char *clock_time(struct req *r, int64_t at)
@@ -114,7 +103,7 @@ enum nara_err page_login_local(struct req *r)
 		return NARA_EDENIED;
 	const char *username = kv_get(&r->form, "username");
 	const char *next = login_safe_next(kv_get(&r->form, "next"), "");
-	struct local_request q = request_of(r);
+	struct local_request q = web_local_request(r);
 	struct local_outcome o;
 	enum nara_err err = local_login_password(
 	    r->db, &q, username, kv_get(&r->form, "password"), next, &o);
@@ -166,7 +155,7 @@ enum nara_err page_login_code_check(struct req *r)
 {
 	const char *challenge = kv_get(&r->cookies, CHALLENGE_COOKIE);
 	const char *csrf = kv_get(&r->form, "csrf");
-	struct local_request q = request_of(r);
+	struct local_request q = web_local_request(r);
 	struct local_outcome o;
 	enum nara_err err = local_login_code(r->db, &q, challenge, csrf,
 					     kv_get(&r->form, "code"), &o);

@@ -23,16 +23,6 @@
 #include "web/qr.h"
 #include "web/web.h"
 
-static struct local_request request_of(const struct req *r)
-{
-	return (struct local_request){
-	    .now = (int64_t)time(NULL),
-	    .user_agent = r->user_agent,
-	    .request_id = r->request_id,
-	    .key = r->cfg->has_secret_key ? r->cfg->secret_key : NULL,
-	};
-}
-
 /*
  * What the app needs: the key in base32 (in groups of four, to copy by
  * eye), the otpauth:// URI (Key URI Format, as Google Authenticator
@@ -122,7 +112,7 @@ static enum nara_err render(struct req *r, const struct session *s,
 		tv_set(v, "no_key", "1");
 	} else if (st.totp_pending) {
 		unsigned char secret[TOTP_SECRET_BYTES];
-		struct local_request q = request_of(r);
+		struct local_request q = web_local_request(r);
 		err = local_totp_pending(r->db, &q, who->staff_id, secret);
 		if (err == NARA_OK)
 			err = show_secret(r, v, who, secret);
@@ -175,7 +165,7 @@ enum nara_err page_two_step_change(struct req *r)
 		return NARA_EDENIED;
 	const char *action = kv_get(&r->form, "action");
 	const char *code = kv_get(&r->form, "code");
-	struct local_request q = request_of(r);
+	struct local_request q = web_local_request(r);
 	if (action == NULL)
 		return NARA_EINVAL;
 	if (strcmp(action, "start") == 0) {
