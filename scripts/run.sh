@@ -30,5 +30,14 @@ echo
 echo "Nära is at http://$NARA_LISTEN/"
 echo "Log in at http://$NARA_LISTEN/login as any demo account (development login). Staff:"
 ./nara user list 2>/dev/null | head -20 || true
+echo
+echo "To log in with a password (as a municipality's first administrator would),"
+echo "give an account one; it reads the password from standard input:"
+echo "  ./nara user password helsingborg.admin"
+echo "or make a new administrator with a password:"
+echo "  ./nara user add --municipality helsingborg --username admin.anna --name 'Anna Admin' \\"
+echo "      --unit administration --role municipal_admin --password-stdin"
+echo "Then log in at http://$NARA_LISTEN/login and turn on two-step verification at"
+echo "http://$NARA_LISTEN/konto/tvastegsverifiering."
 echo "Stop with Ctrl-C."
 exec ./nara serve

@@ -1,12 +1,14 @@
 /* Configuration from NARA_* variables; see config.h and README.md. */
 #include "core/config.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/url.h"
+#include "core/sealed.h"
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -106,6 +108,47 @@ enum nara_err config_redirect_uri(const struct config *cfg, char *out,
 	return n > 0 && (size_t)n < size ? NARA_OK : NARA_ETOOBIG;
 }
 
+/*
+ * NARA_SECRET_KEY, or the file NARA_SECRET_KEY_FILE names (so the key
+ * need not sit in the environment of every process): 64 hex digits or
+ * base64 of 32 bytes. Absent is not an error here; the commands that
+ * need the key say so (nara serve refuses to start without it).
+ */
+static enum nara_err load_secret_key(struct config *cfg, char *errmsg,
+				     size_t errlen)
+{
+	const char *s = env_or("NARA_SECRET_KEY", NULL);
+	const char *path = env_or("NARA_SECRET_KEY_FILE", NULL);
+	char text[256];
+	const char *from = "NARA_SECRET_KEY";
+	if (s == NULL && path != NULL) {
+		FILE *f = fopen(path, "r");
+		if (f == NULL) {
+			snprintf(errmsg, errlen,
+				 "NARA_SECRET_KEY_FILE: cannot read %s", path);
+			return NARA_EINVAL;
+		}
+		size_t n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[n] = '\0';
+		s = text;
+		from = "NARA_SECRET_KEY_FILE";
+	}
+	if (s == NULL)
+		return NARA_OK;
+	enum nara_err err = sealed_key_parse(s, cfg->secret_key);
+	sodium_memzero(text, sizeof(text));
+	if (err != NARA_OK) {
+		snprintf(errmsg, errlen,
+			 "%s must hold 32 bytes written as 64 hex digits or as"
+			 " base64; make one with: head -c 32 /dev/urandom | base64",
+			 from);
+		return NARA_EINVAL;
+	}
+	cfg->has_secret_key = 1;
+	return NARA_OK;
+}
+
 enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -163,7 +206,15 @@ enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 	if (err == NARA_OK)
 		err = load_oidc(&cfg->oidc_staff, "STAFF", "openid", 0,
 				errmsg, errlen);
-	return err;
+	if (err != NARA_OK)
+		return err;
+	return load_secret_key(cfg, errmsg, errlen);
+}
+
+void config_wipe(struct config *cfg)
+{
+	sodium_memzero(cfg->secret_key, sizeof(cfg->secret_key));
+	cfg->has_secret_key = 0;
 }
 
 int config_listen_is_loopback(const struct config *cfg)

@@ -35,6 +35,14 @@ struct config {
 	int access_log;        /* NARA_ACCESS_LOG: 1 logs every request */
 	int dev_login;         /* NARA_DEV_LOGIN: 1 lists demo accounts at /login */
 	struct config_oidc oidc_citizen, oidc_staff;
+	/*
+	 * NARA_SECRET_KEY: the master key that seals secrets at rest (the
+	 * TOTP secrets of local accounts; see core/sealed.h). Without it
+	 * two-step verification cannot be turned on. Wiped by whoever
+	 * loaded the configuration when it is done (config_wipe).
+	 */
+	int has_secret_key;
+	unsigned char secret_key[32];
 };
 
 /* The claim e-ID brokers of the Swedish OIDC profile put the personnummer in. */
@@ -54,6 +62,9 @@ int config_listen_is_loopback(const struct config *cfg);
 
 /* Fills cfg from the environment. errmsg gets a sentence when it fails. */
 enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen);
+
+/* Wipes the secret key from cfg. */
+void config_wipe(struct config *cfg);
 
 /* Parses "host:port" into cfg->host and cfg->port. */
 enum nara_err config_set_listen(struct config *cfg, const char *listen,

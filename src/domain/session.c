@@ -23,6 +23,11 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+void session_token_hash(const char *token, char out[65])
+{
+	token_hash(token, out);
+}
+
 /* reason: for a login, how the person logged in ("oidc", "dev"). */
 static enum nara_err audit_session(struct db *db, const struct session *s,
 				   const char *action, int64_t municipality_id,
@@ -70,7 +75,13 @@ enum nara_err session_create(struct db *db, const char *kind, int64_t staff_id,
 	out->expires_at = now + SESSION_ABSOLUTE;
 
 	int64_t municipality_id = 0;
-	enum nara_err err = db_begin(db);
+	/*
+	 * A login that checks a password or a code first (local_account.c)
+	 * opens the transaction itself, so that the check, its counters and
+	 * the new session are stored together or not at all.
+	 */
+	int owned = !db_in_tx(db);
+	enum nara_err err = owned ? db_begin(db) : NARA_OK;
 	if (err != NARA_OK)
 		return err;
 	if (staff)
@@ -92,10 +103,11 @@ enum nara_err session_create(struct db *db, const char *kind, int64_t staff_id,
 	if (err == NARA_OK)
 		err = audit_session(db, out, "login", municipality_id, method);
 	if (err != NARA_OK) {
-		db_rollback(db);
+		if (owned)
+			db_rollback(db);
 		return err == NARA_ENOTFOUND ? NARA_EDENIED : err;
 	}
-	return db_commit(db);
+	return owned ? db_commit(db) : NARA_OK;
 }
 
 enum nara_err session_lookup(struct db *db, const char *token, int64_t now,

@@ -82,9 +82,11 @@ struct route {
 	const char *name;    /* for metrics and logs */
 	int needs_db;        /* 503 when the database cannot be reached */
 	/*
-	 * The handler may block (it calls another server, such as an
-	 * identity provider): it always runs on the worker pool, never on
-	 * an event-loop thread, whatever the database.
+	 * The handler may block: it calls another server, such as an
+	 * identity provider, or works the CPU for long (argon2id at login).
+	 * It always runs on the worker pool, never on an event-loop thread,
+	 * whatever the database, and the pool's size bounds how many run at
+	 * once.
 	 */
 	int off_loop;
 };

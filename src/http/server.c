@@ -728,15 +728,24 @@ enum nara_err server_run(const struct config *cfg)
 		}
 	}
 
-	if (db_connect_is_remote(cfg->database) || any_route_off_loop()) {
+	/*
+	 * On PostgreSQL every handler that needs the database runs on the
+	 * pool. On SQLite only the off_loop routes do: password hashing
+	 * (CPU) and calls to identity providers (waiting on the network),
+	 * so a few workers beyond the cores are enough.
+	 */
+	int remote = db_connect_is_remote(cfg->database);
+	if (remote || any_route_off_loop()) {
+		int workers = remote ? cfg->db_workers
+				     : (cfg->threads < 4 ? 4 : cfg->threads);
 		pool.cfg = cfg;
 		pool.stop = 0;
-		pool.threads = calloc((size_t)cfg->db_workers, sizeof(pthread_t));
+		pool.threads = calloc((size_t)workers, sizeof(pthread_t));
 		if (pool.threads == NULL) {
 			result = NARA_ENOMEM;
 			goto out;
 		}
-		for (int i = 0; i < cfg->db_workers; i++)
+		for (int i = 0; i < workers; i++)
 			if (pthread_create(&pool.threads[pool.count], NULL,
 					   worker_main, NULL) == 0)
 				pool.count++;

@@ -1,5 +1,6 @@
 /*
- * Logging in and out. /login offers the ways in; with NARA_DEV_LOGIN=1
+ * Logging in and out. /login offers the ways in (the local accounts' form
+ * posts to page_local_login.c); with NARA_DEV_LOGIN=1
  * (only ever on loopback, see cmd_serve.c) it also lists the demo accounts
  * behind a banner, and one button logs in as any of them. The ways in
  * through OpenID Connect (e-ID for citizens, the organisation's identity
@@ -71,8 +72,12 @@ static enum nara_err list_dev_accounts(struct req *r, struct tvars *v)
 
 enum nara_err page_login(struct req *r)
 {
-	struct tvars *v = page_vars(r);
-	const char *next = web_safe_next(kv_get(&r->query, "next"), "");
+	return page_login_render(r, page_vars(r), kv_get(&r->query, "next"));
+}
+
+enum nara_err page_login_render(struct req *r, struct tvars *v, const char *next)
+{
+	next = web_safe_next(next, "");
 	tv_set(v, "next", next);
 	/* The start links carry next on, so the login ends where it began. */
 	const char *next_q = "";
@@ -91,13 +96,13 @@ enum nara_err page_login(struct req *r)
 		tv_set(v, "citizen_login", "1");
 	if (oidc_provider(r->cfg, OIDC_STAFF) != NULL)
 		tv_set(v, "staff_login", "1");
+	/* The forms' CSRF token, checked against this cookie on POST. */
+	char token[SESSION_TOKEN_LEN + 1];
+	session_random_token(token);
+	web_set_cookie(r, PRELOGIN_COOKIE, token, 3600);
+	tv_set(v, "pre_csrf", arena_strdup(&r->arena, token));
 	if (r->cfg->dev_login) {
-		/* The form's CSRF token, checked against this cookie on POST. */
-		char token[SESSION_TOKEN_LEN + 1];
-		session_random_token(token);
-		web_set_cookie(r, PRELOGIN_COOKIE, token, 3600);
 		tv_set(v, "dev_login", "1");
-		tv_set(v, "pre_csrf", arena_strdup(&r->arena, token));
 		enum nara_err err = list_dev_accounts(r, v);
 		if (err != NARA_OK)
 			return err;

@@ -23,6 +23,9 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/login", page_login, "login", 1),
 	ROUTE(HTTP_POST, "/login/dev", page_login_dev, "login_dev", 1),
 	ROUTE(HTTP_POST, "/logout", page_logout, "logout", 1),
+	ROUTE(HTTP_POST, "/login/local", page_login_local, "login_local", 1, .off_loop = 1),
+	ROUTE(HTTP_GET, "/login/kod", page_login_code, "login_code", 1),
+	ROUTE(HTTP_POST, "/login/kod", page_login_code_check, "login_code_check", 1),
 	ROUTE(HTTP_GET, "/auth/citizen/start", page_auth_citizen, "auth_citizen", 1, .off_loop = 1),
 	ROUTE(HTTP_GET, "/auth/staff/start", page_auth_staff, "auth_staff", 1, .off_loop = 1),
 	ROUTE(HTTP_GET, "/auth/callback", page_auth_callback, "auth_callback", 1, .off_loop = 1),
@@ -33,6 +36,8 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1),
 	ROUTE(HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1),
 	ROUTE(HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1),
+	ROUTE(HTTP_GET, "/konto/tvastegsverifiering", page_two_step, "two_step", 1),
+	ROUTE(HTTP_POST, "/konto/tvastegsverifiering", page_two_step_change, "two_step_change", 1),
 	ROUTE(HTTP_GET, "/static/{}", page_static, "static", 0),
 	/* The JSON API (docs/openapi.yaml): what the pages offer. */
 	ROUTE(HTTP_GET, "/api/v1/me", api_me, "api_me", 1),

@@ -49,6 +49,18 @@ enum nara_err page_review(struct req *r);
 enum nara_err page_sessions(struct req *r);
 enum nara_err page_sessions_end(struct req *r);
 enum nara_err page_review_done(struct req *r);
+
+/*
+ * The login page with v already holding what the caller adds (the local
+ * form's error), for a failed login that shows the page again.
+ */
+enum nara_err page_login_render(struct req *r, struct tvars *v,
+				const char *next);
+enum nara_err page_login_local(struct req *r);
+enum nara_err page_login_code(struct req *r);
+enum nara_err page_login_code_check(struct req *r);
+enum nara_err page_two_step(struct req *r);
+enum nara_err page_two_step_change(struct req *r);
 enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);
 enum nara_err page_metrics(struct req *r);

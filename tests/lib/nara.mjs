@@ -8,7 +8,9 @@ import net from 'node:net';
 export const BIN = process.env.NARA_BIN || './build/test/nara';
 export const DATABASE = process.env.NARA_TEST_DATABASE || 'sqlite:/tmp/nara-test.db';
 export const ENGINE = process.env.NARA_TEST_ENGINE || 'sqlite';
-// The master key the test servers run with (never a real one).
+// The secret key every test server and command runs with (a fixed test
+// key): once a test has turned on TOTP for an account in the shared
+// database, a server without the key that sealed it refuses to start.
 export const SECRET_KEY = process.env.NARA_TEST_SECRET_KEY ||
   '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
@@ -23,11 +25,12 @@ export function freePort() {
   });
 }
 
-export function cli(args, env = {}) {
+export function cli(args, env = {}, input = undefined) {
   const r = spawnSync(BIN, args, {
     env: { ...process.env, NARA_DATABASE: DATABASE, NARA_SECRET_KEY: SECRET_KEY, ...env },
     encoding: 'utf8',
     timeout: 120000,
+    input,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
