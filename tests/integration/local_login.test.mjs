@@ -185,13 +185,13 @@ test('TOTP: the code is required after the password, and a replayed code is refu
   // A server without the key, or with another, refuses to start.
   const noKey = cli(['serve', '--listen', '127.0.0.1:0'], { NARA_SECRET_KEY: '' });
   assert.equal(noKey.status, 2);
-  assert.match(noKey.stderr, /two-step verification \(TOTP\) but NARA_SECRET_KEY is not set/);
+  assert.match(noKey.stderr, /cannot start without the master key/);
   const otherKey = cli(['serve', '--listen', '127.0.0.1:0'], { NARA_SECRET_KEY: 'ff'.repeat(32) });
   assert.equal(otherKey.status, 2);
   assert.match(otherKey.stderr, /NARA_SECRET_KEY is not the key that sealed/);
   const badKey = cli(['serve', '--listen', '127.0.0.1:0'], { NARA_SECRET_KEY: 'hemligt' });
   assert.equal(badKey.status, 2);
-  assert.match(badKey.stderr, /NARA_SECRET_KEY must be 32 bytes/);
+  assert.match(badKey.stderr, /NARA_SECRET_KEY must hold 32 bytes/);
 
   // The operator turns TOTP off (a lost phone): the password is enough.
   const reset = cli(['user', 'reset-totp', username]);

@@ -93,7 +93,7 @@ static void test_config_key(void **state)
 	assert_memory_equal(cfg.secret_key, zero, 32);
 	setenv("NARA_SECRET_KEY", "too short", 1);
 	assert_int_equal(config_load(&cfg, msg, sizeof(msg)), NARA_EINVAL);
-	assert_non_null(strstr(msg, "NARA_SECRET_KEY must be 32 bytes"));
+	assert_non_null(strstr(msg, "NARA_SECRET_KEY must hold 32 bytes"));
 	unsetenv("NARA_SECRET_KEY");
 }
 
