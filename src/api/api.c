@@ -15,21 +15,24 @@ int api_is_api(const struct req *r)
 	return r->path != NULL && strncmp(r->path, "/api/", 5) == 0;
 }
 
+/* json_dump_callback's writer: appends to the response body. */
+static int append(const char *buffer, size_t size, void *data)
+{
+	struct buf *b = data;
+	buf_add(b, buffer, size);
+	return b->failed ? -1 : 0;
+}
+
 enum nara_err api_send(struct req *r, int status, json_t *obj)
 {
 	if (obj == NULL)
 		return NARA_ENOMEM;
-	size_t need = json_dumpb(obj, NULL, 0, JSON_COMPACT);
+	/* One pass straight into the body: no size-finding pass first. */
 	buf_reset(&r->resp.body);
-	if (need == 0 || buf_reserve(&r->resp.body, need + 1) != 0) {
-		json_decref(obj);
-		return NARA_ENOMEM;
-	}
-	size_t got = json_dumpb(obj, r->resp.body.data, need, JSON_COMPACT);
+	int rc = json_dump_callback(obj, append, &r->resp.body, JSON_COMPACT);
 	json_decref(obj);
-	if (got != need)
+	if (rc != 0 || r->resp.body.failed)
 		return NARA_ENOMEM;
-	r->resp.body.len = got;
 	r->resp.status = status;
 	r->resp.content_type = "application/json; charset=utf-8";
 	return NARA_OK;
