@@ -10,6 +10,12 @@
 
 #include "core/err.h"
 
+/* At most `count` requests in `seconds`, refilled evenly (NARA_RATE_*). */
+struct rate_rule {
+	unsigned count;
+	unsigned seconds;
+};
+
 struct config {
 	const char *database;  /* NARA_DATABASE: sqlite:PATH or postgresql://... */
 	const char *listen;    /* NARA_LISTEN: host:port */
@@ -21,7 +27,17 @@ struct config {
 	size_t max_body;       /* NARA_MAX_BODY: bytes, default 1 MiB */
 	int access_log;        /* NARA_ACCESS_LOG: 1 logs every request */
 	int dev_login;         /* NARA_DEV_LOGIN: 1 lists demo accounts at /login */
+	struct rate_rule rate_login; /* NARA_RATE_LOGIN: "N/S", default 30/60 */
+	struct rate_rule rate_form;  /* NARA_RATE_FORM: "N/S", default 60/60 */
+	/* NARA_TRUSTED_PROXY: addresses whose X-Forwarded-For is believed. */
+	const char *trusted_proxy;
 };
+
+/*
+ * Parses "N/S" (N requests in S seconds: N from 1 to 1000000, S from 1 to
+ * 86400) into out; 0 when it does.
+ */
+int config_rate_parse(const char *s, struct rate_rule *out);
 
 /* 1 when cfg->host is a loopback address (127.0.0.0/8, ::1, localhost). */
 int config_listen_is_loopback(const struct config *cfg);
