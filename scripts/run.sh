@@ -21,5 +21,9 @@ echo
 echo "Nära is at http://$NARA_LISTEN/"
 echo "Log in at http://$NARA_LISTEN/login as any demo account (development login). Staff:"
 ./nara user list 2>/dev/null | head -20 || true
+echo "The walls: bjuv.handlaggare meets another unit's person (the second Bjuv"
+echo "citizen) and may break the glass with a reason; bjuv.sakerhet reviews it;"
+echo "Sara Lind, Bjuv sees her child of 6, Johan Berg (a child of 15) and Maria Ek"
+echo "(protected) see none. A database made before migration 008: delete it for these."
 echo "Stop with Ctrl-C."
 exec ./nara serve

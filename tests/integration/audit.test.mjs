@@ -5,7 +5,7 @@
 // row; a refused read writes a flagged one. The chain verifies afterwards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
+import { auditRows, cli, prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
 import { Demo, BJUV, personId, audited, pick } from '../lib/demo.mjs';
 
 let server, demo;
@@ -19,12 +19,14 @@ after(async () => {
   assert.equal(r.code, 0, server.stderr.slice(-3000));
 });
 
-// The rows of one response: exactly `expected`, each carrying its request id.
+// The rows of one response: exactly `expected`, each carrying its request
+// id, and the same rows when the log is asked for that request's.
 function expectRows(res, rows, expected) {
   assert.deepEqual(rows.map(pick), expected);
   const id = res.headers.get('x-request-id');
   assert.match(id, /^[0-9a-f]{16}$/);
   for (const row of rows) assert.equal(row.request_id, id, `${row.action} ${row.record_kind}`);
+  assert.deepEqual(auditRows({ request: id }), rows);
 }
 
 function row(actor, fields) {
