@@ -17,16 +17,19 @@
 
 static int usage(FILE *out)
 {
-	fprintf(out,
-		"usage: nara audit verify [--database URL]\n"
-		"       nara audit list [--after ID | --last N] [--request ID]"
-		" [--database URL]\n\n"
-		"verify recomputes the hash chain of the audit log. Exits 0 when\n"
-		"every row is intact, 1 and names the first bad row when a row was\n"
-		"edited or deleted.\n\n"
-		"list prints the rows as JSON, one a line, oldest first: all of\n"
-		"them, those after row ID, or the last N; --request keeps those of\n"
-		"one request (its X-Request-Id).\n");
+	fprintf(
+	    out,
+	    "usage: nara audit verify [--database URL]\n"
+	    "       nara audit list [--after ID | --last N] [--request ID]"
+	    " [--database URL]\n\n"
+	    "verify recomputes the hash chain of the audit log. Exits 0 when\n"
+	    "every row is intact, 1 and names the first bad row when a row "
+	    "was\n"
+	    "edited or deleted.\n\n"
+	    "list prints the rows as JSON, one a line, oldest first: all of\n"
+	    "them, those after row ID, or the last N; --request keeps those "
+	    "of\n"
+	    "one request (its X-Request-Id).\n");
 	return out == stdout ? 0 : 2;
 }
 
@@ -39,13 +42,14 @@ static int verify(struct db *db)
 		return 0;
 	}
 	if (err == NARA_EINTEGRITY)
-		fprintf(stderr,
-			"audit log BROKEN at row %" PRId64 " (%" PRId64
-			" rows checked before it): a row was edited or deleted\n",
-			bad, rows);
+		fprintf(
+		    stderr,
+		    "audit log BROKEN at row %" PRId64 " (%" PRId64
+		    " rows checked before it): a row was edited or deleted\n",
+		    bad, rows);
 	else
-		fprintf(stderr, "nara audit verify: %s: %s\n", nara_strerror(err),
-			db_errmsg(db));
+		fprintf(stderr, "nara audit verify: %s: %s\n",
+			nara_strerror(err), db_errmsg(db));
 	return 1;
 }
 
@@ -53,16 +57,15 @@ static void print_row(const struct audit_row *row, void *arg)
 {
 	int *failed = arg;
 	json_t *o = json_pack(
-		"{sI sI ss sI ss sI sI ss ss sI sI ss sb ss}", "id",
-		(json_int_t)row->id, "at", (json_int_t)row->at, "actor_kind",
-		row->actor_kind, "actor_id", (json_int_t)row->actor_id,
-		"actor_label", row->actor_label, "municipality_id",
-		(json_int_t)row->municipality_id, "agreement_id",
-		(json_int_t)row->agreement_id, "action", row->action,
-		"record_kind", row->record_kind, "record_id",
-		(json_int_t)row->record_id, "person_id",
-		(json_int_t)row->person_id, "reason", row->reason, "flagged",
-		row->flagged, "request_id", row->request_id);
+	    "{sI sI ss sI ss sI sI ss ss sI sI ss sb ss}", "id",
+	    (json_int_t)row->id, "at", (json_int_t)row->at, "actor_kind",
+	    row->actor_kind, "actor_id", (json_int_t)row->actor_id,
+	    "actor_label", row->actor_label, "municipality_id",
+	    (json_int_t)row->municipality_id, "agreement_id",
+	    (json_int_t)row->agreement_id, "action", row->action, "record_kind",
+	    row->record_kind, "record_id", (json_int_t)row->record_id,
+	    "person_id", (json_int_t)row->person_id, "reason", row->reason,
+	    "flagged", row->flagged, "request_id", row->request_id);
 	char *line = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	if (line == NULL || puts(line) == EOF)
 		*failed = 1;
@@ -97,9 +100,9 @@ static int list(struct db *db, int argc, char **argv)
 		after_id = end > n ? end - n : 0;
 	}
 	int failed = 0;
-	enum nara_err err = audit_list(db, after_id,
-				       cli_flag(argc, argv, "--request"),
-				       print_row, &failed);
+	enum nara_err err =
+	    audit_list(db, after_id, cli_flag(argc, argv, "--request"),
+		       print_row, &failed);
 	if (err != NARA_OK) {
 		fprintf(stderr, "nara audit list: %s: %s\n", nara_strerror(err),
 			db_errmsg(db));

@@ -40,17 +40,17 @@ enum nara_err guardianship_add(struct db *db, int64_t municipality_id,
 				   "INSERT INTO guardianship (municipality_id,"
 				   " guardian_id, child_id, created_at)"
 				   " VALUES (?, ?, ?, ?) RETURNING id",
-				   "iiii", municipality_id, guardian_id, child_id,
-				   (int64_t)time(NULL));
+				   "iiii", municipality_id, guardian_id,
+				   child_id, (int64_t)time(NULL));
 	if (err == NARA_OK) {
 		struct audit_entry e = {
-			.actor_kind = "system",
-			.actor_label = actor_label ? actor_label : "nara",
-			.municipality_id = municipality_id,
-			.action = "create",
-			.record_kind = "guardianship",
-			.record_id = id,
-			.person_id = child_id,
+		    .actor_kind = "system",
+		    .actor_label = actor_label ? actor_label : "nara",
+		    .municipality_id = municipality_id,
+		    .action = "create",
+		    .record_kind = "guardianship",
+		    .record_id = id,
+		    .person_id = child_id,
 		};
 		err = audit_append(db, &e);
 	}
@@ -81,12 +81,12 @@ static enum nara_err relation(struct db *db, const struct actor *who,
 		return NARA_EINVAL;
 	r->person_age = policy_age_on(child->birth_date, today);
 	int64_t m = 0;
-	enum nara_err err = db_query_int(
-		db, &m,
-		"SELECT g.municipality_id FROM guardianship g"
-		" JOIN person gp ON gp.id = g.guardian_id"
-		" WHERE g.child_id = ? AND gp.personnummer = ?",
-		"is", child->id, who->personnummer);
+	enum nara_err err =
+	    db_query_int(db, &m,
+			 "SELECT g.municipality_id FROM guardianship g"
+			 " JOIN person gp ON gp.id = g.guardian_id"
+			 " WHERE g.child_id = ? AND gp.personnummer = ?",
+			 "is", child->id, who->personnummer);
 	if (err == NARA_ENOTFOUND)
 		err = NARA_OK;
 	r->guardianship_municipality_id = m;
@@ -154,7 +154,8 @@ enum nara_err guardian_children(struct db *db, struct arena *a,
 enum nara_err guardian_read_child(struct db *db, struct arena *a,
 				  const struct actor *who, int64_t child_id,
 				  int64_t now, struct person_view *out,
-				  struct person_read_log **reads, size_t *nreads)
+				  struct person_read_log **reads,
+				  size_t *nreads)
 {
 	memset(out, 0, sizeof(*out));
 	*reads = NULL;
@@ -172,10 +173,11 @@ enum nara_err guardian_read_child(struct db *db, struct arena *a,
 		out->decision = policy_decide(&who->subject, ACT_READ, &r);
 		const char *why = policy_reason_text(out->decision.reason);
 		err = out->decision.allowed
-			      ? person_audit(db, who, out, "read", why, 0)
-			      : person_audit(db, who, out, "read_denied", why, 1);
+			  ? person_audit(db, who, out, "read", why, 0)
+			  : person_audit(db, who, out, "read_denied", why, 1);
 	}
-	/* Who has read the file is part of the file: read with it, or not at all. */
+	/* Who has read the file is part of the file: read with it, or not at
+	 * all. */
 	if (err == NARA_OK && out->decision.allowed)
 		err = person_reads_load(db, a, NULL, child_id, reads, nreads);
 	if (err == NARA_OK)

@@ -18,48 +18,53 @@ enum nara_err person_add(struct db *db, const struct person_new *p, int64_t *id)
 	if (p->given_name == NULL || p->family_name == NULL ||
 	    p->given_name[0] == '\0' || p->family_name[0] == '\0' ||
 	    p->personnummer == NULL ||
-	    personnummer_parse(p->personnummer, (int64_t)time(NULL), &pnr) != NARA_OK)
+	    personnummer_parse(p->personnummer, (int64_t)time(NULL), &pnr) !=
+		NARA_OK)
 		return NARA_EINVAL;
 	int owned = !db_in_tx(db);
 	enum nara_err err = owned ? db_begin(db) : NARA_OK;
 	if (err != NARA_OK)
 		return err;
-	/* A unit of another municipality would put the person behind its wall. */
+	/* A unit of another municipality would put the person behind its wall.
+	 */
 	if (p->unit_id != 0) {
 		int64_t unit_municipality = 0;
-		err = db_query_int(db, &unit_municipality,
-				   "SELECT municipality_id FROM unit WHERE id = ?",
-				   "i", p->unit_id);
+		err = db_query_int(
+		    db, &unit_municipality,
+		    "SELECT municipality_id FROM unit WHERE id = ?", "i",
+		    p->unit_id);
 		if (err == NARA_ENOTFOUND ||
 		    (err == NARA_OK && unit_municipality != p->municipality_id))
 			err = NARA_EINVAL;
 	}
 	if (err == NARA_OK)
 		err = db_query_int(
-			db, id,
-			"INSERT INTO person (municipality_id, unit_id, personnummer,"
-			" given_name, family_name, sex, birth_date,"
-			" protected_identity, address, postal_code, city, phone,"
-			" email, fictitious, created_at)"
-			" VALUES (?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?,"
-			" ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			"iisssssisssssii", p->municipality_id, p->unit_id,
-			pnr.canonical,
-			p->given_name, p->family_name, pnr.sex, pnr.birth_date,
-			(int64_t)(p->protected_identity ? 1 : 0),
-			p->address ? p->address : "",
-			p->postal_code ? p->postal_code : "", p->city ? p->city : "",
-			p->phone ? p->phone : "", p->email ? p->email : "",
-			(int64_t)(p->fictitious ? 1 : 0), (int64_t)time(NULL));
+		    db, id,
+		    "INSERT INTO person (municipality_id, unit_id, "
+		    "personnummer,"
+		    " given_name, family_name, sex, birth_date,"
+		    " protected_identity, address, postal_code, city, phone,"
+		    " email, fictitious, created_at)"
+		    " VALUES (?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, "
+		    "?,"
+		    " ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    "iisssssisssssii", p->municipality_id, p->unit_id,
+		    pnr.canonical, p->given_name, p->family_name, pnr.sex,
+		    pnr.birth_date, (int64_t)(p->protected_identity ? 1 : 0),
+		    p->address ? p->address : "",
+		    p->postal_code ? p->postal_code : "",
+		    p->city ? p->city : "", p->phone ? p->phone : "",
+		    p->email ? p->email : "", (int64_t)(p->fictitious ? 1 : 0),
+		    (int64_t)time(NULL));
 	if (err == NARA_OK) {
 		struct audit_entry e = {
-			.actor_kind = "system",
-			.actor_label = p->actor_label ? p->actor_label : "nara",
-			.municipality_id = p->municipality_id,
-			.action = "create",
-			.record_kind = "person",
-			.record_id = *id,
-			.person_id = *id,
+		    .actor_kind = "system",
+		    .actor_label = p->actor_label ? p->actor_label : "nara",
+		    .municipality_id = p->municipality_id,
+		    .action = "create",
+		    .record_kind = "person",
+		    .record_id = *id,
+		    .person_id = *id,
 		};
 		err = audit_append(db, &e);
 	}
@@ -79,12 +84,12 @@ static const char *col(struct arena *a, struct db_stmt *st, int i)
 	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
 }
 
-#define PERSON_COLUMNS                                                       \
-	"SELECT p.id, p.municipality_id, m.name, p.personnummer,"            \
-	" p.given_name, p.family_name, p.sex, p.birth_date, p.address,"      \
-	" p.postal_code, p.city, p.phone, p.email, p.protected_identity,"    \
-	" COALESCE(p.unit_id, 0), COALESCE(u.name, '') FROM person p"        \
-	" JOIN municipality m ON m.id = p.municipality_id"                   \
+#define PERSON_COLUMNS                                                         \
+	"SELECT p.id, p.municipality_id, m.name, p.personnummer,"              \
+	" p.given_name, p.family_name, p.sex, p.birth_date, p.address,"        \
+	" p.postal_code, p.city, p.phone, p.email, p.protected_identity,"      \
+	" COALESCE(p.unit_id, 0), COALESCE(u.name, '') FROM person p"          \
+	" JOIN municipality m ON m.id = p.municipality_id"                     \
 	" LEFT JOIN unit u ON u.id = p.unit_id"
 
 static int fill_view(struct db_stmt *st, struct arena *a, struct person_view *v)
@@ -108,14 +113,16 @@ static int fill_view(struct db_stmt *st, struct arena *a, struct person_view *v)
 	v->unit_name = col(a, st, 15);
 	return v->municipality_name && v->personnummer && v->given_name &&
 	       v->family_name && v->sex && v->birth_date && v->address &&
-	       v->postal_code && v->city && v->phone && v->email && v->unit_name;
+	       v->postal_code && v->city && v->phone && v->email &&
+	       v->unit_name;
 }
 
 enum nara_err person_load(struct db *db, struct arena *a, int64_t id,
 			  struct person_view *out)
 {
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(db, PERSON_COLUMNS " WHERE p.id = ?", &st);
+	enum nara_err err =
+	    db_prepare(db, PERSON_COLUMNS " WHERE p.id = ?", &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, id);
@@ -131,13 +138,13 @@ struct policy_record person_record(const struct person_view *v,
 				   enum policy_record_kind kind)
 {
 	struct policy_record r = {
-		.kind = kind,
-		.municipality_id = v->municipality_id,
-		.unit_id = v->unit_id,
-		.person_id = v->id,
-		.protected_identity = v->protected_identity,
-		.personnummer = v->personnummer,
-		.person_age = -1,
+	    .kind = kind,
+	    .municipality_id = v->municipality_id,
+	    .unit_id = v->unit_id,
+	    .person_id = v->id,
+	    .protected_identity = v->protected_identity,
+	    .personnummer = v->personnummer,
+	    .person_age = -1,
 	};
 	return r;
 }
@@ -149,9 +156,9 @@ void person_withhold_address(const struct actor *who,
 	struct policy_record address = *r;
 	address.kind = REC_PERSON_ADDRESS;
 	struct policy_decision d =
-		break_glass
-			? policy_decide_break_glass(&who->subject, ACT_READ, &address)
-			: policy_decide(&who->subject, ACT_READ, &address);
+	    break_glass
+		? policy_decide_break_glass(&who->subject, ACT_READ, &address)
+		: policy_decide(&who->subject, ACT_READ, &address);
 	if (d.allowed)
 		return;
 	v->address = v->postal_code = v->city = "";
@@ -164,17 +171,17 @@ enum nara_err person_audit(struct db *db, const struct actor *who,
 			   const char *reason, int flagged)
 {
 	struct audit_entry e = {
-		.actor_kind = who->kind,
-		.actor_id = who->staff_id,
-		.actor_label = who->label,
-		.municipality_id = v->municipality_id,
-		.action = action,
-		.record_kind = "person",
-		.record_id = v->id,
-		.person_id = v->id,
-		.reason = reason,
-		.flagged = flagged,
-		.request_id = who->request_id,
+	    .actor_kind = who->kind,
+	    .actor_id = who->staff_id,
+	    .actor_label = who->label,
+	    .municipality_id = v->municipality_id,
+	    .action = action,
+	    .record_kind = "person",
+	    .record_id = v->id,
+	    .person_id = v->id,
+	    .reason = reason,
+	    .flagged = flagged,
+	    .request_id = who->request_id,
 	};
 	return audit_append(db, &e);
 }
@@ -203,9 +210,9 @@ static enum nara_err decide_and_audit(struct db *db, struct arena *a,
 {
 	*r = person_record(v, REC_PERSON);
 	struct policy_decision d =
-		break_glass_reason
-			? policy_decide_break_glass(&who->subject, ACT_READ, r)
-			: policy_decide(&who->subject, ACT_READ, r);
+	    break_glass_reason
+		? policy_decide_break_glass(&who->subject, ACT_READ, r)
+		: policy_decide(&who->subject, ACT_READ, r);
 	v->decision = d;
 	if (d.allowed && d.reason == POLICY_ALLOWED_BREAK_GLASS)
 		return person_audit(db, who, v, "read_break_glass",
@@ -216,8 +223,8 @@ static enum nara_err decide_and_audit(struct db *db, struct arena *a,
 	if (break_glass_reason == NULL)
 		return person_audit(db, who, v, "read_denied",
 				    policy_reason_text(d.reason), 1);
-	const char *why = arena_printf(a, "%s: %s", policy_reason_text(d.reason),
-				       break_glass_reason);
+	const char *why = arena_printf(
+	    a, "%s: %s", policy_reason_text(d.reason), break_glass_reason);
 	if (why == NULL)
 		return NARA_ENOMEM;
 	return person_audit(db, who, v, "break_glass_denied", why, 1);
@@ -275,7 +282,8 @@ enum nara_err person_search(struct db *db, struct arena *a,
 	*count = 0;
 	struct personnummer pnr;
 	if (personnummer == NULL ||
-	    personnummer_parse(personnummer, (int64_t)time(NULL), &pnr) != NARA_OK)
+	    personnummer_parse(personnummer, (int64_t)time(NULL), &pnr) !=
+		NARA_OK)
 		return NARA_EINVAL;
 	struct person_view *list = arena_calloc(a, SEARCH_MAX, sizeof(*list));
 	if (list == NULL)
@@ -285,14 +293,14 @@ enum nara_err person_search(struct db *db, struct arena *a,
 		return err;
 	/* The search itself: whom they asked for, found or not. */
 	struct audit_entry e = {
-		.actor_kind = who->kind,
-		.actor_id = who->staff_id,
-		.actor_label = who->label,
-		.municipality_id = who->subject.municipality_id,
-		.action = "search",
-		.record_kind = "person",
-		.reason = pnr.canonical,
-		.request_id = who->request_id,
+	    .actor_kind = who->kind,
+	    .actor_id = who->staff_id,
+	    .actor_label = who->label,
+	    .municipality_id = who->subject.municipality_id,
+	    .action = "search",
+	    .record_kind = "person",
+	    .reason = pnr.canonical,
+	    .request_id = who->request_id,
 	};
 	err = audit_append(db, &e);
 	struct db_stmt *st = NULL;
@@ -333,8 +341,8 @@ enum nara_err person_search(struct db *db, struct arena *a,
 }
 
 enum nara_err person_read_own(struct db *db, struct arena *a,
-			      const struct actor *who,
-			      struct person_view **out, size_t *count)
+			      const struct actor *who, struct person_view **out,
+			      size_t *count)
 {
 	*out = NULL;
 	*count = 0;
@@ -345,8 +353,9 @@ enum nara_err person_read_own(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	struct db_stmt *st;
-	err = db_prepare(db, PERSON_COLUMNS " WHERE p.personnummer = ? ORDER BY m.name",
-			 &st);
+	err = db_prepare(
+	    db, PERSON_COLUMNS " WHERE p.personnummer = ? ORDER BY m.name",
+	    &st);
 	if (err != NARA_OK) {
 		db_rollback(db);
 		return err;
@@ -389,22 +398,24 @@ enum nara_err person_reads_load(struct db *db, struct arena *a,
 	 * part of the social services looked, not who (R2.6, like 1177).
 	 */
 	static const char *const sql[2] = {
-		"SELECT l.at, COALESCE(m.name, ''),"
-		" COALESCE((SELECT min(u.name) FROM staff_role r"
-		"  JOIN unit u ON u.id = r.unit_id WHERE r.user_id = l.actor_id), '')"
-		" FROM audit_log l JOIN person p ON p.id = l.person_id"
-		" LEFT JOIN municipality m ON m.id = l.municipality_id"
-		" WHERE p.personnummer = ? AND l.actor_kind = 'staff'"
-		" AND l.action IN ('read', 'read_break_glass')"
-		" ORDER BY l.id DESC LIMIT 200",
-		"SELECT l.at, COALESCE(m.name, ''),"
-		" COALESCE((SELECT min(u.name) FROM staff_role r"
-		"  JOIN unit u ON u.id = r.unit_id WHERE r.user_id = l.actor_id), '')"
-		" FROM audit_log l"
-		" LEFT JOIN municipality m ON m.id = l.municipality_id"
-		" WHERE l.person_id = ? AND l.actor_kind = 'staff'"
-		" AND l.action IN ('read', 'read_break_glass')"
-		" ORDER BY l.id DESC LIMIT 200",
+	    "SELECT l.at, COALESCE(m.name, ''),"
+	    " COALESCE((SELECT min(u.name) FROM staff_role r"
+	    "  JOIN unit u ON u.id = r.unit_id WHERE r.user_id = l.actor_id), "
+	    "'')"
+	    " FROM audit_log l JOIN person p ON p.id = l.person_id"
+	    " LEFT JOIN municipality m ON m.id = l.municipality_id"
+	    " WHERE p.personnummer = ? AND l.actor_kind = 'staff'"
+	    " AND l.action IN ('read', 'read_break_glass')"
+	    " ORDER BY l.id DESC LIMIT 200",
+	    "SELECT l.at, COALESCE(m.name, ''),"
+	    " COALESCE((SELECT min(u.name) FROM staff_role r"
+	    "  JOIN unit u ON u.id = r.unit_id WHERE r.user_id = l.actor_id), "
+	    "'')"
+	    " FROM audit_log l"
+	    " LEFT JOIN municipality m ON m.id = l.municipality_id"
+	    " WHERE l.person_id = ? AND l.actor_kind = 'staff'"
+	    " AND l.action IN ('read', 'read_break_glass')"
+	    " ORDER BY l.id DESC LIMIT 200",
 	};
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(db, sql[personnummer == NULL], &st);
@@ -414,9 +425,11 @@ enum nara_err person_reads_load(struct db *db, struct arena *a,
 		db_bind_text(st, 1, personnummer, (size_t)-1);
 	else
 		db_bind_int(st, 1, person_id);
-	struct person_read_log *list = arena_calloc(a, READS_MAX, sizeof(*list));
+	struct person_read_log *list =
+	    arena_calloc(a, READS_MAX, sizeof(*list));
 	int rc = DB_DONE;
-	while (list != NULL && *count < READS_MAX && (rc = db_step(st)) == DB_ROW) {
+	while (list != NULL && *count < READS_MAX &&
+	       (rc = db_step(st)) == DB_ROW) {
 		list[*count].at = db_col_int(st, 0);
 		list[*count].municipality_name = col(a, st, 1);
 		list[*count].unit_name = col(a, st, 2);

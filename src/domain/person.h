@@ -20,13 +20,14 @@ struct actor;
 
 struct person_new {
 	int64_t municipality_id;
-	int64_t unit_id;          /* 0: no unit's caseload yet */
+	int64_t unit_id;	  /* 0: no unit's caseload yet */
 	const char *personnummer; /* any accepted form; stored canonical */
 	const char *given_name;
 	const char *family_name;
 	int protected_identity;
 	int fictitious;
-	const char *address, *postal_code, *city, *phone, *email; /* may be NULL */
+	const char *address, *postal_code, *city, *phone,
+	    *email;		 /* may be NULL */
 	const char *actor_label; /* who adds it, for the audit row */
 };
 
@@ -36,7 +37,8 @@ struct person_new {
  * caller's transaction if one is open, else runs in its own.
  * NARA_ECONFLICT: already known to the municipality.
  */
-enum nara_err person_add(struct db *db, const struct person_new *p, int64_t *id);
+enum nara_err person_add(struct db *db, const struct person_new *p,
+			 int64_t *id);
 
 /* A person as a page shows it; address fields are "" when withheld. */
 struct person_view {
@@ -45,7 +47,8 @@ struct person_view {
 	const char *personnummer, *given_name, *family_name, *sex, *birth_date;
 	const char *address, *postal_code, *city, *phone, *email;
 	int protected_identity;
-	int address_withheld; /* protected identity and the reader not cleared */
+	int address_withheld; /* protected identity and the reader not cleared
+			       */
 	/* The decision on reading it, refusals included (see person_read). */
 	struct policy_decision decision;
 };
@@ -84,8 +87,8 @@ enum nara_err person_search(struct db *db, struct arena *a,
 
 /* A citizen's own records in every municipality, each read audited. */
 enum nara_err person_read_own(struct db *db, struct arena *a,
-			      const struct actor *who,
-			      struct person_view **out, size_t *count);
+			      const struct actor *who, struct person_view **out,
+			      size_t *count);
 
 /* "Who has read my file" (R2.6): staff reads of the citizen's records. */
 struct person_read_log {

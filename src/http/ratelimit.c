@@ -17,8 +17,8 @@
 #include <string.h>
 
 enum {
-	SHARDS = 16,    /* a power of two */
-	PROBES = 8,     /* slots looked at for one client */
+	SHARDS = 16,	/* a power of two */
+	PROBES = 8,	/* slots looked at for one client */
 	MIN_SLOTS = 16, /* per shard */
 };
 
@@ -91,7 +91,8 @@ static uint64_t refilled(const struct slot *s, const struct rate_rule *rule,
 {
 	uint64_t full = (uint64_t)rule->count * rule->seconds * 1000;
 	uint64_t elapsed = now_ms > s->updated_ms ? now_ms - s->updated_ms : 0;
-	/* Past a whole period the bucket is full; this also bounds the product. */
+	/* Past a whole period the bucket is full; this also bounds the product.
+	 */
 	if (elapsed >= (uint64_t)rule->seconds * 1000)
 		return full;
 	uint64_t units = s->units + elapsed * rule->count;
@@ -121,7 +122,7 @@ static struct slot *find(struct ratelimit *rl, struct shard *sh,
 			rank = 3;
 		else if (refilled(s, &rl->rules[s->rate_class], now_ms) ==
 			 (uint64_t)rl->rules[s->rate_class].count *
-				 rl->rules[s->rate_class].seconds * 1000)
+			     rl->rules[s->rate_class].seconds * 1000)
 			rank = 2;
 		else
 			rank = 1;
@@ -155,12 +156,14 @@ unsigned ratelimit_take(struct ratelimit *rl, enum rate_class c,
 	pthread_mutex_lock(&sh->lock);
 	int fresh;
 	struct slot *s = find(rl, sh, c, client, hash, now_ms, &fresh);
-	uint64_t units = fresh ? (uint64_t)rule->count * cost : refilled(s, rule, now_ms);
+	uint64_t units =
+	    fresh ? (uint64_t)rule->count * cost : refilled(s, rule, now_ms);
 	unsigned wait = 0;
 	if (units >= cost) {
 		units -= cost;
 	} else {
-		/* count units drip in a millisecond; round up to whole seconds. */
+		/* count units drip in a millisecond; round up to whole seconds.
+		 */
 		uint64_t ms = (cost - units + rule->count - 1) / rule->count;
 		wait = (unsigned)((ms + 999) / 1000);
 		if (wait == 0)
@@ -223,13 +226,16 @@ static int normalise(const char *addr, char out[RATELIMIT_CLIENT_MAX])
 {
 	unsigned char bin[16];
 	if (inet_pton(AF_INET, addr, bin) == 1)
-		return inet_ntop(AF_INET, bin, out, RATELIMIT_CLIENT_MAX) ? 0 : -1;
+		return inet_ntop(AF_INET, bin, out, RATELIMIT_CLIENT_MAX) ? 0
+									  : -1;
 	if (inet_pton(AF_INET6, addr, bin) != 1)
 		return -1;
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,	   0,
 						 0, 0, 0, 0, 0xff, 0xff};
 	if (memcmp(bin, mapped, sizeof(mapped)) == 0)
-		return inet_ntop(AF_INET, bin + 12, out, RATELIMIT_CLIENT_MAX) ? 0 : -1;
+		return inet_ntop(AF_INET, bin + 12, out, RATELIMIT_CLIENT_MAX)
+			   ? 0
+			   : -1;
 	memset(bin + 8, 0, 8);
 	char text[INET6_ADDRSTRLEN];
 	if (inet_ntop(AF_INET6, bin, text, sizeof(text)) == NULL)
@@ -253,7 +259,8 @@ void ratelimit_client(const char *peer, const char *forwarded_for,
 		if (normalise(forwarded, out) == 0)
 			return;
 	}
-	/* Not an IP address (a Unix socket, say): the string itself is the key. */
+	/* Not an IP address (a Unix socket, say): the string itself is the key.
+	 */
 	if (normalise(candidate, out) != 0)
 		snprintf(out, RATELIMIT_CLIENT_MAX, "%s", candidate);
 }

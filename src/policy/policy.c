@@ -15,18 +15,18 @@
 #include "core/utf8.h"
 
 static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_FIRST_LINE] = "first_line",
-	[ROLE_CASE_OFFICER] = "case_officer",
-	[ROLE_TEAM_LEAD] = "team_lead",
-	[ROLE_SHARED_SERVICE] = "shared_service",
-	[ROLE_MUNICIPAL_ADMIN] = "municipal_admin",
-	[ROLE_SECURITY_OFFICER] = "security_officer",
-	[ROLE_PLATFORM_ADMIN] = "platform_admin",
+    [ROLE_FIRST_LINE] = "first_line",
+    [ROLE_CASE_OFFICER] = "case_officer",
+    [ROLE_TEAM_LEAD] = "team_lead",
+    [ROLE_SHARED_SERVICE] = "shared_service",
+    [ROLE_MUNICIPAL_ADMIN] = "municipal_admin",
+    [ROLE_SECURITY_OFFICER] = "security_officer",
+    [ROLE_PLATFORM_ADMIN] = "platform_admin",
 };
 
 /* The roles that do casework and so read files of their unit (R4.1). */
 static const enum policy_role casework[] = {ROLE_FIRST_LINE, ROLE_CASE_OFFICER,
-					   ROLE_TEAM_LEAD};
+					    ROLE_TEAM_LEAD};
 enum { NCASEWORK = sizeof(casework) / sizeof(casework[0]) };
 
 int policy_role_parse(const char *name)
@@ -171,8 +171,8 @@ static struct policy_decision decide_file(const struct policy_subject *who,
 		return deny(POLICY_DENY_DEFAULT);
 	if (!does_casework(who, m, 0))
 		return deny(holds(who, ROLE_SHARED_SERVICE, m, 0)
-				    ? POLICY_DENY_NO_REFERRAL
-				    : POLICY_DENY_DEFAULT);
+				? POLICY_DENY_NO_REFERRAL
+				: POLICY_DENY_DEFAULT);
 	/*
 	 * Wall: protected identity (R4.4). The address goes to named staff
 	 * of the unit whose caseload holds the person, and to nobody when no
@@ -211,7 +211,8 @@ static struct policy_decision decide_staff(const struct policy_subject *who,
 	    holds_in_unit(who, ROLE_SHARED_SERVICE, what->referral_unit_id)) {
 		if (action != ACT_READ && action != ACT_WRITE)
 			return deny(POLICY_DENY_DEFAULT);
-		if (what->kind == REC_PERSON_ADDRESS && what->protected_identity)
+		if (what->kind == REC_PERSON_ADDRESS &&
+		    what->protected_identity)
 			return deny(POLICY_DENY_PROTECTED);
 		return allow(POLICY_ALLOWED_REFERRAL);
 	}
@@ -265,14 +266,15 @@ struct policy_decision policy_decide(const struct policy_subject *who,
 	 * DENY_UNIT is reached by staff with casework in the record's own
 	 * municipality, past the protected-identity wall.
 	 */
-	d.break_glass = !d.allowed && d.reason == POLICY_DENY_UNIT &&
-			action == ACT_READ;
+	d.break_glass =
+	    !d.allowed && d.reason == POLICY_DENY_UNIT && action == ACT_READ;
 	return d;
 }
 
-struct policy_decision policy_decide_break_glass(
-	const struct policy_subject *who, enum policy_action action,
-	const struct policy_record *what)
+struct policy_decision
+policy_decide_break_glass(const struct policy_subject *who,
+			  enum policy_action action,
+			  const struct policy_record *what)
 {
 	struct policy_decision d = policy_decide(who, action, what);
 	return d.break_glass ? allow(POLICY_ALLOWED_BREAK_GLASS) : d;
@@ -335,20 +337,34 @@ int policy_age_on(const char *birth_date, const char *today)
 const char *policy_reason_text(enum policy_reason reason)
 {
 	switch (reason) {
-	case POLICY_ALLOWED_UNIT: return "the unit's caseload";
-	case POLICY_ALLOWED_ROLE: return "the user's role";
-	case POLICY_ALLOWED_OWN: return "the citizen's own record";
-	case POLICY_ALLOWED_GUARDIAN: return "guardian of a child under 13";
-	case POLICY_ALLOWED_REFERRAL: return "an accepted referral";
-	case POLICY_ALLOWED_BREAK_GLASS: return "break-the-glass";
-	case POLICY_DENY_DEFAULT: return "no rule allows this";
-	case POLICY_DENY_TENANT: return "another municipality's record";
-	case POLICY_DENY_UNIT: return "another unit's record";
-	case POLICY_DENY_PROTECTED: return "protected identity";
-	case POLICY_DENY_NOT_OWN: return "not the citizen's own record";
-	case POLICY_DENY_CHILD_SECRECY: return "the child is 13 or older";
-	case POLICY_DENY_ADULT: return "the child has turned 18";
-	case POLICY_DENY_NO_REFERRAL: return "no accepted referral";
+	case POLICY_ALLOWED_UNIT:
+		return "the unit's caseload";
+	case POLICY_ALLOWED_ROLE:
+		return "the user's role";
+	case POLICY_ALLOWED_OWN:
+		return "the citizen's own record";
+	case POLICY_ALLOWED_GUARDIAN:
+		return "guardian of a child under 13";
+	case POLICY_ALLOWED_REFERRAL:
+		return "an accepted referral";
+	case POLICY_ALLOWED_BREAK_GLASS:
+		return "break-the-glass";
+	case POLICY_DENY_DEFAULT:
+		return "no rule allows this";
+	case POLICY_DENY_TENANT:
+		return "another municipality's record";
+	case POLICY_DENY_UNIT:
+		return "another unit's record";
+	case POLICY_DENY_PROTECTED:
+		return "protected identity";
+	case POLICY_DENY_NOT_OWN:
+		return "not the citizen's own record";
+	case POLICY_DENY_CHILD_SECRECY:
+		return "the child is 13 or older";
+	case POLICY_DENY_ADULT:
+		return "the child has turned 18";
+	case POLICY_DENY_NO_REFERRAL:
+		return "no accepted referral";
 	}
 	return "unknown";
 }

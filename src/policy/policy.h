@@ -52,9 +52,9 @@ enum policy_action {
 };
 
 enum policy_record_kind {
-	REC_PERSON,         /* a person's identity: name, personnummer */
+	REC_PERSON,	    /* a person's identity: name, personnummer */
 	REC_PERSON_ADDRESS, /* address, contact details, whereabouts (R4.4) */
-	REC_CASE,           /* a case and its file */
+	REC_CASE,	    /* a case and its file */
 	REC_AUDIT_LOG,
 	REC_MUNICIPALITY_SETTINGS,
 	REC_KIND_COUNT
@@ -73,7 +73,7 @@ enum { POLICY_CHILD_SECRECY_AGE = 13, POLICY_ADULT_AGE = 18 };
 
 struct policy_subject {
 	enum { SUBJECT_NOBODY, SUBJECT_STAFF, SUBJECT_CITIZEN } kind;
-	int64_t id;              /* staff_user.id, or the citizen's person id */
+	int64_t id;		 /* staff_user.id, or the citizen's person id */
 	int64_t municipality_id; /* staff: employing municipality */
 	struct policy_grant grants[POLICY_MAX_GRANTS];
 	size_t ngrants;
@@ -82,16 +82,17 @@ struct policy_subject {
 	 * of persons in a unit where they do casework.
 	 */
 	int protected_identity_cleared;
-	/* Citizens: their personnummer, twelve digits; their records carry it. */
+	/* Citizens: their personnummer, twelve digits; their records carry it.
+	 */
 	char personnummer[13];
 };
 
 struct policy_record {
 	enum policy_record_kind kind;
 	int64_t municipality_id;  /* the responsible committee */
-	int64_t unit_id;          /* 0: no unit's caseload yet */
-	int64_t person_id;        /* whose data, 0 when none */
-	int protected_identity;   /* the person is marked (R4.4) */
+	int64_t unit_id;	  /* 0: no unit's caseload yet */
+	int64_t person_id;	  /* whose data, 0 when none */
+	int protected_identity;	  /* the person is marked (R4.4) */
 	const char *personnummer; /* whose data, when known; may be NULL */
 	/*
 	 * The shared unit an accepted referral, with consent or a recorded
@@ -110,21 +111,21 @@ struct policy_record {
 
 enum policy_reason {
 	/* Allowed, on this basis. */
-	POLICY_ALLOWED_UNIT,        /* casework in the record's unit (R4.1) */
-	POLICY_ALLOWED_ROLE,        /* the role itself: the log, the settings */
-	POLICY_ALLOWED_OWN,         /* the citizen's own record (R2.3) */
+	POLICY_ALLOWED_UNIT,	    /* casework in the record's unit (R4.1) */
+	POLICY_ALLOWED_ROLE,	    /* the role itself: the log, the settings */
+	POLICY_ALLOWED_OWN,	    /* the citizen's own record (R2.3) */
 	POLICY_ALLOWED_GUARDIAN,    /* guardian of a child under 13 (R2.5) */
 	POLICY_ALLOWED_REFERRAL,    /* an accepted referral (R3.2, R3.3) */
 	POLICY_ALLOWED_BREAK_GLASS, /* another unit's record, reason given */
 	/* Refused, because of this. */
-	POLICY_DENY_DEFAULT,        /* no rule allows it */
-	POLICY_DENY_TENANT,         /* another municipality's record (R3.1) */
-	POLICY_DENY_UNIT,           /* not the user's unit (R4.1) */
-	POLICY_DENY_PROTECTED,      /* protected identity (R4.4, R2.5) */
-	POLICY_DENY_NOT_OWN,        /* a citizen, not their own file */
-	POLICY_DENY_CHILD_SECRECY,  /* guardian, child 13-17: staff decide */
-	POLICY_DENY_ADULT,          /* guardian, the child has turned 18 */
-	POLICY_DENY_NO_REFERRAL,    /* shared service without a referral */
+	POLICY_DENY_DEFAULT,	   /* no rule allows it */
+	POLICY_DENY_TENANT,	   /* another municipality's record (R3.1) */
+	POLICY_DENY_UNIT,	   /* not the user's unit (R4.1) */
+	POLICY_DENY_PROTECTED,	   /* protected identity (R4.4, R2.5) */
+	POLICY_DENY_NOT_OWN,	   /* a citizen, not their own file */
+	POLICY_DENY_CHILD_SECRECY, /* guardian, child 13-17: staff decide */
+	POLICY_DENY_ADULT,	   /* guardian, the child has turned 18 */
+	POLICY_DENY_NO_REFERRAL,   /* shared service without a referral */
 };
 
 struct policy_decision {
@@ -149,9 +150,10 @@ struct policy_decision policy_decide(const struct policy_subject *who,
  * protected identity, never applies to citizens. The caller checks the
  * reason with policy_reason_is_sentence first and flags the audit row.
  */
-struct policy_decision policy_decide_break_glass(
-	const struct policy_subject *who, enum policy_action action,
-	const struct policy_record *what);
+struct policy_decision
+policy_decide_break_glass(const struct policy_subject *who,
+			  enum policy_action action,
+			  const struct policy_record *what);
 
 /*
  * A stated reason good enough for break-the-glass: at least a sentence,

@@ -28,8 +28,8 @@ enum nara_err page_child(struct req *r)
 	struct person_view child;
 	struct person_read_log *reads;
 	size_t nreads;
-	err = guardian_read_child(r->db, &r->arena, &who, id, (int64_t)time(NULL),
-				  &child, &reads, &nreads);
+	err = guardian_read_child(r->db, &r->arena, &who, id,
+				  (int64_t)time(NULL), &child, &reads, &nreads);
 	if (err != NARA_OK)
 		return err;
 	struct tvars *v = page_vars(r);
@@ -37,8 +37,9 @@ enum nara_err page_child(struct req *r)
 	const char *name = arena_printf(&r->arena, "%s %s", child.given_name,
 					child.family_name);
 	tv_set(v, "name", name);
-	tv_set(v, "pnr", arena_printf(&r->arena, "%.8s-%s", child.personnummer,
-				      child.personnummer + 8));
+	tv_set(v, "pnr",
+	       arena_printf(&r->arena, "%.8s-%s", child.personnummer,
+			    child.personnummer + 8));
 	tv_set(v, "municipality", child.municipality_name);
 	tv_set(v, "address", child.address);
 	tv_set(v, "postal_code", child.postal_code);

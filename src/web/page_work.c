@@ -36,14 +36,18 @@ static const char *pnr_shown(struct req *r, const char *pnr)
 	return arena_printf(&r->arena, "%.8s-%s", pnr, pnr + 8);
 }
 
-static void person_vars(struct req *r, struct tvars *p, const struct person_view *pv)
+static void person_vars(struct req *r, struct tvars *p,
+			const struct person_view *pv)
 {
 	tv_setf(p, "id", "%lld", (long long)pv->id);
-	tv_set(p, "name", arena_printf(&r->arena, "%s %s", pv->given_name, pv->family_name));
+	tv_set(
+	    p, "name",
+	    arena_printf(&r->arena, "%s %s", pv->given_name, pv->family_name));
 	tv_set(p, "pnr", pnr_shown(r, pv->personnummer));
 	tv_set(p, "municipality", pv->municipality_name);
-	tv_set(p, "unit", pv->unit_name[0] ? pv->unit_name
-					   : i18n_get(r->lang, "person.no_unit"));
+	tv_set(p, "unit",
+	       pv->unit_name[0] ? pv->unit_name
+				: i18n_get(r->lang, "person.no_unit"));
 	tv_set(p, "birth_date", pv->birth_date);
 	tv_set(p, "address", pv->address);
 	tv_set(p, "postal_code", pv->postal_code);
@@ -90,18 +94,22 @@ enum nara_err page_work(struct req *r)
 				person_vars(r, item, &found[i]);
 				continue;
 			}
-			/* Refused: the number they typed, and the way on if there is one. */
+			/* Refused: the number they typed, and the way on if
+			 * there is one. */
 			tv_setf(item, "id", "%lld", (long long)found[i].id);
-			tv_set(item, "pnr", pnr_shown(r, found[i].personnummer));
-			tv_set(item, found[i].decision.break_glass ? "other_unit"
-								   : "refused",
+			tv_set(item, "pnr",
+			       pnr_shown(r, found[i].personnummer));
+			tv_set(item,
+			       found[i].decision.break_glass ? "other_unit"
+							     : "refused",
 			       "1");
 		}
 	}
 	return page_render(r, "work", v, i18n_get(r->lang, "work.title"));
 }
 
-/* The refusal that may be lifted: the break-the-glass form, status 403 or 400. */
+/* The refusal that may be lifted: the break-the-glass form, status 403 or 400.
+ */
 static enum nara_err render_break_glass(struct req *r, const struct session *s,
 					const struct actor *who, long long id,
 					const char *reason, int status)
@@ -112,8 +120,8 @@ static enum nara_err render_break_glass(struct req *r, const struct session *s,
 	tv_set(v, "reason", reason);
 	if (status == 400)
 		tv_set(v, "reason_error", "1");
-	enum nara_err err = page_render(r, "break_glass", v,
-					i18n_get(r->lang, "glass.title"));
+	enum nara_err err =
+	    page_render(r, "break_glass", v, i18n_get(r->lang, "glass.title"));
 	r->resp.status = status;
 	return err;
 }
@@ -136,7 +144,8 @@ static enum nara_err person_page(struct req *r, const char *break_glass_reason)
 	struct person_view pv;
 	err = person_read(r->db, &r->arena, &who, id, break_glass_reason, &pv);
 	if (err == NARA_EINVAL)
-		return render_break_glass(r, &s, &who, id, break_glass_reason, 400);
+		return render_break_glass(r, &s, &who, id, break_glass_reason,
+					  400);
 	if (err == NARA_EDENIED && pv.decision.break_glass)
 		return render_break_glass(r, &s, &who, id, "", 403);
 	if (err != NARA_OK)
@@ -144,8 +153,9 @@ static enum nara_err person_page(struct req *r, const char *break_glass_reason)
 	struct tvars *v = page_vars(r);
 	web_session_vars(r, v, &s, &who);
 	person_vars(r, v, &pv);
-	return page_render(r, "person", v,
-			   arena_printf(&r->arena, "%s %s", pv.given_name, pv.family_name));
+	return page_render(
+	    r, "person", v,
+	    arena_printf(&r->arena, "%s %s", pv.given_name, pv.family_name));
 }
 
 enum nara_err page_work_person(struct req *r)
@@ -155,7 +165,8 @@ enum nara_err page_work_person(struct req *r)
 
 enum nara_err page_work_person_open(struct req *r)
 {
-	/* A missing field is an empty reason: the form again, with the error. */
+	/* A missing field is an empty reason: the form again, with the error.
+	 */
 	const char *reason = kv_get(&r->form, "reason");
 	return person_page(r, reason ? reason : "");
 }

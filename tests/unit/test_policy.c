@@ -37,12 +37,21 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+/* cmocka needs the headers above first. */
 #include <cmocka.h>
 
 #include "policy/policy.h"
 
+#include "policy/policy.h"
+
 enum { A = 1, B = 2 };
-enum { UNIT_A1 = 11, UNIT_A2 = 12, UNIT_A_ADMIN = 13, UNIT_S = 14, UNIT_B1 = 21 };
+enum {
+	UNIT_A1 = 11,
+	UNIT_A2 = 12,
+	UNIT_A_ADMIN = 13,
+	UNIT_S = 14,
+	UNIT_B1 = 21
+};
 enum { CITIZEN = 100, STRANGER = 101, CHILD = 102 };
 static const char CITIZEN_PNR[] = "198001012383";
 static const char STRANGER_PNR[] = "197502021234";
@@ -69,16 +78,18 @@ enum subject_id {
 };
 
 static const char *const subject_names[S_COUNT] = {
-	"first_line@A1", "case_officer@A1", "team_lead@A1",
-	"team_lead@A1 (cleared)", "shared_service@S", "municipal_admin@A",
-	"security_officer@A", "platform_admin@A", "citizen (own record)",
-	"citizen (a stranger's record)", "guardian (child 12)",
-	"guardian (child 13)", "guardian (child 17)", "guardian (child 18)",
-	"guardian (age unknown)", "nobody",
+    "first_line@A1",	      "case_officer@A1",
+    "team_lead@A1",	      "team_lead@A1 (cleared)",
+    "shared_service@S",	      "municipal_admin@A",
+    "security_officer@A",     "platform_admin@A",
+    "citizen (own record)",   "citizen (a stranger's record)",
+    "guardian (child 12)",    "guardian (child 13)",
+    "guardian (child 17)",    "guardian (child 18)",
+    "guardian (age unknown)", "nobody",
 };
 
 static const char *const kind_names[REC_KIND_COUNT] = {
-	"person", "person_address", "case", "audit_log", "settings"};
+    "person", "person_address", "case", "audit_log", "settings"};
 static const char *const action_names[ACT_COUNT] = {"read", "write",
 						    "read_audit", "administer"};
 
@@ -203,20 +214,34 @@ enum { NTABLE = sizeof(table) / sizeof(table[0]) };
 static char letter(struct policy_decision d)
 {
 	switch (d.reason) {
-	case POLICY_ALLOWED_UNIT: return 'u';
-	case POLICY_ALLOWED_ROLE: return 'r';
-	case POLICY_ALLOWED_OWN: return 'o';
-	case POLICY_ALLOWED_GUARDIAN: return 'g';
-	case POLICY_ALLOWED_REFERRAL: return 's';
-	case POLICY_ALLOWED_BREAK_GLASS: return 'b';
-	case POLICY_DENY_DEFAULT: return '-';
-	case POLICY_DENY_TENANT: return 'T';
-	case POLICY_DENY_UNIT: return 'U';
-	case POLICY_DENY_PROTECTED: return 'P';
-	case POLICY_DENY_NOT_OWN: return 'N';
-	case POLICY_DENY_CHILD_SECRECY: return 'C';
-	case POLICY_DENY_ADULT: return 'X';
-	case POLICY_DENY_NO_REFERRAL: return 'R';
+	case POLICY_ALLOWED_UNIT:
+		return 'u';
+	case POLICY_ALLOWED_ROLE:
+		return 'r';
+	case POLICY_ALLOWED_OWN:
+		return 'o';
+	case POLICY_ALLOWED_GUARDIAN:
+		return 'g';
+	case POLICY_ALLOWED_REFERRAL:
+		return 's';
+	case POLICY_ALLOWED_BREAK_GLASS:
+		return 'b';
+	case POLICY_DENY_DEFAULT:
+		return '-';
+	case POLICY_DENY_TENANT:
+		return 'T';
+	case POLICY_DENY_UNIT:
+		return 'U';
+	case POLICY_DENY_PROTECTED:
+		return 'P';
+	case POLICY_DENY_NOT_OWN:
+		return 'N';
+	case POLICY_DENY_CHILD_SECRECY:
+		return 'C';
+	case POLICY_DENY_ADULT:
+		return 'X';
+	case POLICY_DENY_NO_REFERRAL:
+		return 'R';
 	}
 	return '?';
 }
@@ -229,7 +254,8 @@ static int is_allowed_letter(char c)
 static void grant(struct policy_subject *s, int64_t municipality, int64_t unit,
 		  enum policy_role role)
 {
-	s->grants[s->ngrants++] = (struct policy_grant){municipality, unit, role};
+	s->grants[s->ngrants++] =
+	    (struct policy_grant){municipality, unit, role};
 }
 
 static struct policy_subject subject(enum subject_id id)
@@ -247,18 +273,33 @@ static struct policy_subject subject(enum subject_id id)
 	s.id = 7;
 	s.municipality_id = A;
 	switch (id) {
-	case S_FIRST_LINE: grant(&s, A, UNIT_A1, ROLE_FIRST_LINE); break;
-	case S_CASE_OFFICER: grant(&s, A, UNIT_A1, ROLE_CASE_OFFICER); break;
-	case S_TEAM_LEAD: grant(&s, A, UNIT_A1, ROLE_TEAM_LEAD); break;
+	case S_FIRST_LINE:
+		grant(&s, A, UNIT_A1, ROLE_FIRST_LINE);
+		break;
+	case S_CASE_OFFICER:
+		grant(&s, A, UNIT_A1, ROLE_CASE_OFFICER);
+		break;
+	case S_TEAM_LEAD:
+		grant(&s, A, UNIT_A1, ROLE_TEAM_LEAD);
+		break;
 	case S_TEAM_LEAD_CLEARED:
 		grant(&s, A, UNIT_A1, ROLE_TEAM_LEAD);
 		s.protected_identity_cleared = 1;
 		break;
-	case S_SHARED_SERVICE: grant(&s, A, UNIT_S, ROLE_SHARED_SERVICE); break;
-	case S_MUNICIPAL_ADMIN: grant(&s, A, UNIT_A_ADMIN, ROLE_MUNICIPAL_ADMIN); break;
-	case S_SECURITY_OFFICER: grant(&s, A, UNIT_A_ADMIN, ROLE_SECURITY_OFFICER); break;
-	case S_PLATFORM_ADMIN: grant(&s, A, UNIT_A_ADMIN, ROLE_PLATFORM_ADMIN); break;
-	default: break;
+	case S_SHARED_SERVICE:
+		grant(&s, A, UNIT_S, ROLE_SHARED_SERVICE);
+		break;
+	case S_MUNICIPAL_ADMIN:
+		grant(&s, A, UNIT_A_ADMIN, ROLE_MUNICIPAL_ADMIN);
+		break;
+	case S_SECURITY_OFFICER:
+		grant(&s, A, UNIT_A_ADMIN, ROLE_SECURITY_OFFICER);
+		break;
+	case S_PLATFORM_ADMIN:
+		grant(&s, A, UNIT_A_ADMIN, ROLE_PLATFORM_ADMIN);
+		break;
+	default:
+		break;
 	}
 	return s;
 }
@@ -275,19 +316,34 @@ static struct policy_record record(enum subject_id id,
 	r.person_id = STRANGER;
 	r.personnummer = STRANGER_PNR;
 	switch (place) {
-	case P_A_OWN: r.municipality_id = A; r.unit_id = UNIT_A1; break;
-	case P_A_OTHER: r.municipality_id = A; r.unit_id = UNIT_A2; break;
-	case P_A_NONE: r.municipality_id = A; r.unit_id = 0; break;
-	case P_B: r.municipality_id = B; r.unit_id = UNIT_B1; break;
+	case P_A_OWN:
+		r.municipality_id = A;
+		r.unit_id = UNIT_A1;
+		break;
+	case P_A_OTHER:
+		r.municipality_id = A;
+		r.unit_id = UNIT_A2;
+		break;
+	case P_A_NONE:
+		r.municipality_id = A;
+		r.unit_id = 0;
+		break;
+	case P_B:
+		r.municipality_id = B;
+		r.unit_id = UNIT_B1;
+		break;
 	case P_B_REFERRED:
 		r.municipality_id = B;
 		r.unit_id = UNIT_B1;
 		r.referral_unit_id = UNIT_S;
 		break;
-	case P_COUNT: break;
+	case P_COUNT:
+		break;
 	}
-	static const int ages[] = {[S_GUARDIAN_12] = 12, [S_GUARDIAN_13] = 13,
-				   [S_GUARDIAN_17] = 17, [S_GUARDIAN_18] = 18,
+	static const int ages[] = {[S_GUARDIAN_12] = 12,
+				   [S_GUARDIAN_13] = 13,
+				   [S_GUARDIAN_17] = 17,
+				   [S_GUARDIAN_18] = 18,
 				   [S_GUARDIAN_AGE_UNKNOWN] = -1};
 	if (id == S_CITIZEN_OWN) {
 		r.person_id = CITIZEN;
@@ -316,47 +372,76 @@ static void test_every_subject_record_and_action(void **state)
 		for (int p = 0; p < P_COUNT; p++) {
 			for (int prot = 0; prot < 2; prot++) {
 				struct policy_record r =
-					record(e->subject, e->kind, p, prot);
+				    record(e->subject, e->kind, p, prot);
 				for (int a = 0; a < ACT_COUNT; a++) {
 					cells++;
 					struct policy_decision d =
-						policy_decide(&s, a, &r);
-					char want = e->answers[p * 10 + prot * 5 + a];
+					    policy_decide(&s, a, &r);
+					char want =
+					    e->answers[p * 10 + prot * 5 + a];
 					char got = letter(d);
-					/* allowed and the reason must agree, too */
-					if (got != want || d.allowed != is_allowed_letter(got)) {
-						print_error("%s, %s in %s%s, %s: got '%c', want '%c'\n",
-							    subject_names[e->subject],
-							    kind_names[e->kind], place_names[p],
-							    prot ? " (protected)" : "",
-							    action_names[a], got, want);
+					/* allowed and the reason must agree,
+					 * too */
+					if (got != want ||
+					    d.allowed !=
+						is_allowed_letter(got)) {
+						print_error(
+						    "%s, %s in %s%s, %s: got "
+						    "'%c', want '%c'\n",
+						    subject_names[e->subject],
+						    kind_names[e->kind],
+						    place_names[p],
+						    prot ? " (protected)" : "",
+						    action_names[a], got, want);
 						failures++;
 					}
 					struct policy_decision bg =
-						policy_decide_break_glass(&s, a, &r);
+					    policy_decide_break_glass(&s, a,
+								      &r);
 					if (a != ACT_READ) {
-						/* break-the-glass is for a read only */
-						if (d.break_glass || bg.allowed != d.allowed ||
+						/* break-the-glass is for a read
+						 * only */
+						if (d.break_glass ||
+						    bg.allowed != d.allowed ||
 						    bg.reason != d.reason) {
-							print_error("%s, %s in %s%s, %s: break-the-glass changed a non-read\n",
-								    subject_names[e->subject],
-								    kind_names[e->kind], place_names[p],
-								    prot ? " (protected)" : "",
-								    action_names[a]);
+							print_error(
+							    "%s, %s in %s%s, "
+							    "%s: "
+							    "break-the-glass "
+							    "changed a "
+							    "non-read\n",
+							    subject_names
+								[e->subject],
+							    kind_names[e->kind],
+							    place_names[p],
+							    prot
+								? " (protected)"
+								: "",
+							    action_names[a]);
 							failures++;
 						}
 						continue;
 					}
-					char want_bg = e->break_glass[p * 4 + prot * 2];
+					char want_bg =
+					    e->break_glass[p * 4 + prot * 2];
 					char got_bg = letter(bg);
-					/* the flag the page reads says exactly when it would open */
-					if (got_bg != want_bg || d.break_glass != (want_bg == 'b') ||
-					    bg.allowed != is_allowed_letter(got_bg)) {
-						print_error("%s, %s in %s%s, break-the-glass read: got '%c' (flag %d), want '%c'\n",
-							    subject_names[e->subject],
-							    kind_names[e->kind], place_names[p],
-							    prot ? " (protected)" : "", got_bg,
-							    d.break_glass, want_bg);
+					/* the flag the page reads says exactly
+					 * when it would open */
+					if (got_bg != want_bg ||
+					    d.break_glass != (want_bg == 'b') ||
+					    bg.allowed !=
+						is_allowed_letter(got_bg)) {
+						print_error(
+						    "%s, %s in %s%s, "
+						    "break-the-glass read: got "
+						    "'%c' (flag %d), want "
+						    "'%c'\n",
+						    subject_names[e->subject],
+						    kind_names[e->kind],
+						    place_names[p],
+						    prot ? " (protected)" : "",
+						    got_bg, d.break_glass,
+						    want_bg);
 						failures++;
 					}
 				}
@@ -367,9 +452,11 @@ static void test_every_subject_record_and_action(void **state)
 	for (int s = 0; s < S_COUNT; s++)
 		for (int k = 0; k < REC_KIND_COUNT; k++)
 			if (seen[s][k] != 1)
-				fail_msg("%s x %s is in the table %d times", subject_names[s],
-					 kind_names[k], seen[s][k]);
-	assert_int_equal(cells, S_COUNT * REC_KIND_COUNT * P_COUNT * 2 * ACT_COUNT);
+				fail_msg("%s x %s is in the table %d times",
+					 subject_names[s], kind_names[k],
+					 seen[s][k]);
+	assert_int_equal(cells,
+			 S_COUNT * REC_KIND_COUNT * P_COUNT * 2 * ACT_COUNT);
 	if (failures)
 		fail_msg("%d cells differ from the table", failures);
 }
@@ -377,38 +464,50 @@ static void test_every_subject_record_and_action(void **state)
 static void test_citizen_found_by_personnummer(void **state)
 {
 	(void)state;
-	/* Another municipality's row about the citizen is theirs by personnummer. */
+	/* Another municipality's row about the citizen is theirs by
+	 * personnummer. */
 	struct policy_subject c = subject(S_CITIZEN_OWN);
-	struct policy_record by_pnr = {.kind = REC_PERSON, .municipality_id = B,
-				       .person_id = 555, .personnummer = CITIZEN_PNR,
+	struct policy_record by_pnr = {.kind = REC_PERSON,
+				       .municipality_id = B,
+				       .person_id = 555,
+				       .personnummer = CITIZEN_PNR,
 				       .person_age = 40};
 	struct policy_record not_them = by_pnr;
 	not_them.personnummer = STRANGER_PNR;
-	assert_int_equal(policy_decide(&c, ACT_READ, &by_pnr).reason, POLICY_ALLOWED_OWN);
-	assert_int_equal(policy_decide(&c, ACT_READ, &not_them).reason, POLICY_DENY_NOT_OWN);
-	/* A record without a personnummer is not theirs unless the id says so. */
+	assert_int_equal(policy_decide(&c, ACT_READ, &by_pnr).reason,
+			 POLICY_ALLOWED_OWN);
+	assert_int_equal(policy_decide(&c, ACT_READ, &not_them).reason,
+			 POLICY_DENY_NOT_OWN);
+	/* A record without a personnummer is not theirs unless the id says so.
+	 */
 	not_them.personnummer = NULL;
-	assert_int_equal(policy_decide(&c, ACT_READ, &not_them).reason, POLICY_DENY_NOT_OWN);
+	assert_int_equal(policy_decide(&c, ACT_READ, &not_them).reason,
+			 POLICY_DENY_NOT_OWN);
 	/* Nor does an empty personnummer on the subject match an empty one. */
 	struct policy_subject empty = c;
 	empty.personnummer[0] = '\0';
 	empty.id = 0;
 	struct policy_record blank = by_pnr;
 	blank.personnummer = "";
-	assert_int_equal(policy_decide(&empty, ACT_READ, &blank).reason, POLICY_DENY_NOT_OWN);
+	assert_int_equal(policy_decide(&empty, ACT_READ, &blank).reason,
+			 POLICY_DENY_NOT_OWN);
 	/* A guardianship registered elsewhere opens nothing here. */
-	struct policy_record child = {.kind = REC_PERSON, .municipality_id = A,
-				      .person_id = CHILD, .personnummer = CHILD_PNR,
-				      .guardianship_municipality_id = B, .person_age = 5};
-	assert_int_equal(policy_decide(&c, ACT_READ, &child).reason, POLICY_DENY_TENANT);
+	struct policy_record child = {.kind = REC_PERSON,
+				      .municipality_id = A,
+				      .person_id = CHILD,
+				      .personnummer = CHILD_PNR,
+				      .guardianship_municipality_id = B,
+				      .person_age = 5};
+	assert_int_equal(policy_decide(&c, ACT_READ, &child).reason,
+			 POLICY_DENY_TENANT);
 }
 
 static void test_nobody_and_null(void **state)
 {
 	(void)state;
 	struct policy_subject nobody = {0};
-	struct policy_record rec = {.kind = REC_PERSON, .municipality_id = A,
-				    .person_id = 1};
+	struct policy_record rec = {
+	    .kind = REC_PERSON, .municipality_id = A, .person_id = 1};
 	assert_false(policy_decide(&nobody, ACT_READ, &rec).allowed);
 	assert_false(policy_decide(NULL, ACT_READ, &rec).allowed);
 	struct policy_subject s = subject(S_CASE_OFFICER);
@@ -416,31 +515,44 @@ static void test_nobody_and_null(void **state)
 	assert_false(policy_decide_break_glass(NULL, ACT_READ, &rec).allowed);
 	/* A staff member with no grants at all. */
 	s.ngrants = 0;
-	assert_int_equal(policy_decide(&s, ACT_READ, &rec).reason, POLICY_DENY_TENANT);
-	/* A grant count past the array is read only as far as the array goes. */
+	assert_int_equal(policy_decide(&s, ACT_READ, &rec).reason,
+			 POLICY_DENY_TENANT);
+	/* A grant count past the array is read only as far as the array goes.
+	 */
 	s = subject(S_CASE_OFFICER);
 	s.ngrants = POLICY_MAX_GRANTS + 5;
 	for (size_t i = 1; i < POLICY_MAX_GRANTS; i++)
-		s.grants[i] = (struct policy_grant){B, UNIT_B1, ROLE_SECURITY_OFFICER};
+		s.grants[i] =
+		    (struct policy_grant){B, UNIT_B1, ROLE_SECURITY_OFFICER};
 	rec.unit_id = UNIT_A1;
-	assert_int_equal(policy_decide(&s, ACT_READ, &rec).reason, POLICY_ALLOWED_UNIT);
+	assert_int_equal(policy_decide(&s, ACT_READ, &rec).reason,
+			 POLICY_ALLOWED_UNIT);
 }
 
 static void test_two_municipalities_two_grants(void **state)
 {
 	(void)state;
-	/* Roles in two municipalities: each opens its own, never the other's unit. */
+	/* Roles in two municipalities: each opens its own, never the other's
+	 * unit. */
 	struct policy_subject s = subject(S_CASE_OFFICER);
 	grant(&s, B, UNIT_B1, ROLE_FIRST_LINE);
-	struct policy_record a2 = {.kind = REC_CASE, .municipality_id = A, .unit_id = UNIT_A2};
-	struct policy_record b1 = {.kind = REC_CASE, .municipality_id = B, .unit_id = UNIT_B1};
-	struct policy_record b2 = {.kind = REC_CASE, .municipality_id = B, .unit_id = 22};
-	assert_int_equal(policy_decide(&s, ACT_READ, &a2).reason, POLICY_DENY_UNIT);
-	assert_int_equal(policy_decide(&s, ACT_READ, &b1).reason, POLICY_ALLOWED_UNIT);
-	assert_int_equal(policy_decide(&s, ACT_READ, &b2).reason, POLICY_DENY_UNIT);
+	struct policy_record a2 = {
+	    .kind = REC_CASE, .municipality_id = A, .unit_id = UNIT_A2};
+	struct policy_record b1 = {
+	    .kind = REC_CASE, .municipality_id = B, .unit_id = UNIT_B1};
+	struct policy_record b2 = {
+	    .kind = REC_CASE, .municipality_id = B, .unit_id = 22};
+	assert_int_equal(policy_decide(&s, ACT_READ, &a2).reason,
+			 POLICY_DENY_UNIT);
+	assert_int_equal(policy_decide(&s, ACT_READ, &b1).reason,
+			 POLICY_ALLOWED_UNIT);
+	assert_int_equal(policy_decide(&s, ACT_READ, &b2).reason,
+			 POLICY_DENY_UNIT);
 	/* A unit id of A's in B's record does not count: the unit is A's. */
-	struct policy_record b_with_a1 = {.kind = REC_CASE, .municipality_id = B, .unit_id = UNIT_A1};
-	assert_int_equal(policy_decide(&s, ACT_READ, &b_with_a1).reason, POLICY_DENY_UNIT);
+	struct policy_record b_with_a1 = {
+	    .kind = REC_CASE, .municipality_id = B, .unit_id = UNIT_A1};
+	assert_int_equal(policy_decide(&s, ACT_READ, &b_with_a1).reason,
+			 POLICY_DENY_UNIT);
 }
 
 static void test_break_glass_reason(void **state)
@@ -450,28 +562,29 @@ static void test_break_glass_reason(void **state)
 		const char *text;
 		int ok;
 	} cases[] = {
-		{NULL, 0},
-		{"", 0},
-		{"akut", 0},
-		{"                                        ", 0},
-		{"Akut oro nu", 0},                       /* three words, 9 characters */
-		{"Ringer om barnet nu", 1},               /* 16 characters */
-		{"Barnet är hos oss nu.", 1},
-		{"Akut                    ärende                 idag", 0}, /* 14 */
-		{"Samtal från polisen om akut oro för barnet i natt.", 1},
-		{"ärendeärendeärende ärendeärende ärende", 1},
-		{"Orosanmälan\nkom in i natt\tfrån skolan", 1},
-		{"Orosanmälan kom in\x01 i natt från skolan", 0},
-		{"Orosanmälan kom in\x7f i natt från skolan", 0},
-		{"Orosanmälan kom in \xff i natt från skolan", 0},
-		{"ååååååååååååååååååå åå", 0},           /* two words */
-		{"ååååå ååååå ååååå", 1},                /* 15 characters, 30 bytes */
-		{"ååååå ååååå åååå", 0},                 /* 14 characters, 28 bytes */
+	    {NULL, 0},
+	    {"", 0},
+	    {"akut", 0},
+	    {"                                        ", 0},
+	    {"Akut oro nu", 0},		/* three words, 9 characters */
+	    {"Ringer om barnet nu", 1}, /* 16 characters */
+	    {"Barnet är hos oss nu.", 1},
+	    {"Akut                    ärende                 idag", 0}, /* 14 */
+	    {"Samtal från polisen om akut oro för barnet i natt.", 1},
+	    {"ärendeärendeärende ärendeärende ärende", 1},
+	    {"Orosanmälan\nkom in i natt\tfrån skolan", 1},
+	    {"Orosanmälan kom in\x01 i natt från skolan", 0},
+	    {"Orosanmälan kom in\x7f i natt från skolan", 0},
+	    {"Orosanmälan kom in \xff i natt från skolan", 0},
+	    {"ååååååååååååååååååå åå", 0}, /* two words */
+	    {"ååååå ååååå ååååå", 1},	   /* 15 characters, 30 bytes */
+	    {"ååååå ååååå åååå", 0},	   /* 14 characters, 28 bytes */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (policy_reason_is_sentence(cases[i].text) != cases[i].ok)
 			fail_msg("case %zu '%s': want %d", i,
-				 cases[i].text ? cases[i].text : "(null)", cases[i].ok);
+				 cases[i].text ? cases[i].text : "(null)",
+				 cases[i].ok);
 	/* The length limit is in bytes, at the edge. */
 	char text[BREAK_GLASS_MAX_BYTES + 2];
 	memset(text, 'a', sizeof(text) - 1);
@@ -489,31 +602,33 @@ static void test_age(void **state)
 		const char *birth, *today;
 		int age;
 	} cases[] = {
-		{"2013-05-10", "2026-05-09", 12},
-		{"2013-05-10", "2026-05-10", 13},
-		{"2013-05-10", "2026-12-31", 13},
-		{"2008-01-01", "2025-12-31", 17},
-		{"2008-01-01", "2026-01-01", 18},
-		{"2012-02-29", "2025-02-28", 12}, /* no 29 February: 1 March */
-		{"2012-02-29", "2025-03-01", 13},
-		{"2012-02-29", "2024-02-29", 12},
-		{"2020-06-15", "2020-06-15", 0},
-		{"2020-06-15", "2020-06-14", -1}, /* not born yet */
-		{"2020-6-15", "2026-06-15", -1},
-		{"2020-06-15", "2026-13-01", -1},
-		{"2020-00-15", "2026-01-01", -1},
-		{"2020-06-32", "2026-01-01", -1},
-		{"20200615", "2026-01-01", -1},
-		{"2020-06-15x", "2026-01-01", -1},
-		{NULL, "2026-01-01", -1},
-		{"2020-06-15", NULL, -1},
+	    {"2013-05-10", "2026-05-09", 12},
+	    {"2013-05-10", "2026-05-10", 13},
+	    {"2013-05-10", "2026-12-31", 13},
+	    {"2008-01-01", "2025-12-31", 17},
+	    {"2008-01-01", "2026-01-01", 18},
+	    {"2012-02-29", "2025-02-28", 12}, /* no 29 February: 1 March */
+	    {"2012-02-29", "2025-03-01", 13},
+	    {"2012-02-29", "2024-02-29", 12},
+	    {"2020-06-15", "2020-06-15", 0},
+	    {"2020-06-15", "2020-06-14", -1}, /* not born yet */
+	    {"2020-6-15", "2026-06-15", -1},
+	    {"2020-06-15", "2026-13-01", -1},
+	    {"2020-00-15", "2026-01-01", -1},
+	    {"2020-06-32", "2026-01-01", -1},
+	    {"20200615", "2026-01-01", -1},
+	    {"2020-06-15x", "2026-01-01", -1},
+	    {NULL, "2026-01-01", -1},
+	    {"2020-06-15", NULL, -1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (policy_age_on(cases[i].birth, cases[i].today) != cases[i].age)
+		if (policy_age_on(cases[i].birth, cases[i].today) !=
+		    cases[i].age)
 			fail_msg("case %zu: %s on %s: got %d, want %d", i,
 				 cases[i].birth ? cases[i].birth : "(null)",
 				 cases[i].today ? cases[i].today : "(null)",
-				 policy_age_on(cases[i].birth, cases[i].today), cases[i].age);
+				 policy_age_on(cases[i].birth, cases[i].today),
+				 cases[i].age);
 }
 
 static void test_role_and_reason_names(void **state)
@@ -527,20 +642,21 @@ static void test_role_and_reason_names(void **state)
 	for (int a = POLICY_ALLOWED_UNIT; a <= POLICY_DENY_NO_REFERRAL; a++) {
 		assert_string_not_equal(policy_reason_text(a), "unknown");
 		for (int b = a + 1; b <= POLICY_DENY_NO_REFERRAL; b++)
-			assert_string_not_equal(policy_reason_text(a), policy_reason_text(b));
+			assert_string_not_equal(policy_reason_text(a),
+						policy_reason_text(b));
 	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_subject_record_and_action),
-		cmocka_unit_test(test_citizen_found_by_personnummer),
-		cmocka_unit_test(test_nobody_and_null),
-		cmocka_unit_test(test_two_municipalities_two_grants),
-		cmocka_unit_test(test_break_glass_reason),
-		cmocka_unit_test(test_age),
-		cmocka_unit_test(test_role_and_reason_names),
+	    cmocka_unit_test(test_every_subject_record_and_action),
+	    cmocka_unit_test(test_citizen_found_by_personnummer),
+	    cmocka_unit_test(test_nobody_and_null),
+	    cmocka_unit_test(test_two_municipalities_two_grants),
+	    cmocka_unit_test(test_break_glass_reason),
+	    cmocka_unit_test(test_age),
+	    cmocka_unit_test(test_role_and_reason_names),
 	};
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
 }

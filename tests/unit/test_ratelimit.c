@@ -6,15 +6,19 @@
  * only from a trusted proxy), and the NARA_RATE_* and NARA_TRUSTED_PROXY
  * settings.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* cmocka needs the headers above first. */
 #include <cmocka.h>
+
+#include "core/config.h"
+#include "http/ratelimit.h"
 
 #include "core/config.h"
 #include "http/ratelimit.h"
@@ -23,8 +27,8 @@ static struct ratelimit *limiter(unsigned login_count, unsigned login_seconds,
 				 size_t capacity)
 {
 	const struct rate_rule rules[RATE_CLASSES] = {
-		[RATE_LOGIN] = {login_count, login_seconds},
-		[RATE_FORM] = {2, 60},
+	    [RATE_LOGIN] = {login_count, login_seconds},
+	    [RATE_FORM] = {2, 60},
 	};
 	struct ratelimit *rl = ratelimit_new(rules, capacity);
 	assert_non_null(rl);
@@ -38,16 +42,21 @@ static void test_burst_then_even_refill(void **state)
 	struct ratelimit *rl = limiter(3, 3, 1000);
 	uint64_t t = 5000000;
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t), 0);
+		assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t),
+				 0);
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t), 1);
 	/* A refused request takes nothing: still one second to wait. */
-	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t + 999), 1);
-	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t + 1000), 0);
-	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t + 1000), 1);
+	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t + 999),
+			 1);
+	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t + 1000),
+			 0);
+	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t + 1000),
+			 1);
 	/* After a long quiet, the burst again, and not a token more. */
 	t += 10ull * 24 * 3600 * 1000;
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t), 0);
+		assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t),
+				 0);
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.1", t), 1);
 	ratelimit_free(rl);
 }
@@ -61,7 +70,8 @@ static void test_retry_after_counts_down(void **state)
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t), 0);
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t), 0);
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t), 30);
-	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t + 1), 30); /* 29.999 s: up */
+	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t + 1),
+			 30); /* 29.999 s: up */
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t + 10000), 20);
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t + 29001), 1);
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "c", t + 30000), 0);
@@ -85,8 +95,10 @@ static void test_classes_and_clients_apart(void **state)
 	assert_int_equal(ratelimit_take(rl, RATE_LOGIN, "10.0.0.", 0), 0);
 	/* Unlimited: no class, or no limiter at all. */
 	for (int i = 0; i < 100; i++) {
-		assert_int_equal(ratelimit_take(rl, RATE_NONE, "10.0.0.1", 0), 0);
-		assert_int_equal(ratelimit_take(NULL, RATE_LOGIN, "10.0.0.1", 0), 0);
+		assert_int_equal(ratelimit_take(rl, RATE_NONE, "10.0.0.1", 0),
+				 0);
+		assert_int_equal(
+		    ratelimit_take(NULL, RATE_LOGIN, "10.0.0.1", 0), 0);
 	}
 	assert_int_equal(ratelimit_take(rl, RATE_CLASSES, "10.0.0.1", 0), 0);
 	assert_int_equal(ratelimit_used(rl), 4);
@@ -141,7 +153,8 @@ static void test_threads_share_one_bucket(void **state)
 	pthread_t threads[4];
 	for (int i = 0; i < 4; i++) {
 		h[i] = (struct hammer){rl, 0};
-		assert_int_equal(pthread_create(&threads[i], NULL, hammer_main, &h[i]), 0);
+		assert_int_equal(
+		    pthread_create(&threads[i], NULL, hammer_main, &h[i]), 0);
 	}
 	int allowed = 0;
 	for (int i = 0; i < 4; i++) {
@@ -159,33 +172,36 @@ static void test_which_client(void **state)
 	static const struct {
 		const char *peer, *forwarded, *trusted, *want;
 	} cases[] = {
-		{"198.51.100.7", NULL, NULL, "198.51.100.7"},
-		/* Without a trusted proxy the header is the client's to invent. */
-		{"198.51.100.7", "203.0.113.9", NULL, "198.51.100.7"},
-		{"198.51.100.7", "203.0.113.9", "10.0.0.5", "198.51.100.7"},
-		/* From the proxy: the entry it added, the last one. */
-		{"10.0.0.5", "203.0.113.9", "10.0.0.5", "203.0.113.9"},
-		{"10.0.0.5", "1.2.3.4, 203.0.113.9", "10.0.0.5", "203.0.113.9"},
-		{"10.0.0.5", "1.2.3.4,203.0.113.9 ", "10.0.0.4, 10.0.0.5", "203.0.113.9"},
-		{"10.0.0.5", "1.2.3.4, not-an-address", "10.0.0.5", "10.0.0.5"},
-		{"10.0.0.5", "", "10.0.0.5", "10.0.0.5"},
-		{"10.0.0.5", NULL, "10.0.0.5", "10.0.0.5"},
-		{"10.0.0.50", "203.0.113.9", "10.0.0.5", "10.0.0.50"},
-		/* IPv6 by its /64; IPv4 written as IPv6 as IPv4. */
-		{"2001:db8:1:2:3:4:5:6", NULL, NULL, "2001:db8:1:2::/64"},
-		{"2001:db8:1:2:ffff::1", NULL, NULL, "2001:db8:1:2::/64"},
-		{"::ffff:192.0.2.1", NULL, NULL, "192.0.2.1"},
-		{"::1", "203.0.113.9", "::1", "203.0.113.9"},
-		{"10.0.0.5", "2001:db8:9:9::1", "10.0.0.5", "2001:db8:9:9::/64"},
-		/* Not an address at all: the string itself. */
-		{"unix:/run/nara.sock", NULL, NULL, "unix:/run/nara.sock"},
-		{NULL, "203.0.113.9", "10.0.0.5", ""},
+	    {"198.51.100.7", NULL, NULL, "198.51.100.7"},
+	    /* Without a trusted proxy the header is the client's to invent. */
+	    {"198.51.100.7", "203.0.113.9", NULL, "198.51.100.7"},
+	    {"198.51.100.7", "203.0.113.9", "10.0.0.5", "198.51.100.7"},
+	    /* From the proxy: the entry it added, the last one. */
+	    {"10.0.0.5", "203.0.113.9", "10.0.0.5", "203.0.113.9"},
+	    {"10.0.0.5", "1.2.3.4, 203.0.113.9", "10.0.0.5", "203.0.113.9"},
+	    {"10.0.0.5", "1.2.3.4,203.0.113.9 ", "10.0.0.4, 10.0.0.5",
+	     "203.0.113.9"},
+	    {"10.0.0.5", "1.2.3.4, not-an-address", "10.0.0.5", "10.0.0.5"},
+	    {"10.0.0.5", "", "10.0.0.5", "10.0.0.5"},
+	    {"10.0.0.5", NULL, "10.0.0.5", "10.0.0.5"},
+	    {"10.0.0.50", "203.0.113.9", "10.0.0.5", "10.0.0.50"},
+	    /* IPv6 by its /64; IPv4 written as IPv6 as IPv4. */
+	    {"2001:db8:1:2:3:4:5:6", NULL, NULL, "2001:db8:1:2::/64"},
+	    {"2001:db8:1:2:ffff::1", NULL, NULL, "2001:db8:1:2::/64"},
+	    {"::ffff:192.0.2.1", NULL, NULL, "192.0.2.1"},
+	    {"::1", "203.0.113.9", "::1", "203.0.113.9"},
+	    {"10.0.0.5", "2001:db8:9:9::1", "10.0.0.5", "2001:db8:9:9::/64"},
+	    /* Not an address at all: the string itself. */
+	    {"unix:/run/nara.sock", NULL, NULL, "unix:/run/nara.sock"},
+	    {NULL, "203.0.113.9", "10.0.0.5", ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char out[RATELIMIT_CLIENT_MAX];
-		ratelimit_client(cases[i].peer, cases[i].forwarded, cases[i].trusted, out);
+		ratelimit_client(cases[i].peer, cases[i].forwarded,
+				 cases[i].trusted, out);
 		if (strcmp(out, cases[i].want) != 0)
-			fail_msg("case %zu: got '%s', want '%s'", i, out, cases[i].want);
+			fail_msg("case %zu: got '%s', want '%s'", i, out,
+				 cases[i].want);
 	}
 }
 
@@ -197,9 +213,19 @@ static void test_settings(void **state)
 	assert_int_equal(r.count, 30);
 	assert_int_equal(r.seconds, 60);
 	assert_int_equal(config_rate_parse("1000000/86400", &r), 0);
-	static const char *const bad[] = {"0/60", "30/0", "30", "/60", "30/",
-					  "30/60x", "x30/60", "1000001/1", "1/86401",
-					  "", "-1/60", "30//60", "12345678901234567/1"};
+	static const char *const bad[] = {"0/60",
+					  "30/0",
+					  "30",
+					  "/60",
+					  "30/",
+					  "30/60x",
+					  "x30/60",
+					  "1000001/1",
+					  "1/86401",
+					  "",
+					  "-1/60",
+					  "30//60",
+					  "12345678901234567/1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (config_rate_parse(bad[i], &r) == 0)
 			fail_msg("'%s' was accepted", bad[i]);
@@ -237,13 +263,13 @@ static void test_settings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_burst_then_even_refill),
-		cmocka_unit_test(test_retry_after_counts_down),
-		cmocka_unit_test(test_classes_and_clients_apart),
-		cmocka_unit_test(test_memory_is_bounded),
-		cmocka_unit_test(test_threads_share_one_bucket),
-		cmocka_unit_test(test_which_client),
-		cmocka_unit_test(test_settings),
+	    cmocka_unit_test(test_burst_then_even_refill),
+	    cmocka_unit_test(test_retry_after_counts_down),
+	    cmocka_unit_test(test_classes_and_clients_apart),
+	    cmocka_unit_test(test_memory_is_bounded),
+	    cmocka_unit_test(test_threads_share_one_bucket),
+	    cmocka_unit_test(test_which_client),
+	    cmocka_unit_test(test_settings),
 	};
 	return cmocka_run_group_tests_name("ratelimit", tests, NULL, NULL);
 }
