@@ -14,7 +14,8 @@ enum nara_err access_load_staff(struct db *db, struct arena *a,
 	enum nara_err err = db_prepare(
 		db,
 		"SELECT s.display_name, s.username, s.municipality_id, m.name,"
-		" s.protected_identity_cleared FROM staff_user s JOIN municipality m ON m.id = s.municipality_id"
+		" s.protected_identity_cleared FROM staff_user s"
+		" JOIN municipality m ON m.id = s.municipality_id"
 		" WHERE s.id = ? AND s.active = 1",
 		&st);
 	if (err != NARA_OK)
