@@ -169,15 +169,9 @@ enum nara_err guardian_read_child(struct db *db, struct arena *a,
 	err = person_load(db, a, child_id, out);
 	if (err == NARA_OK)
 		err = relation(db, who, out, now, &r);
-	if (err == NARA_OK) {
-		out->decision = policy_decide(&who->subject, ACT_READ, &r);
-		const char *why = policy_reason_text(out->decision.reason);
-		err = out->decision.allowed
-			  ? person_audit(db, who, out, "read", why, 0)
-			  : person_audit(db, who, out, "read_denied", why, 1);
-	}
-	/* Who has read the file is part of the file: read with it, or not at
-	 * all. */
+	if (err == NARA_OK)
+		err = person_decide_read(db, a, who, NULL, &r, out);
+	/* Who has read the file is part of it: read with it, or not at all. */
 	if (err == NARA_OK && out->decision.allowed)
 		err = person_reads_load(db, a, NULL, child_id, reads, nreads);
 	if (err == NARA_OK)
@@ -191,10 +185,7 @@ enum nara_err guardian_read_child(struct db *db, struct arena *a,
 		return err;
 	}
 	if (!out->decision.allowed) {
-		struct policy_decision d = out->decision;
-		memset(out, 0, sizeof(*out));
-		out->id = child_id;
-		out->decision = d;
+		person_keep_refused(out, 0);
 		return NARA_EDENIED;
 	}
 	person_withhold_address(who, &r, 0, out);

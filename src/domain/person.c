@@ -186,29 +186,19 @@ enum nara_err person_audit(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
-/* Only what a refusal may show: the id, and the number the user typed. */
-static void keep_refused(struct person_view *v, int keep_personnummer)
+void person_keep_refused(struct person_view *v, int keep_personnummer)
 {
 	struct person_view refused = {.id = v->id, .decision = v->decision};
 	refused.personnummer = keep_personnummer ? v->personnummer : "";
 	*v = refused;
 }
 
-/*
- * The decision on one loaded person and its audit row, in the caller's
- * transaction. An ordinary read is "read" with the policy's basis, or
- * "read_denied", flagged, with its reason. With a stated reason: the row
- * of a break-the-glass read is "read_break_glass", flagged, carrying the
- * reason as stated; a refused one "break_glass_denied", flagged, with the
- * refusal and the stated reason both.
- */
-static enum nara_err decide_and_audit(struct db *db, struct arena *a,
-				      const struct actor *who,
-				      const char *break_glass_reason,
-				      struct person_view *v,
-				      struct policy_record *r)
+enum nara_err person_decide_read(struct db *db, struct arena *a,
+				 const struct actor *who,
+				 const char *break_glass_reason,
+				 const struct policy_record *r,
+				 struct person_view *v)
 {
-	*r = person_record(v, REC_PERSON);
 	struct policy_decision d =
 	    break_glass_reason
 		? policy_decide_break_glass(&who->subject, ACT_READ, r)
@@ -244,8 +234,10 @@ enum nara_err person_read(struct db *db, struct arena *a,
 		return err;
 	struct policy_record r;
 	err = person_load(db, a, person_id, out);
-	if (err == NARA_OK)
-		err = decide_and_audit(db, a, who, break_glass_reason, out, &r);
+	if (err == NARA_OK) {
+		r = person_record(out, REC_PERSON);
+		err = person_decide_read(db, a, who, break_glass_reason, &r, out);
+	}
 	if (err == NARA_OK)
 		err = db_commit(db);
 	else
@@ -255,7 +247,7 @@ enum nara_err person_read(struct db *db, struct arena *a,
 		return err;
 	}
 	if (!out->decision.allowed) {
-		keep_refused(out, 0);
+		person_keep_refused(out, 0);
 		return NARA_EDENIED;
 	}
 	person_withhold_address(who, &r, break_glass_reason != NULL, out);
@@ -319,9 +311,11 @@ enum nara_err person_search(struct db *db, struct arena *a,
 	struct policy_record records[SEARCH_MAX];
 	for (size_t i = 0; i < n && err == NARA_OK; i++) {
 		err = person_load(db, a, ids[i], &list[i]);
-		if (err == NARA_OK)
-			err = decide_and_audit(db, a, who, NULL, &list[i],
-					       &records[i]);
+		if (err == NARA_OK) {
+			records[i] = person_record(&list[i], REC_PERSON);
+			err = person_decide_read(db, a, who, NULL, &records[i],
+						 &list[i]);
+		}
 	}
 	if (err == NARA_OK)
 		err = db_commit(db);
@@ -333,7 +327,7 @@ enum nara_err person_search(struct db *db, struct arena *a,
 		if (list[i].decision.allowed)
 			person_withhold_address(who, &records[i], 0, &list[i]);
 		else
-			keep_refused(&list[i], 1);
+			person_keep_refused(&list[i], 1);
 	}
 	*out = list;
 	*count = n;
@@ -373,8 +367,8 @@ enum nara_err person_read_own(struct db *db, struct arena *a,
 	}
 	size_t kept = 0;
 	for (size_t i = 0; i < n && err == NARA_OK; i++) {
-		struct policy_record r;
-		err = decide_and_audit(db, a, who, NULL, &list[i], &r);
+		struct policy_record r = person_record(&list[i], REC_PERSON);
+		err = person_decide_read(db, a, who, NULL, &r, &list[i]);
 		if (err == NARA_OK && list[i].decision.allowed)
 			list[kept++] = list[i];
 	}

@@ -27,6 +27,25 @@ void person_withhold_address(const struct actor *who,
 			     const struct policy_record *r, int break_glass,
 			     struct person_view *v);
 
+/*
+ * Asks the policy whether who may read the loaded person v, as record r
+ * says (the caller adds what it knows, e.g. a guardianship), sets
+ * v->decision, and writes the audit row in the caller's transaction. An
+ * ordinary read is "read" with the policy's basis, or "read_denied",
+ * flagged, with its reason. With a stated reason: the row of a
+ * break-the-glass read is "read_break_glass", flagged, carrying the reason
+ * as stated; a refused one "break_glass_denied", flagged, with the refusal
+ * and the stated reason both.
+ */
+enum nara_err person_decide_read(struct db *db, struct arena *a,
+				 const struct actor *who,
+				 const char *break_glass_reason,
+				 const struct policy_record *r,
+				 struct person_view *v);
+
+/* Leaves only what a refusal may show: the id, the decision, the number. */
+void person_keep_refused(struct person_view *v, int keep_personnummer);
+
 /* The audit row of one read of v (flagged when asked), in the caller's tx. */
 enum nara_err person_audit(struct db *db, const struct actor *who,
 			   const struct person_view *v, const char *action,
