@@ -39,5 +39,9 @@ echo "  ./nara user add --municipality helsingborg --username admin.anna --name 
 echo "      --unit administration --role municipal_admin --password-stdin"
 echo "Then log in at http://$NARA_LISTEN/login and turn on two-step verification at"
 echo "http://$NARA_LISTEN/konto/tvastegsverifiering."
+echo "The walls: bjuv.handlaggare meets another unit's person (the second Bjuv"
+echo "citizen) and may break the glass with a reason; bjuv.sakerhet reviews it;"
+echo "Sara Lind, Bjuv sees her child of 6, Johan Berg (a child of 15) and Maria Ek"
+echo "(protected) see none. A database made before migration 008: delete it for these."
 echo "Stop with Ctrl-C."
 exec ./nara serve

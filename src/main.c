@@ -22,8 +22,8 @@ static const struct command {
 	{"serve", cmd_serve, "serve the web pages and the API"},
 	{"migrate", cmd_migrate, "create or update the database tables"},
 	{"demo", cmd_demo, "fill the database with the demo municipalities"},
-	{"audit", cmd_audit, "check the audit log (audit verify)"},
-	{"user", cmd_user, "manage staff accounts (user add, link, list)"},
+	{"audit", cmd_audit, "check the audit log (audit verify), print it (audit list)"},
+	{"user", cmd_user, "manage staff accounts (user add)"},
 };
 
 static void usage(FILE *out)

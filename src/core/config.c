@@ -1,14 +1,15 @@
 /* Configuration from NARA_* variables; see config.h and README.md. */
 #include "core/config.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/url.h"
 #include "core/sealed.h"
+#include "core/url.h"
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -24,6 +25,33 @@ static int parse_int(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* Every comma-separated item is an IPv4 or IPv6 address. */
+static int addresses_ok(const char *list)
+{
+	for (;;) {
+		const char *comma = strchr(list, ',');
+		size_t len = comma ? (size_t)(comma - list) : strlen(list);
+		while (len > 0 && *list == ' ') {
+			list++;
+			len--;
+		}
+		while (len > 0 && list[len - 1] == ' ')
+			len--;
+		char item[64];
+		unsigned char bin[16];
+		if (len == 0 || len >= sizeof(item))
+			return 0;
+		memcpy(item, list, len);
+		item[len] = '\0';
+		if (inet_pton(AF_INET, item, bin) != 1 &&
+		    inet_pton(AF_INET6, item, bin) != 1)
+			return 0;
+		if (comma == NULL)
+			return 1;
+		list = comma + 1;
+	}
 }
 
 enum nara_err config_set_listen(struct config *cfg, const char *listen,
@@ -201,6 +229,35 @@ enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 	}
 	cfg->access_log = strcmp(env_or("NARA_ACCESS_LOG", "1"), "0") != 0;
 	cfg->dev_login = strcmp(env_or("NARA_DEV_LOGIN", "0"), "1") == 0;
+
+	/*
+	 * Generous enough for an office behind one NAT address at the start
+	 * of the day; tighter limits per account come with local passwords.
+	 */
+	const struct {
+		const char *name, *fallback;
+		struct rate_rule *rule;
+	} rates[] = {
+		{"NARA_RATE_LOGIN", "30/60", &cfg->rate_login},
+		{"NARA_RATE_FORM", "60/60", &cfg->rate_form},
+	};
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		if (config_rate_parse(env_or(rates[i].name, rates[i].fallback),
+				      rates[i].rule) != 0) {
+			snprintf(errmsg, errlen,
+				 "%s must be requests/seconds, e.g. %s (requests"
+				 " 1 to 1000000, seconds 1 to 86400)",
+				 rates[i].name, rates[i].fallback);
+			return NARA_EINVAL;
+		}
+	}
+	cfg->trusted_proxy = env_or("NARA_TRUSTED_PROXY", NULL);
+	if (cfg->trusted_proxy != NULL && !addresses_ok(cfg->trusted_proxy)) {
+		snprintf(errmsg, errlen,
+			 "NARA_TRUSTED_PROXY must be IP addresses separated by"
+			 " commas, e.g. 10.0.0.5 (got '%s')", cfg->trusted_proxy);
+		return NARA_EINVAL;
+	}
 	err = load_oidc(&cfg->oidc_citizen, "CITIZEN", CONFIG_PNR_SCOPE_DEFAULT,
 			1, errmsg, errlen);
 	if (err == NARA_OK)
@@ -215,6 +272,23 @@ void config_wipe(struct config *cfg)
 {
 	sodium_memzero(cfg->secret_key, sizeof(cfg->secret_key));
 	cfg->has_secret_key = 0;
+}
+
+int config_rate_parse(const char *s, struct rate_rule *out)
+{
+	const char *slash = s ? strchr(s, '/') : NULL;
+	char count[16];
+	long n, secs;
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(count))
+		return -1;
+	memcpy(count, s, (size_t)(slash - s));
+	count[slash - s] = '\0';
+	if (parse_int(count, 1, 1000000, &n) != 0 ||
+	    parse_int(slash + 1, 1, 86400, &secs) != 0)
+		return -1;
+	out->count = (unsigned)n;
+	out->seconds = (unsigned)secs;
+	return 0;
 }
 
 int config_listen_is_loopback(const struct config *cfg)

@@ -23,6 +23,12 @@ struct config_oidc {
 	const char *pnr_claim;     /* citizens: the claim with the personnummer */
 };
 
+/* At most `count` requests in `seconds`, refilled evenly (NARA_RATE_*). */
+struct rate_rule {
+	unsigned count;
+	unsigned seconds;
+};
+
 struct config {
 	const char *database;  /* NARA_DATABASE: sqlite:PATH or postgresql://... */
 	const char *listen;    /* NARA_LISTEN: host:port */
@@ -43,7 +49,12 @@ struct config {
 	 */
 	int has_secret_key;
 	unsigned char secret_key[32];
+	struct rate_rule rate_login; /* NARA_RATE_LOGIN: "N/S", default 30/60 */
+	struct rate_rule rate_form;  /* NARA_RATE_FORM: "N/S", default 60/60 */
+	/* NARA_TRUSTED_PROXY: addresses whose X-Forwarded-For is believed. */
+	const char *trusted_proxy;
 };
+
 
 /* The claim e-ID brokers of the Swedish OIDC profile put the personnummer in. */
 #define CONFIG_PNR_CLAIM_DEFAULT "https://id.oidc.se/claim/personalIdentityNumber"
@@ -56,6 +67,12 @@ struct config {
  */
 enum nara_err config_redirect_uri(const struct config *cfg, char *out,
 				  size_t size);
+
+/*
+ * Parses "N/S" (N requests in S seconds: N from 1 to 1000000, S from 1 to
+ * 86400) into out; 0 when it does.
+ */
+int config_rate_parse(const char *s, struct rate_rule *out);
 
 /* 1 when cfg->host is a loopback address (127.0.0.0/8, ::1, localhost). */
 int config_listen_is_loopback(const struct config *cfg);

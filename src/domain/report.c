@@ -494,7 +494,8 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 	*count = 0;
 	/* Reading the child's person record asks the policy and audits it. */
 	struct person_view child;
-	enum nara_err err = person_read(db, a, who, child_person_id, &child);
+	enum nara_err err =
+	    person_read(db, a, who, child_person_id, NULL, &child);
 	if (err != NARA_OK)
 		return err;
 	if ((err = db_begin(db)) != NARA_OK)

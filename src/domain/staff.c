@@ -138,3 +138,34 @@ enum nara_err staff_find_by_oidc(struct db *db, const char *issuer,
 			    " AND oidc_subject = ? AND active = 1",
 			    "ss", issuer, subject);
 }
+
+enum nara_err staff_set_protected_clearance(struct db *db, int64_t user_id,
+					    int cleared)
+{
+	int owned;
+	enum nara_err err = begin_if_needed(db, &owned);
+	if (err != NARA_OK)
+		return err;
+	int64_t municipality_id = 0;
+	err = db_query_int(db, &municipality_id,
+			   "SELECT municipality_id FROM staff_user WHERE id = ?",
+			   "i", user_id);
+	if (err == NARA_OK)
+		err = db_run(db,
+			     "UPDATE staff_user SET protected_identity_cleared = ?"
+			     " WHERE id = ?",
+			     "ii", (int64_t)(cleared ? 1 : 0), user_id);
+	if (err == NARA_OK) {
+		/* Who may see where people in hiding live is itself audited. */
+		struct audit_entry e = {
+			.actor_kind = "system",
+			.actor_label = "nara",
+			.municipality_id = municipality_id,
+			.action = cleared ? "clear_protected" : "unclear_protected",
+			.record_kind = "staff_user",
+			.record_id = user_id,
+		};
+		err = audit_append(db, &e);
+	}
+	return end(db, owned, err);
+}

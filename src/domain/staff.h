@@ -38,6 +38,13 @@ struct staff_new {
 enum nara_err staff_add(struct db *db, const struct staff_new *s, int64_t *id);
 enum nara_err staff_grant_role(struct db *db, int64_t user_id, int64_t unit_id,
 			       const char *role);
+/*
+ * Names the staff member as one who may see the address of a person with
+ * protected identity in a unit where they do casework (R4.4), or takes
+ * that away; audited. NARA_ENOTFOUND: no such account.
+ */
+enum nara_err staff_set_protected_clearance(struct db *db, int64_t user_id,
+					    int cleared);
 
 /*
  * Links the account `username` to its login at an OpenID Connect provider:

@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/kv.h"
 #include "http/multipart.h"
+#include "http/ratelimit.h"
 
 struct db;
 struct config;
@@ -89,6 +90,11 @@ struct route {
 	 * once.
 	 */
 	int off_loop;
+	/*
+	 * RATE_LOGIN for every way of logging in or out, RATE_FORM for forms
+	 * that change something; over the limit the server answers 429.
+	 */
+	enum rate_class rate_class;
 };
 
 /* The routing table (src/http/routes.c) and its size. */

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,10 +100,14 @@ struct job {
 	struct job *next;
 };
 
+/* Rate limits on login and forms, shared by every loop (ratelimit.h). */
+static struct ratelimit *limiter;
+
 /*
  * The worker pool: every request that needs the database on PostgreSQL,
- * and the off_loop routes (calls to identity providers) on either engine.
- * Each worker opens its own connection when it first needs one.
+ * and the off_loop routes (calls to identity providers, password checks)
+ * on either engine. Each worker opens its own connection when it first
+ * needs one.
  */
 static struct {
 	pthread_mutex_t lock;
@@ -542,6 +547,40 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 	return router_match(r->path, m, r, allowed);
 }
 
+/*
+ * The last X-Forwarded-For line: a proxy that adds a line of its own (as
+ * HAProxy does) puts it after any the client sent.
+ */
+static const char *last_forwarded_for(struct evhttp_request *ev)
+{
+	const char *last = NULL;
+	struct evkeyval *h;
+	TAILQ_FOREACH(h, evhttp_request_get_input_headers(ev), next)
+		if (evutil_ascii_strcasecmp(h->key, "X-Forwarded-For") == 0)
+			last = h->value;
+	return last;
+}
+
+/* Over the route's rate limit: the 429 page is in the response, and 1. */
+static int rate_limited(struct job *j)
+{
+	struct req *r = &j->req;
+	char *peer = NULL;
+	ev_uint16_t port = 0;
+	evhttp_connection_get_peer(evhttp_request_get_connection(j->evreq),
+				   &peer, &port);
+	char client[RATELIMIT_CLIENT_MAX];
+	ratelimit_client(peer, last_forwarded_for(j->evreq),
+			 j->loop->cfg->trusted_proxy, client);
+	unsigned wait = ratelimit_take(limiter, r->route->rate_class, client,
+				       now_ns() / 1000000);
+	if (wait == 0)
+		return 0;
+	resp_clear(&r->resp);
+	web_too_many_page(r, wait);
+	return 1;
+}
+
 static void on_request(struct evhttp_request *ev, void *arg)
 {
 	struct loop *l = arg;
@@ -573,6 +612,10 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		} else {
 			fail(r, err);
 		}
+		finish(j);
+		return;
+	}
+	if (r->route->rate_class != RATE_NONE && rate_limited(j)) {
 		finish(j);
 		return;
 	}
@@ -714,10 +757,17 @@ enum nara_err server_run(const struct config *cfg)
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+	const struct rate_rule rules[RATE_CLASSES] = {
+		[RATE_LOGIN] = cfg->rate_login, [RATE_FORM] = cfg->rate_form};
+	limiter = ratelimit_new(rules, 16384);
 	int n = cfg->threads;
 	struct loop *loops = calloc((size_t)n, sizeof(*loops));
-	if (loops == NULL)
+	if (loops == NULL || limiter == NULL) {
+		free(loops);
+		ratelimit_free(limiter);
+		limiter = NULL;
 		return NARA_ENOMEM;
+	}
 	enum nara_err result = NARA_OK;
 	int started = 0;
 	for (int i = 0; i < n; i++) {
@@ -792,5 +842,7 @@ out:
 	for (int i = 0; i < n; i++)
 		loop_free(&loops[i]);
 	free(loops);
+	ratelimit_free(limiter);
+	limiter = NULL;
 	return result;
 }

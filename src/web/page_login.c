@@ -45,13 +45,19 @@ static enum nara_err list_dev_accounts(struct req *r, struct tvars *v)
 	db_done(st);
 	if (rc < 0)
 		return db_step_err(rc);
-	/* A few citizens of each municipality, one of them with protected identity. */
+	/*
+	 * A few citizens of each municipality, one of them with protected
+	 * identity, and the demo families (guardians and their children).
+	 */
 	err = db_prepare(r->db,
 			 "SELECT p.personnummer, p.given_name, p.family_name, m.name,"
 			 " p.protected_identity FROM person p"
 			 " JOIN municipality m ON m.id = p.municipality_id"
-			 " WHERE p.fictitious = 1 AND p.id <= 220"
-			 " AND ((p.id - 1) % 20) IN (0, 1, 3) ORDER BY m.name, p.id",
+			 " WHERE p.fictitious = 1 AND ((p.id <= 220"
+			 " AND ((p.id - 1) % 20) IN (0, 1, 3))"
+			 " OR p.id IN (SELECT guardian_id FROM guardianship)"
+			 " OR p.id IN (SELECT child_id FROM guardianship))"
+			 " ORDER BY m.name, p.id",
 			 &st);
 	if (err != NARA_OK)
 		return err;

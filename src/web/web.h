@@ -30,6 +30,17 @@ enum nara_err page_render(struct req *r, const char *name, struct tvars *v,
 /* Renders the error page for status (never fails: falls back to text). */
 void web_error_page(struct req *r, int status);
 
+/*
+ * The 429 page: too many requests, try again in retry_after seconds (said
+ * in words, and in the Retry-After header).
+ */
+void web_too_many_page(struct req *r, unsigned retry_after);
+
+/* "Who has read" rows for a template's `reads` list (page_mypages.c). */
+struct person_read_log;
+void web_reads_vars(struct req *r, struct tvars *v,
+		    const struct person_read_log *reads, size_t n);
+
 /* Handlers (one file each). */
 enum nara_err page_home(struct req *r);
 enum nara_err page_municipality(struct req *r);
@@ -44,6 +55,8 @@ enum nara_err page_auth_staff(struct req *r);
 enum nara_err page_auth_callback(struct req *r);
 enum nara_err page_work(struct req *r);
 enum nara_err page_work_person(struct req *r);
+enum nara_err page_work_person_open(struct req *r);
+enum nara_err page_child(struct req *r);
 enum nara_err page_mypages(struct req *r);
 enum nara_err page_review(struct req *r);
 enum nara_err page_sessions(struct req *r);

@@ -35,6 +35,22 @@ export function cli(args, env = {}, input = undefined) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// The audit log's rows, parsed: after row `after`, or of one request.
+export function auditRows({ after = 0, request } = {}) {
+  const args = ['audit', 'list', '--after', String(after)];
+  if (request) args.push('--request', request);
+  const r = cli(args);
+  if (r.status !== 0) throw new Error(`nara audit list failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+// The id of the last row of the audit log.
+export function auditLastId() {
+  const r = cli(['audit', 'list', '--last', '1']);
+  if (r.status !== 0) throw new Error(`nara audit list failed: ${r.stderr}`);
+  return r.stdout ? JSON.parse(r.stdout).id : 0;
+}
+
 let prepared = false;
 // Migrates and fills the demo data; idempotent, so every test file may ask.
 export function prepareDatabase() {
@@ -57,6 +73,10 @@ export async function startServer(env = {}) {
       NARA_LISTEN: `127.0.0.1:${port}`,
       NARA_THREADS: '2',
       NARA_SECRET_KEY: SECRET_KEY,
+      // The tests log in dozens of times a second from one address; the
+      // rate-limit test sets the real limits it checks.
+      NARA_RATE_LOGIN: '100000/60',
+      NARA_RATE_FORM: '100000/60',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
