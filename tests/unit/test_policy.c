@@ -226,6 +226,8 @@ static char letter(struct policy_decision d)
 		return 's';
 	case POLICY_ALLOWED_BREAK_GLASS:
 		return 'b';
+	case POLICY_ALLOWED_TEAM:
+		return 't';
 	case POLICY_DENY_DEFAULT:
 		return '-';
 	case POLICY_DENY_TENANT:
@@ -555,6 +557,38 @@ static void test_two_municipalities_two_grants(void **state)
 			 POLICY_DENY_UNIT);
 }
 
+/*
+ * A case's team: a member from another unit of the same municipality
+ * works on that case, and on nothing else of the person's; the tenant
+ * wall, the protected address and the roles that read no files stand.
+ */
+static void test_case_team(void **state)
+{
+	(void)state;
+	struct policy_subject officer = subject(S_CASE_OFFICER);
+	struct policy_record a2_case = {.kind = REC_CASE, .municipality_id = A,
+					.unit_id = UNIT_A2, .team_member = 1};
+	struct policy_decision d = policy_decide(&officer, ACT_WRITE, &a2_case);
+	assert_true(d.allowed);
+	assert_int_equal(d.reason, POLICY_ALLOWED_TEAM);
+	/* Not the person's other records. */
+	struct policy_record a2_person = {.kind = REC_PERSON, .municipality_id = A,
+					  .unit_id = UNIT_A2, .team_member = 1};
+	assert_int_equal(policy_decide(&officer, ACT_READ, &a2_person).reason,
+			 POLICY_DENY_UNIT);
+	/* Never another municipality's case, whatever the flag says. */
+	struct policy_record b_case = {.kind = REC_CASE, .municipality_id = B,
+				       .unit_id = UNIT_B1, .team_member = 1};
+	assert_int_equal(policy_decide(&officer, ACT_READ, &b_case).reason,
+			 POLICY_DENY_TENANT);
+	/* A role that reads no files reads none as a member either. */
+	struct policy_subject admin = subject(S_MUNICIPAL_ADMIN);
+	assert_false(policy_decide(&admin, ACT_READ, &a2_case).allowed);
+	/* A citizen is never a team member. */
+	struct policy_subject citizen = subject(S_CITIZEN_STRANGER);
+	assert_false(policy_decide(&citizen, ACT_READ, &a2_case).allowed);
+}
+
 static void test_break_glass_reason(void **state)
 {
 	(void)state;
@@ -654,6 +688,7 @@ int main(void)
 	    cmocka_unit_test(test_citizen_found_by_personnummer),
 	    cmocka_unit_test(test_nobody_and_null),
 	    cmocka_unit_test(test_two_municipalities_two_grants),
+	    cmocka_unit_test(test_case_team),
 	    cmocka_unit_test(test_break_glass_reason),
 	    cmocka_unit_test(test_age),
 	    cmocka_unit_test(test_role_and_reason_names),
