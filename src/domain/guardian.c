@@ -1,6 +1,7 @@
 /* Guardians and their children; see guardian.h. */
 #include "domain/guardian.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,6 +9,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/person_internal.h"
+#include "policy/clock.h"
 #include "policy/policy.h"
 
 enum { CHILDREN_MAX = 16 };
@@ -66,19 +68,17 @@ enum nara_err guardianship_add(struct db *db, int64_t municipality_id,
 /*
  * The policy record of a loaded child as the asking citizen stands to it:
  * the committee that registers them as its guardian (0: none does) and
- * the child's age today, in Swedish time (the server's TZ).
+ * the child's age today, in Swedish time (policy/clock.h, whatever the
+ * server's own time zone).
  */
 static enum nara_err relation(struct db *db, const struct actor *who,
 			      const struct person_view *child, int64_t now,
 			      struct policy_record *r)
 {
 	*r = person_record(child, REC_PERSON);
-	time_t t = (time_t)now;
-	struct tm tm;
+	struct civil_date d = clock_local_date(now);
 	char today[16];
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(today, sizeof(today), "%Y-%m-%d", &tm) == 0)
-		return NARA_EINVAL;
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", d.year, d.month, d.day);
 	r->person_age = policy_age_on(child->birth_date, today);
 	int64_t m = 0;
 	enum nara_err err =

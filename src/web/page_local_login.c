@@ -19,20 +19,17 @@
 #include "core/log.h"
 #include "domain/local_account.h"
 #include "web/auth.h"
+#include "web/format.h"
 #include "web/web.h"
 
 /* The half-done login between the password and the code. */
 #define CHALLENGE_COOKIE "nara_code"
 
-/* "14:32", Swedish time as the server keeps it (TZ). */
+/* "14:32", Swedish time whatever the server's own time zone. */
 static const char *clock_time(struct req *r, int64_t at)
 {
-	time_t t = (time_t)at;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	char s[8];
-	strftime(s, sizeof(s), "%H:%M", &tm);
-	return arena_strdup(&r->arena, s);
+	const char *s = web_iso_datetime(r, at); /* "2026-11-23 14:32" */
+	return strlen(s) > 11 ? s + 11 : s;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "domain/guardian.h"
 #include "domain/person.h"
 #include "web/auth.h"
+#include "web/format.h"
 #include "web/web.h"
 
 void web_reads_vars(struct req *r, struct tvars *v,
@@ -18,13 +19,8 @@ void web_reads_vars(struct req *r, struct tvars *v,
 {
 	for (size_t i = 0; i < n; i++) {
 		struct tvars *item = tv_item(v, "reads");
-		time_t t = (time_t)reads[i].at;
-		struct tm tm;
-		/* Shown in Swedish time: the server runs with TZ as configured. */
-		localtime_r(&t, &tm);
-		char when[32];
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		tv_set(item, "when", arena_strdup(&r->arena, when));
+		/* In Swedish time, whatever the server's own time zone. */
+		tv_set(item, "when", web_iso_datetime(r, reads[i].at));
 		tv_set(item, "municipality", reads[i].municipality_name);
 		tv_set(item, "unit", reads[i].unit_name);
 	}
