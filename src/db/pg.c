@@ -8,8 +8,9 @@
  * and (nested) block comments, so a question mark in text stays text.
  *
  * Statements are prepared on the server (PQprepare, names s1, s2, ...) and
- * cached per connection by SQL text, as in sqlite.c: a first pass compares
- * the caller's pointer (callers pass literals), a second compares the text.
+ * cached per connection by SQL text, as in sqlite.c: a first pass looks for
+ * the caller's pointer (callers pass literals) and confirms the text, a
+ * second compares the text alone.
  * The cache owns a copy of the text, so a lookup never reads memory the
  * caller has since freed. When the cache is full a slot that nobody is
  * using is recycled (its server statement deallocated); a statement between
@@ -463,12 +464,20 @@ static void return_slot(struct pg_db *d, struct pg_stmt *s)
 
 static struct pg_stmt *lookup(struct pg_db *d, const char *sql)
 {
+	/*
+	 * The pointer finds the slot quickly; the text confirms it, because
+	 * SQL built in a buffer that is reused for other SQL arrives at the
+	 * same address with other words.
+	 */
 	for (size_t i = 0; i < d->ncache; i++)
-		if (d->cache[i].key == sql)
+		if (d->cache[i].key == sql && d->cache[i].sql != NULL &&
+		    strcmp(d->cache[i].sql, sql) == 0)
 			return &d->cache[i];
 	for (size_t i = 0; i < d->ncache; i++)
-		if (d->cache[i].sql != NULL && strcmp(d->cache[i].sql, sql) == 0)
+		if (d->cache[i].sql != NULL && strcmp(d->cache[i].sql, sql) == 0) {
+			d->cache[i].key = sql;
 			return &d->cache[i];
+		}
 	return NULL;
 }
 

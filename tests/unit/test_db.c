@@ -362,6 +362,27 @@ static void test_statement_cache(void **state)
 	db_done(c);
 }
 
+/*
+ * SQL built in one buffer, reused for other SQL: the same address must not
+ * bring back the statement of the text that was there before.
+ */
+static void test_cache_reused_buffer(void **state)
+{
+	struct db *db = DB(state);
+	char sql[64];
+	int64_t v = 0;
+	snprintf(sql, sizeof(sql), "SELECT 1 + 0");
+	assert_int_equal(db_query_int(db, &v, sql, ""), NARA_OK);
+	assert_int_equal(v, 1);
+	snprintf(sql, sizeof(sql), "SELECT 2 + 0");
+	assert_int_equal(db_query_int(db, &v, sql, ""), NARA_OK);
+	assert_int_equal(v, 2);
+	/* And the first text, from the same buffer again, finds its own. */
+	snprintf(sql, sizeof(sql), "SELECT 1 + 0");
+	assert_int_equal(db_query_int(db, &v, sql, ""), NARA_OK);
+	assert_int_equal(v, 1);
+}
+
 static void test_question_marks_in_literals(void **state)
 {
 	struct db *db = DB(state);
@@ -617,6 +638,7 @@ int main(void)
 		BOTH(test_rollback_leaves_nothing, sqlite),
 		BOTH(test_commit_persists, sqlite),
 		BOTH(test_statement_cache, sqlite),
+		BOTH(test_cache_reused_buffer, sqlite),
 		BOTH(test_question_marks_in_literals, sqlite),
 		BOTH(test_cache_overflow, sqlite),
 	};
@@ -626,6 +648,7 @@ int main(void)
 		BOTH(test_rollback_leaves_nothing, pg),
 		BOTH(test_commit_persists, pg),
 		BOTH(test_statement_cache, pg),
+		BOTH(test_cache_reused_buffer, pg),
 		BOTH(test_question_marks_in_literals, pg),
 		BOTH(test_cache_overflow, pg),
 		BOTH(test_pg_cache_keeps_busy, pg),
