@@ -507,13 +507,23 @@ enum nara_err case_state_in_tx(struct db *db, int64_t case_id,
 	return NARA_OK;
 }
 
+/*
+ * Every change to a case's file passes here, so this is where the live
+ * pages hear of it: the notification names the case and its new version,
+ * nothing of the change itself, and leaves only if the transaction
+ * commits (db_notify).
+ */
 enum nara_err case_touch_in_tx(struct db *db, int64_t case_id, int64_t now)
 {
-	return db_run(
-	    db,
+	int64_t version = 0;
+	enum nara_err err = db_query_int(
+	    db, &version,
 	    "UPDATE case_file SET version = version + 1, updated_at = ?"
-	    " WHERE id = ?",
+	    " WHERE id = ? RETURNING version",
 	    "ii", now, case_id);
+	if (err == NARA_OK)
+		err = db_notify(db, "case", case_id, version);
+	return err;
 }
 
 /* ---- lists ---- */
