@@ -11,6 +11,7 @@
 // browser would see.
 import { Client } from '../tests/lib/login.mjs';
 import { openStream } from '../tests/lib/sse.mjs';
+import { demoAccount, demoCaseHref } from '../tests/lib/democase.mjs';
 
 const base = process.argv[2];
 const STREAMS = Number(process.env.BENCH_STREAMS || 1000);
@@ -18,9 +19,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS || 20);
 const PER_LOGIN = 16; // the server's bound of streams per session
 
 async function citizen() {
-  const probe = new Client(base);
-  const { list } = await probe.accounts();
-  const account = list.find((a) => a.value.startsWith('citizen:') && a.label.endsWith(', Helsingborg'));
+  const account = await demoAccount(base);
   const c = new Client(base);
   await c.loginAs(new RegExp(`^${account.value}$`));
   return c;
@@ -31,8 +30,7 @@ function percentile(sorted, p) {
 }
 
 const writer = await citizen();
-const listHtml = await (await writer.get('/mina-sidor')).text();
-const href = /href="(\/mina-sidor\/arenden\/\d+)"/.exec(listHtml)[1];
+const href = await demoCaseHref(writer);
 
 const streams = [];
 for (let i = 0; i < STREAMS; i += PER_LOGIN) {

@@ -33,6 +33,9 @@
 
 enum { DAY = 86400 };
 
+/* How the case's first note begins: what marks the demo's case as made. */
+#define FIRST_NOTE_START "Telefonsamtal med dig samma dag som ansökan kom in."
+
 static enum nara_err staff_actor(struct db *db, struct arena *a,
 				 const char *username, struct actor *out)
 {
@@ -116,7 +119,7 @@ static enum nara_err fill(struct db *db, struct arena *a, int64_t case_id,
 	int64_t t = now - 39 * DAY;
 	if (err == NARA_OK)
 		err = note(db, &officer, case_id, t,
-			   "Telefonsamtal med dig samma dag som ansökan kom in."
+			   FIRST_NOTE_START
 			   " Du berättade att du har haft svårt att klara"
 			   " vardagen sedan i vintras och att du vill ha någon"
 			   " att prata med regelbundet. Vi bestämde att vi ses"
@@ -216,12 +219,18 @@ enum nara_err demo_add_citizen_case(struct db *db, int64_t now)
 				   "SELECT municipality_id FROM person WHERE"
 				   " id = ?",
 				   "i", person_id);
-	/* Runs add up: once there, the case is not made again. */
+	/*
+	 * Runs add up: once there, the case is not made again. It is known by
+	 * its first note, so other demo cases of the same person (the staff
+	 * pages' demo) neither stop it nor are taken for it.
+	 */
 	if (err == NARA_OK)
-		err = db_query_int(db, &have,
-				   "SELECT COUNT(*) FROM case_file WHERE"
-				   " person_id = ? AND matter = 'support'",
-				   "i", person_id);
+		err = db_query_int(
+		    db, &have,
+		    "SELECT COUNT(*) FROM case_file c WHERE c.person_id = ? AND"
+		    " EXISTS (SELECT 1 FROM journal_note n WHERE n.case_id ="
+		    " c.id AND n.body LIKE ?)",
+		    "is", person_id, FIRST_NOTE_START "%");
 	if (err != NARA_OK || have > 0)
 		return err;
 	struct arena a;

@@ -14,18 +14,23 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
+import { Client } from '../lib/login.mjs';
+import { demoAccount, demoCaseHref } from '../lib/democase.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-let server;
+let server, caseHref;
 const contexts = [];
 const dirs = [];
 before(async () => {
   prepareDatabase();
   server = await startServer({ NARA_DEV_LOGIN: '1' });
+  const probe = new Client(server.base);
+  await probe.loginAs(new RegExp(`^${(await demoAccount(server.base)).value}$`));
+  caseHref = await demoCaseHref(probe);
 });
 after(async () => {
   for (const c of contexts) await c.close();
@@ -78,12 +83,12 @@ async function openCase(ctx) {
   await page.goto(`${server.base}/mina-sidor`);
   await page.locator('button', { hasText: /, Helsingborg$/ }).first().click();
   await page.waitForURL(/\/mina-sidor$/);
-  await page.click('a[href^="/mina-sidor/arenden/"]');
-  await page.waitForURL(/\/mina-sidor\/arenden\/\d+$/);
+  await page.click(`a[href="${caseHref}"]`);
+  await page.waitForURL((url) => url.pathname === caseHref);
   return { page, errors };
 }
 
-test('a change in another browser shows within a second, without a reload, with focus kept', async () => {
+test('a change in another browser shows within a second, without a reload, with focus kept', async (t) => {
   const first = await browserContext();
   const { page, errors } = await openCase(first);
   assert.match(await page.textContent('h1'), /^Ärende HELSINGBORG-\d{4}-\d{6}$/);
@@ -100,16 +105,25 @@ test('a change in another browser shows within a second, without a reload, with 
   const second = await browserContext();
   const other = await openCase(second);
   const words = `Skrivet i den andra webbläsaren ${Date.now()}`;
+  // The first page notes the moment the words appear (both browsers and
+  // this process read the same clock).
+  await page.evaluate((text) => {
+    const region = document.getElementById('innehall');
+    new MutationObserver(() => {
+      if (!window.shownAt && region.textContent.includes(text)) window.shownAt = Date.now();
+    }).observe(region, { childList: true, subtree: true, characterData: true });
+  }, words);
   await other.page.fill('#comment-text', words);
+  const sent = Date.now();
   await other.page.click('button:has-text("Spara kommentaren")');
   await other.page.waitForURL(/\?sparat=kommentar$/);
-  const saved = Date.now();
   assert.match(await other.page.textContent('main'), /Din kommentar är sparad i ärendet\./);
   assert.deepEqual(await axe(other.page), []);
 
-  await page.waitForFunction((text) => document.getElementById('innehall').textContent.includes(text),
-    words, { timeout: 1000 });
-  assert.ok(Date.now() - saved < 1000, `shown ${Date.now() - saved} ms after it was saved`);
+  await page.waitForFunction(() => window.shownAt, null, { timeout: 5000, polling: 50 });
+  const shownAfter = (await page.evaluate(() => window.shownAt)) - sent;
+  t.diagnostic(`the comment showed in the other browser ${shownAfter} ms after it was sent`);
+  assert.ok(shownAfter < 1000, `shown ${shownAfter} ms after the comment was sent`);
   assert.equal(await page.evaluate(() => window.notReloaded), true, 'no reload');
   await page.waitForFunction(() => document.getElementById('live-status').textContent.length > 0, null, { timeout: 1000 });
   assert.equal((await page.textContent('#live-status')).trim(), 'Ärendet har uppdaterats med ny information.');

@@ -301,6 +301,58 @@ static void test_who_has_read_the_case(void **state)
 	assert_true(reads[0].at >= reads[1].at);
 }
 
+/* R2.1: the person says a note is wrong; staff see it in their worklist. */
+static void test_an_objection_reaches_the_worklist(void **state)
+{
+	struct world *w = world(state);
+	struct case_view v;
+	assert_int_equal(
+	    case_read_own(w->t.db, &w->a, &w->person, w->case_id, w->now, &v),
+	    NARA_OK);
+	const struct journal_note_view *call =
+	    find_note(&v, "svårt att klara vardagen");
+	struct journal_new n = {.case_id = w->case_id,
+				.body = "Vi sågs hemma, inte på kontoret.",
+				.objection = 1,
+				.corrects_id = call->id};
+	const char *why = NULL;
+	int64_t id = 0;
+	assert_int_equal(
+	    journal_add(w->t.db, &w->person, &n, w->now + 60, &id, &why),
+	    NARA_OK);
+	/* A withheld note cannot be named: it does not exist, for the person.
+	 */
+	struct case_view all;
+	assert_int_equal(
+	    case_read(w->t.db, &w->a, &w->officer, w->case_id, w->now, &all),
+	    NARA_OK);
+	n.corrects_id = find_note(&all, "Karin Lindqvist")->id;
+	assert_int_equal(
+	    journal_add(w->t.db, &w->person, &n, w->now + 61, &id, &why),
+	    NARA_EINVAL);
+	assert_string_equal(why, "journal.error.target");
+
+	struct case_filter f = {0};
+	struct case_summary *list;
+	size_t count;
+	assert_int_equal(case_worklist(w->t.db, &w->a, &w->officer, &f,
+				       w->now + 120, &list, &count),
+			 NARA_OK);
+	size_t i = 0;
+	while (i < count && list[i].id != w->case_id)
+		i++;
+	assert_true(i < count);
+	assert_int_equal(list[i].objections, 1);
+	/* And the person sees their objection linked to the note. */
+	assert_int_equal(case_read_own(w->t.db, &w->a, &w->person, w->case_id,
+				       w->now + 120, &v),
+			 NARA_OK);
+	const struct journal_note_view *mine = find_note(&v, "Vi sågs hemma");
+	assert_non_null(mine);
+	assert_string_equal(mine->kind, "citizen_objection");
+	assert_int_equal(mine->corrects_id, call->id);
+}
+
 /*
  * A child's case opened by a private reporter: the reporter's name and
  * the report's text stay out of the child's read, export and list.
@@ -356,20 +408,21 @@ static void test_a_reporter_stays_unknown(void **state)
 	assert_true(version >= 1);
 }
 
+/* Every test on one engine, as the group's list. */
 #define EACH(setup_fn)                                                         \
 	{                                                                      \
-		cmocka_unit_test_setup_teardown(                               \
-		    test_the_person_reads_what_is_released, setup_fn,          \
-		    teardown),                                                 \
-		    cmocka_unit_test_setup_teardown(test_others_are_refused,   \
-						    setup_fn, teardown),       \
-		    cmocka_unit_test_setup_teardown(                           \
-			test_each_use_is_audited_as_what_it_is, setup_fn,      \
-			teardown),                                             \
-		    cmocka_unit_test_setup_teardown(                           \
-			test_who_has_read_the_case, setup_fn, teardown),       \
-		    cmocka_unit_test_setup_teardown(                           \
-			test_a_reporter_stays_unknown, setup_fn, teardown),    \
+	    cmocka_unit_test_setup_teardown(                                   \
+		test_the_person_reads_what_is_released, setup_fn, teardown),   \
+	    cmocka_unit_test_setup_teardown(test_others_are_refused, setup_fn, \
+					    teardown),                         \
+	    cmocka_unit_test_setup_teardown(                                   \
+		test_each_use_is_audited_as_what_it_is, setup_fn, teardown),   \
+	    cmocka_unit_test_setup_teardown(test_who_has_read_the_case,        \
+					    setup_fn, teardown),               \
+	    cmocka_unit_test_setup_teardown(test_a_reporter_stays_unknown,     \
+					    setup_fn, teardown),               \
+	    cmocka_unit_test_setup_teardown(                                   \
+		test_an_objection_reaches_the_worklist, setup_fn, teardown),   \
 	}
 
 int main(void)
