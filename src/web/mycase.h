@@ -29,7 +29,10 @@ const char *mycase_note_kind(struct req *r, const struct journal_note_view *n);
 const char *mycase_note_author(struct req *r,
 			       const struct journal_note_view *n);
 
-/* What a timeline entry adds to its action: a name, a date, a reason. */
+/*
+ * What a timeline entry adds to its action, with its separator: ": a
+ * name", ". By a date", ". A reason", or "".
+ */
 const char *mycase_event_detail(struct req *r, const struct case_event_view *e);
 
 #endif

@@ -68,22 +68,25 @@ const char *mycase_note_author(struct req *r, const struct journal_note_view *n)
 
 const char *mycase_event_detail(struct req *r, const struct case_event_view *e)
 {
+	const char *s = NULL;
 	/* A new member of the team, by name. */
-	if (strcmp(e->action, "assign") == 0 ||
-	    strcmp(e->action, "member") == 0)
-		return e->reason;
+	if ((strcmp(e->action, "assign") == 0 ||
+	     strcmp(e->action, "member") == 0) &&
+	    e->reason[0])
+		s = arena_printf(&r->arena, ": %s", e->reason);
 	/* The investigation's new last day. */
-	if (strcmp(e->action, "extend") == 0 && e->due != 0)
-		return arena_printf(&r->arena, "%s %s",
-				    i18n_get(r->lang, "mycase.by"),
-				    web_date(r, e->due));
+	else if (strcmp(e->action, "extend") == 0 && e->due != 0)
+		s = arena_printf(&r->arena, ". %s %s",
+				 i18n_get(r->lang, "mycase.by"),
+				 web_date(r, e->due));
 	/* The reasons given to the person for closing, not opening, reopening.
 	 */
-	if (strcmp(e->action, "close") == 0 ||
-	    strcmp(e->action, "not_open") == 0 ||
-	    strcmp(e->action, "reopen") == 0)
-		return e->reason;
-	return "";
+	else if ((strcmp(e->action, "close") == 0 ||
+		  strcmp(e->action, "not_open") == 0 ||
+		  strcmp(e->action, "reopen") == 0) &&
+		 e->reason[0])
+		s = arena_printf(&r->arena, ". %s", e->reason);
+	return s ? s : "";
 }
 
 /* What a failed form sends back to the page. */

@@ -76,9 +76,9 @@ static void timeline(struct req *r, struct pdf *p, const struct case_view *c)
 			: "";
 		pdf_paragraph(
 		    p, arena_printf(
-			   &r->arena, "%s: %s%s%s%s", web_date(r, e->at),
+			   &r->arena, "%s: %s%s%s", web_date(r, e->at),
 			   mycase_word(r, "action", e->action, "mycase.event"),
-			   state ? state : "", detail[0] ? ". " : "", detail));
+			   state ? state : "", detail));
 	}
 }
 
