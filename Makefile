@@ -11,7 +11,8 @@ PKGS = libevent libevent_pthreads sqlite3 libpq libsodium jansson libcurl \
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -Ibuild \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -levent -levent_pthreads -lsqlite3 -lpq -lsodium -ljansson -lcurl -lcjose -lcrypto -lqrencode) -lpthread -lm
+# libharu (PDF) has no pkg-config file in Debian.
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -levent -levent_pthreads -lsqlite3 -lpq -lsodium -ljansson -lcurl -lcjose -lcrypto -lqrencode) -lhpdf -lpthread -lm
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 

@@ -667,6 +667,23 @@ static enum nara_err pg_ping(struct db *db)
 	return run_retrying(PGD(db), "SELECT 1");
 }
 
+/*
+ * pg_notify inside the caller's transaction: PostgreSQL holds it until
+ * COMMIT and then delivers it to every session that listens on the
+ * channel, on every nara node; a rollback drops it. The channel is named
+ * after the schema, so deployments (and test runs) that share a database
+ * in different schemas do not hear each other; listen.c computes the same
+ * name the same way. left(..., 63): a channel is an identifier, and an
+ * over-long one would fail the whole transaction.
+ */
+static enum nara_err pg_notify(struct db *db, const char *payload)
+{
+	return db_run(db,
+		      "SELECT pg_notify(left('nara_' || current_schema(), 63),"
+		      " ?)",
+		      "s", payload);
+}
+
 static const struct db_ops pg_ops = {
 	.close = pg_close,
 	.errmsg = pg_errmsg,
@@ -686,4 +703,5 @@ static const struct db_ops pg_ops = {
 	.col_is_null = pg_col_is_null,
 	.done = pg_done,
 	.ping = pg_ping,
+	.notify = pg_notify,
 };

@@ -42,6 +42,7 @@
 #include "http/cookie.h"
 #include "http/form.h"
 #include "http/http.h"
+#include "http/live.h"
 #include "http/metrics.h"
 #include "http/path.h"
 #include "web/web.h"
@@ -73,6 +74,7 @@ struct loop {
 	struct event_base *base;
 	struct evhttp *http;
 	struct db *db; /* SQLite: this loop's connection, opened when needed */
+	struct live_loop *live; /* the event streams on this loop */
 	const struct config *cfg;
 	pthread_mutex_t done_lock;
 	struct job *done_head;
@@ -176,6 +178,7 @@ static size_t conn_hash(const void *p)
 static void on_conn_close(struct evhttp_connection *conn, void *arg)
 {
 	struct loop *l = arg;
+	live_connection_closed(l->live, conn);
 	struct conn_node **pp = &l->conns[conn_hash(conn)];
 	for (; *pp != NULL; pp = &(*pp)->next) {
 		if ((*pp)->conn == conn) {
@@ -260,6 +263,9 @@ static struct job *job_take(struct loop *l)
 	return j;
 }
 
+static void log_and_count(struct job *j, uint64_t ns);
+static void resp_clear(struct resp *rs);
+
 static void finish(struct job *j)
 {
 	struct req *r = &j->req;
@@ -288,6 +294,28 @@ static void finish(struct job *j)
 	for (int i = 0; i < rs->nheaders; i++)
 		evhttp_add_header(h, rs->headers[i].name, rs->headers[i].value);
 
+	if (rs->stream.topic != NULL && rs->status == 200 &&
+	    r->method != HTTP_HEAD) {
+		enum nara_err err = live_attach(
+		    j->loop->live, j->evreq, rs->stream.topic, rs->stream.id,
+		    rs->stream.since, rs->stream.current, rs->stream.owner);
+		if (err == NARA_OK) {
+			log_and_count(j, now_ns() - j->t0);
+			job_release(j);
+			return;
+		}
+		/*
+		 * Too many streams (or no memory): 503 with Retry-After, and
+		 * the page works on reload; the browser's EventSource gives
+		 * up on a status other than 200.
+		 */
+		evhttp_clear_headers(h);
+		resp_clear(rs);
+		web_error_page(r, 503);
+		finish(j);
+		return;
+	}
+
 	struct evbuffer *out = evhttp_request_get_output_buffer(j->evreq);
 	if (r->method != HTTP_HEAD && rs->status != 304) {
 		if (rs->fixed != NULL) {
@@ -303,8 +331,16 @@ static void finish(struct job *j)
 		}
 	}
 	evhttp_send_reply(j->evreq, rs->status, reason_phrase(rs->status), NULL);
+	log_and_count(j, now_ns() - j->t0);
+	job_release(j);
+}
 
-	uint64_t ns = now_ns() - j->t0;
+/* The access log line and the metrics of a request answered. */
+static void log_and_count(struct job *j, uint64_t ns)
+{
+	struct req *r = &j->req;
+	struct resp *rs = &r->resp;
+	const struct config *cfg = j->loop->cfg;
 	size_t route = r->route ? (size_t)(r->route - routes) : routes_count;
 	metrics_request(route, rs->status, ns, j->db_ns);
 	if (cfg->access_log) {
@@ -319,7 +355,6 @@ static void finish(struct job *j)
 		       r->route ? r->route->name : "-", "status", status,
 		       "ms", ms, NULL);
 	}
-	job_release(j);
 }
 
 /* ---- step 2 ---- */
@@ -334,6 +369,7 @@ static void resp_clear(struct resp *rs)
 	rs->content_type = NULL;
 	rs->cache_control = NULL;
 	rs->status = 200;
+	memset(&rs->stream, 0, sizeof(rs->stream));
 }
 
 static void fail(struct req *r, enum nara_err err)
@@ -691,7 +727,8 @@ static int loop_init(struct loop *l, int index, const struct config *cfg)
 		return -1;
 	l->http = evhttp_new(l->base);
 	l->done_ev = event_new(l->base, -1, EV_READ, on_done, l);
-	if (l->http == NULL || l->done_ev == NULL)
+	l->live = live_loop_new(l->base);
+	if (l->http == NULL || l->done_ev == NULL || l->live == NULL)
 		return -1;
 	int fd = open_listener(cfg);
 	if (fd < 0 || evhttp_accept_socket_with_handle(l->http, fd) == NULL)
@@ -727,6 +764,9 @@ static void loop_free(struct loop *l)
 	}
 	if (l->done_ev)
 		event_free(l->done_ev);
+	/* The streams end before evhttp frees their connections. */
+	live_loop_free(l->live);
+	l->live = NULL;
 	if (l->http)
 		evhttp_free(l->http);
 	if (l->base)
@@ -768,6 +808,8 @@ enum nara_err server_run(const struct config *cfg)
 		limiter = NULL;
 		return NARA_ENOMEM;
 	}
+	live_init(NULL);
+	struct db_listener *listener = NULL;
 	enum nara_err result = NARA_OK;
 	int started = 0;
 	for (int i = 0; i < n; i++) {
@@ -800,6 +842,14 @@ enum nara_err server_run(const struct config *cfg)
 					   worker_main, NULL) == 0)
 				pool.count++;
 	}
+	/*
+	 * The live pages hear of changes through the storage layer: on
+	 * PostgreSQL a connection of its own that LISTENs (changes made on
+	 * every node), on SQLite the commits of this process.
+	 */
+	if (db_listener_start(cfg->database, live_on_notify, NULL,
+			      &listener) != NARA_OK)
+		log_kv(LOG_ERROR, "live updates are off: no listener", NULL);
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]) == 0)
 			started = i + 1;
@@ -817,6 +867,8 @@ enum nara_err server_run(const struct config *cfg)
 	log_kv(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM",
 	       NULL);
 
+	db_listener_stop(listener);
+	listener = NULL;
 	for (int i = 0; i < started; i++)
 		event_base_loopexit(loops[i].base, NULL);
 	for (int i = 0; i < started; i++)
@@ -839,10 +891,12 @@ out:
 	free(pool.threads);
 	pool.threads = NULL;
 	pool.count = 0;
+	db_listener_stop(listener);
 	for (int i = 0; i < n; i++)
 		loop_free(&loops[i]);
 	free(loops);
 	ratelimit_free(limiter);
 	limiter = NULL;
+	live_shutdown();
 	return result;
 }

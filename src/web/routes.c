@@ -39,6 +39,12 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/arbete/granskning", page_review_done, "review_done", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1),
 	ROUTE(HTTP_GET, "/mina-sidor/barn/{}", page_child, "mypages_child", 1),
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}", page_mycase, "mycase", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/arenden/{}/kommentar", page_mycase_comment, "mycase_comment", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/mina-sidor/arenden/{}/fel", page_mycase_wrong, "mycase_wrong", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/handelser", page_mycase_events, "mycase_events", 1),
+	/* A PDF of a long file takes tens of milliseconds: off the loop. */
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/pdf", page_mycase_pdf, "mycase_pdf", 1, .off_loop = 1),
 	ROUTE(HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1),
 	ROUTE(HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/konto/tvastegsverifiering", page_two_step, "two_step", 1),
