@@ -1,6 +1,7 @@
 /* nara demo: the eleven Familjen Helsingborg municipalities, and more. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -33,8 +34,9 @@ int cmd_demo(int argc, char **argv)
 		printf("usage: nara demo [--persons N] [--database URL]\n\n"
 		       "Fills the database with the 11 Familjen Helsingborg municipalities,\n"
 		       "their units, the shared units under agreements, staff and fictitious\n"
-		       "citizens. Runs the migrations first. Running it again adds nothing\n"
-		       "but the extra persons.\n"
+		       "citizens, and one citizen's case for \"Mina sidor\" (the first\n"
+		       "Helsingborg citizen on the development login). Runs the migrations\n"
+		       "first. Running it again adds nothing but the extra persons.\n"
 		       "  --persons N  add N more fictitious persons (for benchmarks)\n");
 		return 0;
 	}
@@ -58,6 +60,9 @@ int cmd_demo(int argc, char **argv)
 	int tty = isatty(STDERR_FILENO);
 	if (err == NARA_OK)
 		err = demo_fill(db, persons, progress, &tty);
+	/* The case of "Mina sidor", made through the domain like any case. */
+	if (err == NARA_OK)
+		err = demo_add_citizen_case(db, (int64_t)time(NULL));
 	if (err != NARA_OK)
 		fprintf(stderr, "nara demo: %s: %s\n", nara_strerror(err), db_errmsg(db));
 	else

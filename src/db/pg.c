@@ -8,8 +8,9 @@
  * and (nested) block comments, so a question mark in text stays text.
  *
  * Statements are prepared on the server (PQprepare, names s1, s2, ...) and
- * cached per connection by SQL text, as in sqlite.c: a first pass compares
- * the caller's pointer (callers pass literals), a second compares the text.
+ * cached per connection by SQL text, as in sqlite.c: a first pass looks for
+ * the caller's pointer (callers pass literals) and confirms the text, a
+ * second compares the text alone.
  * The cache owns a copy of the text, so a lookup never reads memory the
  * caller has since freed. When the cache is full a slot that nobody is
  * using is recycled (its server statement deallocated); a statement between
@@ -485,12 +486,20 @@ static void return_slot(struct pg_db *d, struct pg_stmt *s)
 
 static struct pg_stmt *lookup(struct pg_db *d, const char *sql)
 {
+	/*
+	 * The pointer finds the slot quickly; the text confirms it, because
+	 * SQL built in a buffer that is reused for other SQL arrives at the
+	 * same address with other words.
+	 */
 	for (size_t i = 0; i < d->ncache; i++)
-		if (d->cache[i].key == sql)
+		if (d->cache[i].key == sql && d->cache[i].sql != NULL &&
+		    strcmp(d->cache[i].sql, sql) == 0)
 			return &d->cache[i];
 	for (size_t i = 0; i < d->ncache; i++)
-		if (d->cache[i].sql != NULL && strcmp(d->cache[i].sql, sql) == 0)
+		if (d->cache[i].sql != NULL && strcmp(d->cache[i].sql, sql) == 0) {
+			d->cache[i].key = sql;
 			return &d->cache[i];
+		}
 	return NULL;
 }
 
@@ -730,25 +739,43 @@ static enum nara_err pg_ping(struct db *db)
 	return run_retrying(PGD(db), "SELECT 1");
 }
 
+/*
+ * pg_notify inside the caller's transaction: PostgreSQL holds it until
+ * COMMIT and then delivers it to every session that listens on the
+ * channel, on every nara node; a rollback drops it. The channel is named
+ * after the schema, so deployments (and test runs) that share a database
+ * in different schemas do not hear each other; listen.c computes the same
+ * name the same way. left(..., 63): a channel is an identifier, and an
+ * over-long one would fail the whole transaction.
+ */
+static enum nara_err pg_notify(struct db *db, const char *payload)
+{
+	return db_run(db,
+		      "SELECT pg_notify(left('nara_' || current_schema(), 63),"
+		      " ?)",
+		      "s", payload);
+}
+
 static const struct db_ops pg_ops = {
-    .close = pg_close,
-    .errmsg = pg_errmsg,
-    .exec_script = pg_exec_script,
-    .begin = pg_begin,
-    .begin_read = pg_begin_read,
-    .commit = pg_commit,
-    .rollback = pg_rollback,
-    .prepare = pg_prepare,
-    .bind_int = pg_bind_int,
-    .bind_text = pg_bind_text,
-    .bind_null = pg_bind_null,
-    .bind_blob = pg_bind_blob,
-    .step = pg_step,
-    .col_int = pg_col_int,
-    .col_text = pg_col_text,
-    .col_len = pg_col_len,
-    .col_is_null = pg_col_is_null,
-    .col_blob = pg_col_blob,
-    .done = pg_done,
-    .ping = pg_ping,
+	.close = pg_close,
+	.errmsg = pg_errmsg,
+	.exec_script = pg_exec_script,
+	.begin = pg_begin,
+	.begin_read = pg_begin_read,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.prepare = pg_prepare,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
+	.step = pg_step,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_len = pg_col_len,
+	.col_is_null = pg_col_is_null,
+	.col_blob = pg_col_blob,
+	.done = pg_done,
+	.ping = pg_ping,
+	.notify = pg_notify,
 };

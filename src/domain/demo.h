@@ -8,6 +8,8 @@
 #ifndef NARA_DEMO_H
 #define NARA_DEMO_H
 
+#include <stdint.h>
+
 #include "core/err.h"
 
 struct db;
@@ -24,5 +26,14 @@ enum nara_err demo_fill(struct db *db, long extra_persons,
 
 /* The catalogue of interventions in every municipality (demo_cases.c). */
 enum nara_err demo_add_interventions(struct db *db);
+
+/*
+ * The case of "Mina sidor": a known citizen's application with released,
+ * corrected, delayed and withheld notes, a private reporter, a decision
+ * and a staff read (demo_citizen_case.c), made by `nara demo` after
+ * demo_fill. Once; later runs add nothing. Not part of demo_fill, whose
+ * base set the unit tests count on.
+ */
+enum nara_err demo_add_citizen_case(struct db *db, int64_t now);
 
 #endif

@@ -216,21 +216,30 @@ static enum nara_err find_child(struct db *db, int64_t municipality_id,
 	return person_add(db, &p, person_id);
 }
 
-/* The child's case that a new report joins (R1.2), 0 when none is open. */
+/*
+ * The child's case that a new report joins (R1.2), 0 when none is open;
+ * *investigating when that case is under investigation, so the report
+ * needs no decision of its own and the reporter is told so (R1.5).
+ */
 static enum nara_err open_case_of(struct db *db, int64_t person_id,
-				  int64_t *case_id)
+				  int64_t *case_id, int *investigating)
 {
-	enum nara_err err = db_query_int(
-	    db, case_id,
-	    "SELECT id FROM case_file WHERE person_id = ? AND kind ="
-	    " 'child_report' AND state IN ('preliminary', 'investigation')"
-	    " ORDER BY received_at LIMIT 1",
-	    "i", person_id);
-	if (err == NARA_ENOTFOUND) {
-		*case_id = 0;
-		return NARA_OK;
-	}
-	return err;
+	struct db_stmt *st;
+	enum nara_err err = db_prepare(
+		db,
+		"SELECT id, CASE WHEN state = 'investigation' THEN 1 ELSE 0"
+		" END FROM case_file WHERE"
+		" person_id = ? AND kind = 'child_report' AND state IN"
+		" ('preliminary', 'investigation') ORDER BY received_at LIMIT 1",
+		&st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(st, 1, person_id);
+	int rc = db_step(st);
+	*case_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	*investigating = rc == DB_ROW && db_col_int(st, 1) != 0;
+	db_done(st);
+	return rc < 0 ? db_step_err(rc) : NARA_OK;
 }
 
 enum nara_err report_submit(struct db *db, struct arena *a,
@@ -263,8 +272,9 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		err = find_child(db, municipality_id, &pnr, r->child_name,
 				 &child_id);
 	*case_id = 0;
+	int joined = 0;
 	if (err == NARA_OK && child_id)
-		err = open_case_of(db, child_id, case_id);
+		err = open_case_of(db, child_id, case_id, &joined);
 	if (err == NARA_OK && *case_id == 0) {
 		struct case_new c = {
 		    .municipality_id = municipality_id,
@@ -292,8 +302,8 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		    " child_details, reporter_kind, reporter_name,"
 		    " reporter_organisation, reporter_profession,"
 		    " reporter_phone, reporter_email, concern, received_at,"
-		    " receipt_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?) RETURNING id",
+		    " receipt_hash, joined_investigation) VALUES (?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		    &st);
 		if (err == NARA_OK) {
 			int pro = strcmp(r->reporter_kind, "professional") == 0;
@@ -332,6 +342,7 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 			db_bind_text(st, 13, r->concern, (size_t)-1);
 			db_bind_int(st, 14, now);
 			db_bind_text(st, 15, hash, (size_t)-1);
+			db_bind_int(st, 16, joined);
 			int rc = db_step(st);
 			if (rc == DB_ROW)
 				report_id = db_col_int(st, 0);
@@ -402,7 +413,7 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	    "SELECT r.id, r.municipality_id, r.received_at,"
 	    " COALESCE(c.preliminary_decided_at, 0),"
 	    " COALESCE(c.investigation_opened_at, 0), c.state,"
-	    " COALESCE(r.child_person_id, 0)"
+	    " COALESCE(r.child_person_id, 0), r.joined_investigation"
 	    " FROM child_report r JOIN case_file c ON c.id = r.case_id"
 	    " WHERE r.receipt_hash = ?",
 	    &st);
@@ -416,12 +427,11 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	if (rc == DB_ROW) {
 		id = db_col_int(st, 0);
 		municipality_id = db_col_int(st, 1);
-		int64_t received = db_col_int(st, 2);
 		int64_t decided = db_col_int(st, 3);
 		int64_t opened = db_col_int(st, 4);
 		int closed = strcmp(db_col_text(st, 5), "closed") == 0;
 		child = db_col_int(st, 6);
-		if (opened != 0 && opened <= received)
+		if (db_col_int(st, 7) != 0)
 			*out = REPORT_ALREADY_RUNNING;
 		else if (opened != 0)
 			*out = REPORT_OPENED;
@@ -521,7 +531,8 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 	*count = 0;
 	/* Reading the child's person record asks the policy and audits it. */
 	struct person_view child;
-	enum nara_err err = person_read(db, a, who, child_person_id, &child);
+	enum nara_err err =
+	    person_read(db, a, who, child_person_id, NULL, &child);
 	if (err != NARA_OK)
 		return err;
 	if ((err = db_begin(db)) != NARA_OK)

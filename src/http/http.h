@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/kv.h"
 #include "http/multipart.h"
+#include "http/ratelimit.h"
 
 struct db;
 struct config;
@@ -43,6 +44,12 @@ struct resp {
 	struct buf body;             /* owned, freed with the request */
 	const unsigned char *fixed;  /* or: static bytes that outlive us */
 	size_t fixed_len;
+	/* Or a server-sent event stream (resp_stream, http/live.h). */
+	struct {
+		const char *topic; /* NULL: an ordinary reply */
+		int64_t id, since, current;
+		uint64_t owner;
+	} stream;
 };
 
 struct route;
@@ -56,6 +63,7 @@ struct req {
 	struct kvlist form; /* url-encoded POST body */
 	struct multipart multipart;
 	const char *content_type;
+	const char *csrf_header; /* X-CSRF-Token, for the JSON API */
 	const char *accept_language;
 	const char *if_none_match;
 	const char *user_agent; /* at most 200 bytes, for "my logins" */
@@ -80,6 +88,19 @@ struct route {
 	handler_fn handler;
 	const char *name;    /* for metrics and logs */
 	int needs_db;        /* 503 when the database cannot be reached */
+	/*
+	 * The handler may block: it calls another server, such as an
+	 * identity provider, or works the CPU for long (argon2id at login).
+	 * It always runs on the worker pool, never on an event-loop thread,
+	 * whatever the database, and the pool's size bounds how many run at
+	 * once.
+	 */
+	int off_loop;
+	/*
+	 * RATE_LOGIN for every way of logging in or out, RATE_FORM for forms
+	 * that change something; over the limit the server answers 429.
+	 */
+	enum rate_class rate_class;
 	/*
 	 * The largest body this route takes, in bytes; 0: NARA_MAX_BODY.
 	 * Only for routes that take files (an application's attachments):
@@ -108,5 +129,16 @@ int http_status_of(enum nara_err err);
 
 void resp_header(struct req *r, const char *name, const char *value);
 void resp_redirect(struct req *r, int status, const char *location);
+
+/*
+ * Answers with a server-sent event stream that follows (topic, id)
+ * instead of a body (http/live.h). The handler has let the subscriber in
+ * through the policy layer; the server then hands the connection to the
+ * live hub on the loop. since: the version the page shows; current: the
+ * version the handler read; owner: the session, for the bound per
+ * session. topic must be a string that outlives the request.
+ */
+void resp_stream(struct req *r, const char *topic, int64_t id, int64_t since,
+		 int64_t current, uint64_t owner);
 
 #endif

@@ -87,3 +87,15 @@ void resp_redirect(struct req *r, int status, const char *location)
 	r->resp.status = status;
 	resp_header(r, "Location", location);
 }
+
+void resp_stream(struct req *r, const char *topic, int64_t id, int64_t since,
+		 int64_t current, uint64_t owner)
+{
+	r->resp.status = 200;
+	r->resp.content_type = "text/event-stream; charset=utf-8";
+	r->resp.stream.topic = topic;
+	r->resp.stream.id = id;
+	r->resp.stream.since = since;
+	r->resp.stream.current = current;
+	r->resp.stream.owner = owner;
+}

@@ -5,10 +5,10 @@
  *   1. on_request (loop thread): copy what handlers need out of the evhttp
  *      request into a `struct job` with its own arena, refusing bad input
  *      (400), oversize bodies (413) and unknown routes (404/405) at once.
- *   2. run_job (loop thread on SQLite, worker thread on PostgreSQL): open
- *      the thread's database connection if needed, call the handler, roll
- *      back whatever transaction it left open, and turn an error into the
- *      error page.
+ *   2. run_job (loop thread on SQLite, worker thread on PostgreSQL and for
+ *      off_loop routes): open the thread's database connection if needed,
+ *      call the handler, roll back whatever transaction it left open, and
+ *      turn an error into the error page.
  *   3. finish (loop thread): security headers, the body handed to libevent
  *      without a copy, the access log line and the metrics.
  *   4. the job and its arena are freed.
@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@
 #include "http/cookie.h"
 #include "http/form.h"
 #include "http/http.h"
+#include "http/live.h"
 #include "http/metrics.h"
 #include "http/path.h"
 #include "web/web.h"
@@ -77,6 +79,7 @@ struct loop {
 	struct event_base *base;
 	struct evhttp *http;
 	struct db *db; /* SQLite: this loop's connection, opened when needed */
+	struct live_loop *live; /* the event streams on this loop */
 	const struct config *cfg;
 	pthread_mutex_t done_lock;
 	struct job *done_head;
@@ -104,7 +107,15 @@ struct job {
 	struct job *next;
 };
 
-/* The PostgreSQL worker pool. */
+/* Rate limits on login and forms, shared by every loop (ratelimit.h). */
+static struct ratelimit *limiter;
+
+/*
+ * The worker pool: every request that needs the database on PostgreSQL,
+ * and the off_loop routes (calls to identity providers, password checks)
+ * on either engine. Each worker opens its own connection when it first
+ * needs one.
+ */
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -126,12 +137,14 @@ static const char *reason_phrase(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 204: return "No Content";
 	case 301: return "Moved Permanently";
 	case 302: return "Found";
 	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -170,6 +183,7 @@ static size_t conn_hash(const void *p)
 static void on_conn_close(struct evhttp_connection *conn, void *arg)
 {
 	struct loop *l = arg;
+	live_connection_closed(l->live, conn);
 	struct conn_node **pp = &l->conns[conn_hash(conn)];
 	for (; *pp != NULL; pp = &(*pp)->next) {
 		if ((*pp)->conn == conn) {
@@ -260,6 +274,9 @@ static struct job *job_take(struct loop *l)
 	return j;
 }
 
+static void log_and_count(struct job *j, uint64_t ns);
+static void resp_clear(struct resp *rs);
+
 static void finish(struct job *j)
 {
 	struct req *r = &j->req;
@@ -288,6 +305,28 @@ static void finish(struct job *j)
 	for (int i = 0; i < rs->nheaders; i++)
 		evhttp_add_header(h, rs->headers[i].name, rs->headers[i].value);
 
+	if (rs->stream.topic != NULL && rs->status == 200 &&
+	    r->method != HTTP_HEAD) {
+		enum nara_err err = live_attach(
+		    j->loop->live, j->evreq, rs->stream.topic, rs->stream.id,
+		    rs->stream.since, rs->stream.current, rs->stream.owner);
+		if (err == NARA_OK) {
+			log_and_count(j, now_ns() - j->t0);
+			job_release(j);
+			return;
+		}
+		/*
+		 * Too many streams (or no memory): 503 with Retry-After, and
+		 * the page works on reload; the browser's EventSource gives
+		 * up on a status other than 200.
+		 */
+		evhttp_clear_headers(h);
+		resp_clear(rs);
+		web_error_page(r, 503);
+		finish(j);
+		return;
+	}
+
 	struct evbuffer *out = evhttp_request_get_output_buffer(j->evreq);
 	if (r->method != HTTP_HEAD && rs->status != 304) {
 		if (rs->fixed != NULL) {
@@ -303,8 +342,16 @@ static void finish(struct job *j)
 		}
 	}
 	evhttp_send_reply(j->evreq, rs->status, reason_phrase(rs->status), NULL);
+	log_and_count(j, now_ns() - j->t0);
+	job_release(j);
+}
 
-	uint64_t ns = now_ns() - j->t0;
+/* The access log line and the metrics of a request answered. */
+static void log_and_count(struct job *j, uint64_t ns)
+{
+	struct req *r = &j->req;
+	struct resp *rs = &r->resp;
+	const struct config *cfg = j->loop->cfg;
 	size_t route = r->route ? (size_t)(r->route - routes) : routes_count;
 	metrics_request(route, rs->status, ns, j->db_ns);
 	if (cfg->access_log) {
@@ -319,7 +366,6 @@ static void finish(struct job *j)
 		       r->route ? r->route->name : "-", "status", status,
 		       "ms", ms, NULL);
 	}
-	job_release(j);
 }
 
 /* ---- step 2 ---- */
@@ -334,6 +380,7 @@ static void resp_clear(struct resp *rs)
 	rs->content_type = NULL;
 	rs->cache_control = NULL;
 	rs->status = 200;
+	memset(&rs->stream, 0, sizeof(rs->stream));
 }
 
 static void fail(struct req *r, enum nara_err err)
@@ -493,6 +540,8 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 			r->user_agent = NULL;
 	}
 	r->content_type = evhttp_find_header(in, "Content-Type");
+	/* The JSON API's CSRF token comes in a header, not in a form. */
+	r->csrf_header = evhttp_find_header(in, "X-CSRF-Token");
 	r->lang = i18n_choose_request(r);
 
 	const char *target = evhttp_request_get_uri(ev);
@@ -554,6 +603,40 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 	return routed;
 }
 
+/*
+ * The last X-Forwarded-For line: a proxy that adds a line of its own (as
+ * HAProxy does) puts it after any the client sent.
+ */
+static const char *last_forwarded_for(struct evhttp_request *ev)
+{
+	const char *last = NULL;
+	struct evkeyval *h;
+	TAILQ_FOREACH(h, evhttp_request_get_input_headers(ev), next)
+		if (evutil_ascii_strcasecmp(h->key, "X-Forwarded-For") == 0)
+			last = h->value;
+	return last;
+}
+
+/* Over the route's rate limit: the 429 page is in the response, and 1. */
+static int rate_limited(struct job *j)
+{
+	struct req *r = &j->req;
+	char *peer = NULL;
+	ev_uint16_t port = 0;
+	evhttp_connection_get_peer(evhttp_request_get_connection(j->evreq),
+				   &peer, &port);
+	char client[RATELIMIT_CLIENT_MAX];
+	ratelimit_client(peer, last_forwarded_for(j->evreq),
+			 j->loop->cfg->trusted_proxy, client);
+	unsigned wait = ratelimit_take(limiter, r->route->rate_class, client,
+				       now_ns() / 1000000);
+	if (wait == 0)
+		return 0;
+	resp_clear(&r->resp);
+	web_too_many_page(r, wait);
+	return 1;
+}
+
 static void on_request(struct evhttp_request *ev, void *arg)
 {
 	struct loop *l = arg;
@@ -588,8 +671,13 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		finish(j);
 		return;
 	}
+	if (r->route->rate_class != RATE_NONE && rate_limited(j)) {
+		finish(j);
+		return;
+	}
 
-	if (r->route->needs_db && db_connect_is_remote(l->cfg->database)) {
+	if (r->route->off_loop ||
+	    (r->route->needs_db && db_connect_is_remote(l->cfg->database))) {
 		pthread_mutex_lock(&pool.lock);
 		j->next = NULL;
 		if (pool.tail)
@@ -659,7 +747,8 @@ static int loop_init(struct loop *l, int index, const struct config *cfg)
 		return -1;
 	l->http = evhttp_new(l->base);
 	l->done_ev = event_new(l->base, -1, EV_READ, on_done, l);
-	if (l->http == NULL || l->done_ev == NULL)
+	l->live = live_loop_new(l->base);
+	if (l->http == NULL || l->done_ev == NULL || l->live == NULL)
 		return -1;
 	int fd = open_listener(cfg);
 	if (fd < 0 || evhttp_accept_socket_with_handle(l->http, fd) == NULL)
@@ -697,12 +786,24 @@ static void loop_free(struct loop *l)
 	}
 	if (l->done_ev)
 		event_free(l->done_ev);
+	/* The streams end before evhttp frees their connections. */
+	live_loop_free(l->live);
+	l->live = NULL;
 	if (l->http)
 		evhttp_free(l->http);
 	if (l->base)
 		event_base_free(l->base);
 	db_close(l->db);
 	pthread_mutex_destroy(&l->done_lock);
+}
+
+/* 1 when some route must run off the loop: then SQLite needs the pool too. */
+static int any_route_off_loop(void)
+{
+	for (size_t i = 0; i < routes_count; i++)
+		if (routes[i].off_loop)
+			return 1;
+	return 0;
 }
 
 enum nara_err server_run(const struct config *cfg)
@@ -718,10 +819,19 @@ enum nara_err server_run(const struct config *cfg)
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+	const struct rate_rule rules[RATE_CLASSES] = {
+		[RATE_LOGIN] = cfg->rate_login, [RATE_FORM] = cfg->rate_form};
+	limiter = ratelimit_new(rules, 16384);
 	int n = cfg->threads;
 	struct loop *loops = calloc((size_t)n, sizeof(*loops));
-	if (loops == NULL)
+	if (loops == NULL || limiter == NULL) {
+		free(loops);
+		ratelimit_free(limiter);
+		limiter = NULL;
 		return NARA_ENOMEM;
+	}
+	live_init(NULL);
+	struct db_listener *listener = NULL;
 	enum nara_err result = NARA_OK;
 	int started = 0;
 	for (int i = 0; i < n; i++) {
@@ -732,19 +842,36 @@ enum nara_err server_run(const struct config *cfg)
 		}
 	}
 
-	if (db_connect_is_remote(cfg->database)) {
+	/*
+	 * On PostgreSQL every handler that needs the database runs on the
+	 * pool. On SQLite only the off_loop routes do: password hashing
+	 * (CPU) and calls to identity providers (waiting on the network),
+	 * so a few workers beyond the cores are enough.
+	 */
+	int remote = db_connect_is_remote(cfg->database);
+	if (remote || any_route_off_loop()) {
+		int workers = remote ? cfg->db_workers
+				     : (cfg->threads < 4 ? 4 : cfg->threads);
 		pool.cfg = cfg;
 		pool.stop = 0;
-		pool.threads = calloc((size_t)cfg->db_workers, sizeof(pthread_t));
+		pool.threads = calloc((size_t)workers, sizeof(pthread_t));
 		if (pool.threads == NULL) {
 			result = NARA_ENOMEM;
 			goto out;
 		}
-		for (int i = 0; i < cfg->db_workers; i++)
+		for (int i = 0; i < workers; i++)
 			if (pthread_create(&pool.threads[pool.count], NULL,
 					   worker_main, NULL) == 0)
 				pool.count++;
 	}
+	/*
+	 * The live pages hear of changes through the storage layer: on
+	 * PostgreSQL a connection of its own that LISTENs (changes made on
+	 * every node), on SQLite the commits of this process.
+	 */
+	if (db_listener_start(cfg->database, live_on_notify, NULL,
+			      &listener) != NARA_OK)
+		log_kv(LOG_ERROR, "live updates are off: no listener", NULL);
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]) == 0)
 			started = i + 1;
@@ -762,6 +889,8 @@ enum nara_err server_run(const struct config *cfg)
 	log_kv(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM",
 	       NULL);
 
+	db_listener_stop(listener);
+	listener = NULL;
 	for (int i = 0; i < started; i++)
 		event_base_loopexit(loops[i].base, NULL);
 	for (int i = 0; i < started; i++)
@@ -784,8 +913,12 @@ out:
 	free(pool.threads);
 	pool.threads = NULL;
 	pool.count = 0;
+	db_listener_stop(listener);
 	for (int i = 0; i < n; i++)
 		loop_free(&loops[i]);
 	free(loops);
+	ratelimit_free(limiter);
+	limiter = NULL;
+	live_shutdown();
 	return result;
 }

@@ -147,7 +147,7 @@ test('a citizen applies with an attachment: choice, errors, receipt, download', 
   await page.click('button:has-text("Skicka ansökan")');
   assert.match(new URL(page.url()).pathname, /^\/ansok\/kvitto\/\d+$/);
   assert.equal((await page.textContent('h1')).trim(), 'Tack! Din ansökan är skickad');
-  assert.match(await page.textContent('.nara-code'), /^PERSTORP-\d{4}-\d{6}$/);
+  assert.match(await page.textContent('.nara-receipt'), /^PERSTORP-\d{4}-\d{6}$/);
   assert.match(await page.getAttribute('a:has-text("Se ärendet")', 'href'), /^\/mina-sidor\/arenden\/\d+$/);
   await checked(page, 'the receipt');
 

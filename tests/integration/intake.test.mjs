@@ -125,7 +125,7 @@ test('an application with an attachment opens a case, sealed at rest, read only 
   const caseId = /^\/ansok\/kvitto\/(\d+)$/.exec(sent.headers.get('location'))[1];
 
   const receipt = await (await citizen.get(`/ansok/kvitto/${caseId}`)).text();
-  const reference = /class="nara-code">([A-Z]+-\d{4}-\d{6})</.exec(receipt)[1];
+  const reference = /class="nara-receipt">([A-Z]+-\d{4}-\d{6})</.exec(receipt)[1];
   assert.match(reference, /^BJUV-/);
   assert.match(receipt, new RegExp(`href="/mina-sidor/arenden/${caseId}"`));
   const documentId = /href="\/dokument\/(\d+)">intyg från skolan\.pdf</.exec(receipt)[1];

@@ -443,6 +443,27 @@ static void test_statement_cache(void **state)
 	db_done(c);
 }
 
+/*
+ * SQL built in one buffer, reused for other SQL: the same address must not
+ * bring back the statement of the text that was there before.
+ */
+static void test_cache_reused_buffer(void **state)
+{
+	struct db *db = DB(state);
+	char sql[64];
+	int64_t v = 0;
+	snprintf(sql, sizeof(sql), "SELECT 1 + 0");
+	assert_int_equal(db_query_int(db, &v, sql, ""), NARA_OK);
+	assert_int_equal(v, 1);
+	snprintf(sql, sizeof(sql), "SELECT 2 + 0");
+	assert_int_equal(db_query_int(db, &v, sql, ""), NARA_OK);
+	assert_int_equal(v, 2);
+	/* And the first text, from the same buffer again, finds its own. */
+	snprintf(sql, sizeof(sql), "SELECT 1 + 0");
+	assert_int_equal(db_query_int(db, &v, sql, ""), NARA_OK);
+	assert_int_equal(v, 1);
+}
+
 static void test_question_marks_in_literals(void **state)
 {
 	struct db *db = DB(state);
@@ -693,29 +714,31 @@ static void test_pg_unreachable(void **state)
 int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {
-	    BOTH(test_insert_and_select, sqlite),
-	    BOTH(test_blob_round_trip, sqlite),
-	    BOTH(test_unique_violation_is_conflict, sqlite),
-	    BOTH(test_rollback_leaves_nothing, sqlite),
-	    BOTH(test_commit_persists, sqlite),
-	    BOTH(test_statement_cache, sqlite),
-	    BOTH(test_question_marks_in_literals, sqlite),
-	    BOTH(test_cache_overflow, sqlite),
+		BOTH(test_insert_and_select, sqlite),
+		BOTH(test_blob_round_trip, sqlite),
+		BOTH(test_unique_violation_is_conflict, sqlite),
+		BOTH(test_rollback_leaves_nothing, sqlite),
+		BOTH(test_commit_persists, sqlite),
+		BOTH(test_statement_cache, sqlite),
+		BOTH(test_cache_reused_buffer, sqlite),
+		BOTH(test_question_marks_in_literals, sqlite),
+		BOTH(test_cache_overflow, sqlite),
 	};
 	const struct CMUnitTest pg_tests[] = {
-	    BOTH(test_insert_and_select, pg),
-	    BOTH(test_blob_round_trip, pg),
-	    BOTH(test_unique_violation_is_conflict, pg),
-	    BOTH(test_rollback_leaves_nothing, pg),
-	    BOTH(test_commit_persists, pg),
-	    BOTH(test_statement_cache, pg),
-	    BOTH(test_question_marks_in_literals, pg),
-	    BOTH(test_cache_overflow, pg),
-	    BOTH(test_pg_cache_keeps_busy, pg),
-	    BOTH(test_pg_escape_strings, pg),
-	    BOTH(test_pg_commit_after_error, pg),
-	    BOTH(test_pg_reconnect, pg),
-	    cmocka_unit_test(test_pg_unreachable),
+		BOTH(test_insert_and_select, pg),
+		BOTH(test_blob_round_trip, pg),
+		BOTH(test_unique_violation_is_conflict, pg),
+		BOTH(test_rollback_leaves_nothing, pg),
+		BOTH(test_commit_persists, pg),
+		BOTH(test_statement_cache, pg),
+		BOTH(test_cache_reused_buffer, pg),
+		BOTH(test_question_marks_in_literals, pg),
+		BOTH(test_cache_overflow, pg),
+		BOTH(test_pg_cache_keeps_busy, pg),
+		BOTH(test_pg_escape_strings, pg),
+		BOTH(test_pg_commit_after_error, pg),
+		BOTH(test_pg_reconnect, pg),
+		cmocka_unit_test(test_pg_unreachable),
 	};
 	int failed = cmocka_run_group_tests_name("db/sqlite", sqlite_tests,
 						 NULL, NULL);
