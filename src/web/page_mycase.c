@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "domain/case.h"
+#include "domain/document.h"
 #include "domain/journal.h"
 #include "web/auth.h"
 #include "web/format.h"
@@ -171,7 +172,8 @@ static void fill_notes(struct req *r, struct tvars *v,
 }
 
 static void fill_live(struct req *r, struct tvars *v, const struct case_view *c,
-		      const struct case_read_log *reads, size_t nreads)
+		      const struct case_read_log *reads, size_t nreads,
+		      const struct document_info *docs, size_t ndocs)
 {
 	const struct case_summary *s = &c->s;
 	tv_setf(v, "case_id", "%lld", (long long)s->id);
@@ -235,12 +237,13 @@ static void fill_live(struct req *r, struct tvars *v, const struct case_view *c,
 		if (n->ended_at != 0)
 			tv_set(item, "ended", web_date(r, n->ended_at));
 	}
-	/*
-	 * Documents: the intake work (attachments, migration 013) brings the
-	 * file's documents and the /dokument/{id} route. When it lands, list
-	 * the documents the person may read here as items of "documents"
-	 * (id, name, when); the template already shows them.
-	 */
+	/* The documents of notes the person may read (document_list_for). */
+	for (size_t i = 0; i < ndocs; i++) {
+		struct tvars *item = tv_item(v, "documents");
+		tv_setf(item, "id", "%lld", (long long)docs[i].id);
+		tv_set(item, "name", docs[i].filename);
+		tv_set(item, "when", web_datetime(r, docs[i].added_at));
+	}
 	for (size_t i = 0; i < nreads; i++) {
 		struct tvars *item = tv_item(v, "reads");
 		tv_set(item, "when", web_iso_datetime(r, reads[i].at));
@@ -292,12 +295,17 @@ static enum nara_err render(struct req *r, const struct session *s,
 	if (err == NARA_OK)
 		err = case_reads_own(r->db, &r->arena, who, case_id, &reads,
 				     &nreads);
+	struct document_info *docs = NULL;
+	size_t ndocs = 0;
+	if (err == NARA_OK)
+		err = document_list_for(r->db, &r->arena, who, case_id, now,
+					&docs, &ndocs);
 	if (err != NARA_OK)
 		return err;
 	struct tvars *v = page_vars(r);
 	if (v == NULL)
 		return NARA_ENOMEM;
-	fill_live(r, v, &c, reads, nreads);
+	fill_live(r, v, &c, reads, nreads, docs, ndocs);
 	if (fragment) {
 		r->resp.content_type = "text/html; charset=utf-8";
 		return tpl_render(&r->resp.body, "mycase_live", v, r->lang);

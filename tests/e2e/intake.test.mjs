@@ -158,6 +158,13 @@ test('a citizen applies with an attachment: choice, errors, receipt, download', 
   ]);
   assert.equal(download.suggestedFilename(), 'intyg från skolan.pdf');
   assert.deepEqual(fs.readFileSync(await download.path()), PDF);
+
+  // The case on Mina sidor: the answers in its file, the document with them.
+  await page.click('a:has-text("Se ärendet")');
+  assert.match(new URL(page.url()).pathname, /^\/mina-sidor\/arenden\/\d+$/);
+  assert.match(await page.textContent('main'), /Sonen vill inte gå till skolan och vi bråkar varje morgon\./);
+  assert.ok(await page.$('main a[href^="/dokument/"]:has-text("intyg från skolan.pdf")'));
+  await checked(page, 'the case on Mina sidor');
   await logout(page);
   await close(page);
 });
