@@ -111,6 +111,7 @@ done
 # the benchmark can log in the demo citizen.
 LIVE_PORT=$(free_port)
 NARA_LISTEN=127.0.0.1:$LIVE_PORT NARA_DEV_LOGIN=1 NARA_ACCESS_LOG=0 \
+  NARA_RATE_LOGIN=100000/60 NARA_RATE_FORM=100000/60 \
   ./nara serve 2>"$WORK/nara-live.log" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$LIVE_PORT/healthz" >/dev/null && break; sleep 0.05; done
