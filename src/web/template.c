@@ -44,6 +44,7 @@ struct tlist {
 
 struct tvar {
 	const char *name;
+	size_t name_len; /* compared first: most names differ in length */
 	const char *str;
 	size_t len;
 	struct tlist *list;
@@ -73,8 +74,10 @@ int tv_failed(const struct tvars *v) { return v == NULL || *v->failed; }
 
 static struct tvar *tv_slot(struct tvars *v, const char *name)
 {
+	size_t name_len = strlen(name);
 	for (size_t i = 0; i < v->count; i++)
-		if (strcmp(v->vars[i].name, name) == 0)
+		if (v->vars[i].name_len == name_len &&
+		    memcmp(v->vars[i].name, name, name_len) == 0)
 			return &v->vars[i];
 	if (v->count == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 8;
@@ -91,6 +94,7 @@ static struct tvar *tv_slot(struct tvars *v, const char *name)
 	struct tvar *t = &v->vars[v->count++];
 	memset(t, 0, sizeof(*t));
 	t->name = name;
+	t->name_len = name_len;
 	return t;
 }
 
@@ -179,8 +183,8 @@ static const struct tvar *lookup(const struct tvars *v, const char *name,
 {
 	for (; v != NULL; v = v->parent)
 		for (size_t i = 0; i < v->count; i++)
-			if (strncmp(v->vars[i].name, name, len) == 0 &&
-			    v->vars[i].name[len] == '\0')
+			if (v->vars[i].name_len == len &&
+			    memcmp(v->vars[i].name, name, len) == 0)
 				return &v->vars[i];
 	return NULL;
 }
