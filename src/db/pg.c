@@ -463,8 +463,13 @@ static void return_slot(struct pg_db *d, struct pg_stmt *s)
 
 static struct pg_stmt *lookup(struct pg_db *d, const char *sql)
 {
+	/*
+	 * The same pointer is only a hint: a caller may build different SQL
+	 * in the same buffer, so the text is compared too.
+	 */
 	for (size_t i = 0; i < d->ncache; i++)
-		if (d->cache[i].key == sql)
+		if (d->cache[i].key == sql && d->cache[i].sql != NULL &&
+		    strcmp(d->cache[i].sql, sql) == 0)
 			return &d->cache[i];
 	for (size_t i = 0; i < d->ncache; i++)
 		if (d->cache[i].sql != NULL && strcmp(d->cache[i].sql, sql) == 0)

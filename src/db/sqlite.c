@@ -4,7 +4,8 @@
  * a short write lock held by another thread is waited out rather than
  * reported, and prepared statements cached per connection by their SQL text.
  * Callers usually pass string literals, so a first pass over the cache
- * compares pointers and a second compares text; the cache owns a copy of
+ * looks for the same pointer (checking its text, since a buffer may be
+ * reused for other SQL) and a second compares text; the cache owns a copy of
  * the text, so a caller that built its SQL in a buffer it has since freed
  * never makes a later lookup read dead memory. When the cache is full the
  * statement used longest ago is finalized, but never one between
@@ -168,8 +169,12 @@ static enum nara_err sqlite_begin_read(struct db *db)
 /* The cached statement for sql, or NULL. */
 static struct sqlite_stmt *cache_find(struct sqlite_db *d, const char *sql)
 {
+	/*
+	 * The same pointer is only a hint: a caller may build different SQL
+	 * in the same buffer, so the text is compared too.
+	 */
 	for (size_t i = 0; i < d->ncache; i++)
-		if (d->cache[i].key == sql)
+		if (d->cache[i].key == sql && strcmp(d->cache[i].sql, sql) == 0)
 			return &d->cache[i];
 	for (size_t i = 0; i < d->ncache; i++)
 		if (strcmp(d->cache[i].sql, sql) == 0) {

@@ -360,6 +360,19 @@ static void test_statement_cache(void **state)
 	assert_int_equal(db_prepare(db, copy, &c), NARA_OK);
 	assert_ptr_equal(a, c);
 	db_done(c);
+
+	/*
+	 * The same buffer with other text (a caller that builds SQL on its
+	 * stack): another statement, never the one cached for the old text.
+	 */
+	char built[64];
+	int64_t v = 0;
+	snprintf(built, sizeof(built), "SELECT %d", 1);
+	assert_int_equal(db_query_int(db, &v, built, ""), NARA_OK);
+	assert_int_equal(v, 1);
+	snprintf(built, sizeof(built), "SELECT %d", 2);
+	assert_int_equal(db_query_int(db, &v, built, ""), NARA_OK);
+	assert_int_equal(v, 2);
 }
 
 static void test_question_marks_in_literals(void **state)
