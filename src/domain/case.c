@@ -942,6 +942,22 @@ static void what_next(struct case_view *v)
 	}
 }
 
+/*
+ * The moves the flow allows from where the case stands, so that a page
+ * offers only those; case_move asks the flow again when one is made.
+ */
+static unsigned allowed_moves(const struct case_facts *facts)
+{
+	unsigned moves = 0;
+	for (int action = 0; action < CA_COUNT; action++) {
+		enum case_state to;
+		if (case_flow_next(facts, (enum case_action)action, &to) ==
+		    FLOW_OK)
+			moves |= 1u << action;
+	}
+	return moves;
+}
+
 static enum nara_err read_view(struct db *db, struct arena *a, int64_t case_id,
 			       int64_t now, int for_person, struct case_view *v)
 {
@@ -978,6 +994,8 @@ enum nara_err case_read(struct db *db, struct arena *a, const struct actor *who,
 	err = authorize(db, a, who, case_id, ACT_READ, &f);
 	if (err == NARA_OK)
 		err = read_view(db, a, case_id, now, 0, out);
+	if (err == NARA_OK)
+		out->moves = allowed_moves(&f.flow);
 	if (err == NARA_OK)
 		err = audit_case(db, who, f.municipality_id, case_id,
 				 f.person_id, "read", "", 0);
@@ -1138,14 +1156,22 @@ static const char *check_move(const struct case_move *m,
 					   strcmp(m->outcome, "partly") != 0 &&
 					   strcmp(m->outcome, "refused") != 0))
 			return "case.error.outcome";
-		if (blank(m->subject) || blank(m->content) || blank(m->reasons))
-			return "case.error.decision";
+		/* Each part named on its own, so the form can point at it. */
+		if (blank(m->subject))
+			return "case.error.subject";
+		if (blank(m->content))
+			return "case.error.content";
+		if (blank(m->reasons))
+			return "case.error.reasons";
 		if (blank(m->appeal))
 			return "case.error.appeal";
 		return NULL;
 	case CA_START_INTERVENTION:
 		return m->intervention_kind_id > 0 ? NULL
 						   : "case.error.intervention";
+	case CA_FOLLOW_UP:
+		/* A follow-up records what it found: that is its point. */
+		return blank(m->reason) ? "case.error.follow_up" : NULL;
 	case CA_CLOSE:
 	case CA_REOPEN:
 		return blank(m->reason) ? "case.error.reason" : NULL;
@@ -1254,7 +1280,8 @@ static enum nara_err add_decision(struct db *db, struct arena *a,
 
 static enum nara_err start_intervention(struct db *db, int64_t case_id,
 					const struct case_facts_row *f,
-					const struct case_move *m, int64_t now)
+					const struct case_move *m, int64_t now,
+					const char **why)
 {
 	int64_t kind_ok;
 	enum nara_err err =
@@ -1262,8 +1289,12 @@ static enum nara_err start_intervention(struct db *db, int64_t case_id,
 			 "SELECT id FROM intervention_kind WHERE id = ? AND"
 			 " municipality_id = ?",
 			 "ii", m->intervention_kind_id, f->municipality_id);
-	if (err == NARA_ENOTFOUND)
+	if (err == NARA_ENOTFOUND) {
+		/* Not in this municipality's catalogue: as if none was chosen.
+		 */
+		*why = "case.error.intervention";
 		return NARA_EINVAL;
+	}
 	if (err != NARA_OK)
 		return err;
 	return db_run(db,
@@ -1280,7 +1311,7 @@ static enum nara_err apply_move(struct db *db, struct arena *a,
 				const struct actor *who, int64_t case_id,
 				const struct case_facts_row *f,
 				const struct case_move *m, enum case_state to,
-				int64_t now)
+				int64_t now, const char **why)
 {
 	enum nara_err err = NARA_OK;
 	int from_preliminary = f->flow.state == CS_PRELIMINARY;
@@ -1334,7 +1365,7 @@ static enum nara_err apply_move(struct db *db, struct arena *a,
 		err = add_decision(db, a, who, case_id, f, m, now);
 		break;
 	case CA_START_INTERVENTION:
-		err = start_intervention(db, case_id, f, m, now);
+		err = start_intervention(db, case_id, f, m, now, why);
 		break;
 	case CA_CLOSE:
 		err = db_run(db,
@@ -1402,9 +1433,11 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 	if (err == NARA_OK && (*why = check_move(m, &f, now)) != NULL)
 		err = NARA_EINVAL;
 	if (err == NARA_OK)
-		err = apply_move(db, &a, who, case_id, &f, m, to, now);
+		err = apply_move(db, &a, who, case_id, &f, m, to, now, why);
+	/* The one other refusal inside a move: "presented by" is no colleague.
+	 */
 	if (err == NARA_EINVAL && *why == NULL)
-		*why = "case.error.staff";
+		*why = "case.error.presented_by";
 	if (err == NARA_OK)
 		err = case_event_in_tx(db, case_id, now,
 				       case_action_name(m->action),
@@ -1449,7 +1482,8 @@ static enum nara_err check_colleague(struct db *db, int64_t staff_id,
 }
 
 static enum nara_err team_change(struct db *db, const struct actor *who,
-				 int64_t case_id, int64_t staff_id, int64_t now,
+				 int64_t case_id, int64_t staff_id,
+				 int64_t expected_version, int64_t now,
 				 int assign)
 {
 	if (who->subject.kind != SUBJECT_STAFF)
@@ -1463,6 +1497,9 @@ static enum nara_err team_change(struct db *db, const struct actor *who,
 	}
 	struct case_facts_row f;
 	err = authorize(db, &a, who, case_id, ACT_WRITE, &f);
+	if (err == NARA_OK && expected_version != 0 &&
+	    expected_version != f.version)
+		err = NARA_ECONFLICT;
 	if (err == NARA_OK)
 		err = check_colleague(db, staff_id, f.municipality_id);
 	const char *name = "";
@@ -1501,15 +1538,19 @@ static enum nara_err team_change(struct db *db, const struct actor *who,
 }
 
 enum nara_err case_assign(struct db *db, const struct actor *who,
-			  int64_t case_id, int64_t staff_id, int64_t now)
+			  int64_t case_id, int64_t staff_id,
+			  int64_t expected_version, int64_t now)
 {
-	return team_change(db, who, case_id, staff_id, now, 1);
+	return team_change(db, who, case_id, staff_id, expected_version, now,
+			   1);
 }
 
 enum nara_err case_add_member(struct db *db, const struct actor *who,
-			      int64_t case_id, int64_t staff_id, int64_t now)
+			      int64_t case_id, int64_t staff_id,
+			      int64_t expected_version, int64_t now)
 {
-	return team_change(db, who, case_id, staff_id, now, 0);
+	return team_change(db, who, case_id, staff_id, expected_version, now,
+			   0);
 }
 
 enum nara_err case_staff_options(struct db *db, struct arena *a,

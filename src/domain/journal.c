@@ -212,7 +212,8 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
 				     int64_t note_id, enum note_visibility v,
 				     int64_t visible_from,
-				     enum withheld_reason reason, int64_t now,
+				     enum withheld_reason reason,
+				     int64_t expected_version, int64_t now,
 				     const char **why)
 {
 	*why = NULL;
@@ -234,6 +235,14 @@ enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);
+	if (err == NARA_OK && expected_version != 0) {
+		int64_t version = 0;
+		err = case_version(db, case_id, &version);
+		if (err == NARA_OK && version != expected_version) {
+			*why = "case.error.changed";
+			err = NARA_ECONFLICT;
+		}
+	}
 	if (err == NARA_OK) {
 		struct db_stmt *st;
 		err = db_prepare(db,

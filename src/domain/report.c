@@ -146,7 +146,8 @@ static enum nara_err receiving_unit(struct db *db, int64_t municipality_id,
 /* The child's person row, made from what the reporter gave when new. */
 static enum nara_err find_child(struct db *db, int64_t municipality_id,
 				const struct personnummer *pnr,
-				const char *child_name, int64_t *person_id)
+				const char *child_name, const char *actor_label,
+				int64_t *person_id)
 {
 	enum nara_err err =
 	    db_query_int(db, person_id,
@@ -175,7 +176,7 @@ static enum nara_err find_child(struct db *db, int64_t municipality_id,
 	    .personnummer = pnr->canonical,
 	    .given_name = given[0] ? given : "–",
 	    .family_name = family,
-	    .actor_label = "orosanmälan via webben",
+	    .actor_label = actor_label,
 	};
 	return person_add(db, &p, person_id);
 }
@@ -195,6 +196,51 @@ static enum nara_err open_case_of(struct db *db, int64_t person_id,
 		return NARA_OK;
 	}
 	return err;
+}
+
+/*
+ * Who files the report, for the timeline and the audit log: the public
+ * form, or the member of staff who registers a report that came another
+ * way. Staff may only register where they may open cases: the policy is
+ * asked as for a case of their municipality that has no unit yet, which
+ * lets every casework role of that municipality (first line included, who
+ * take most calls) and nobody else.
+ */
+struct report_origin {
+	const char *kind, *label;
+	int64_t id;
+};
+
+static enum nara_err report_origin(struct db *db, const struct actor *who,
+				   int64_t municipality_id, int64_t now,
+				   struct report_origin *o)
+{
+	if (who == NULL) {
+		*o = (struct report_origin){"system", "orosanmälan via webben",
+					    0};
+		return NARA_OK;
+	}
+	*o = (struct report_origin){"staff", who->label, who->staff_id};
+	struct policy_record rec = {.kind = REC_CASE,
+				    .municipality_id = municipality_id};
+	struct policy_decision d =
+	    policy_decide(&who->subject, ACT_WRITE, &rec);
+	if (who->subject.kind == SUBJECT_STAFF && d.allowed)
+		return NARA_OK;
+	struct audit_entry e = {
+	    .actor_kind = who->kind ? who->kind : "staff",
+	    .actor_id = who->staff_id,
+	    .actor_label = who->label,
+	    .municipality_id = municipality_id,
+	    .action = "write_denied",
+	    .record_kind = "child_report",
+	    .reason = policy_reason_text(d.reason),
+	    .flagged = 1,
+	    .request_id = who->request_id,
+	    .at = now,
+	};
+	enum nara_err err = audit_append(db, &e);
+	return err != NARA_OK ? err : NARA_EDENIED;
 }
 
 enum nara_err report_submit(struct db *db, struct arena *a,
@@ -217,14 +263,21 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	int64_t municipality_id = 0, unit_id = 0, child_id = 0;
-	err = db_query_int(db, &municipality_id,
-			   "SELECT id FROM municipality WHERE slug = ?", "s",
-			   s_or_empty(r->municipality_slug));
+	struct report_origin origin;
+	if (r->registered_by != NULL)
+		municipality_id = r->registered_by->subject.municipality_id;
+	else
+		err = db_query_int(db, &municipality_id,
+				   "SELECT id FROM municipality WHERE slug = ?",
+				   "s", s_or_empty(r->municipality_slug));
+	if (err == NARA_OK)
+		err = report_origin(db, r->registered_by, municipality_id, now,
+				    &origin);
 	if (err == NARA_OK)
 		err = receiving_unit(db, municipality_id, &unit_id);
 	if (err == NARA_OK && have_pnr)
 		err = find_child(db, municipality_id, &pnr, r->child_name,
-				 &child_id);
+				 origin.label, &child_id);
 	*case_id = 0;
 	if (err == NARA_OK && child_id)
 		err = open_case_of(db, child_id, case_id);
@@ -236,8 +289,9 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		    .kind = CASE_CHILD_REPORT,
 		    .matter = "child_protection",
 		    .received_at = now,
-		    .actor_kind = "system",
-		    .actor_label = "orosanmälan via webben",
+		    .actor_kind = origin.kind,
+		    .actor_label = origin.label,
+		    .actor_id = origin.id,
 		};
 		err = case_create_in_tx(db, a, &c, case_id, NULL);
 	}
@@ -324,21 +378,27 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		err = case_touch_in_tx(db, *case_id, now);
 	if (err == NARA_OK) {
 		struct audit_entry e = {
-		    .actor_kind = "system",
-		    .actor_label = "orosanmälan via webben",
+		    .actor_kind = origin.kind,
+		    .actor_id = origin.id,
+		    .actor_label = origin.label,
 		    .municipality_id = municipality_id,
 		    .action = "create",
 		    .record_kind = "child_report",
 		    .record_id = report_id,
 		    .person_id = child_id,
+		    .request_id =
+			r->registered_by ? r->registered_by->request_id : NULL,
 		    .at = now,
 		};
 		err = audit_append(db, &e);
 	}
-	if (err == NARA_OK)
-		err = db_commit(db);
-	else
+	/* A refusal keeps its audit row; anything else half-done goes. */
+	if (err == NARA_OK || err == NARA_EDENIED) {
+		enum nara_err c = db_commit(db);
+		err = c != NARA_OK ? c : err;
+	} else {
 		db_rollback(db);
+	}
 	if (err != NARA_OK) {
 		sodium_memzero(receipt, REPORT_RECEIPT_LEN + 1);
 		if (err == NARA_ENOTFOUND && municipality_id == 0)
@@ -348,6 +408,25 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 					   unit */
 	}
 	return err;
+}
+
+/*
+ * What came of a report, from its case's dates: an investigation opened
+ * before it arrived was already running; one opened later was opened for
+ * it (or for a report it joined); a decision or closure without one is a
+ * decision not to open. R1.5 tells the reporter this much, R1.6 shows it
+ * to staff beside each report about a child.
+ */
+static enum report_status outcome_of(int64_t received_at, int64_t decided_at,
+				     int64_t opened_at, int closed)
+{
+	if (opened_at != 0 && opened_at <= received_at)
+		return REPORT_ALREADY_RUNNING;
+	if (opened_at != 0)
+		return REPORT_OPENED;
+	if (decided_at != 0 || closed)
+		return REPORT_NOT_OPENED;
+	return REPORT_PENDING;
 }
 
 enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
@@ -379,19 +458,10 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	if (rc == DB_ROW) {
 		id = db_col_int(st, 0);
 		municipality_id = db_col_int(st, 1);
-		int64_t received = db_col_int(st, 2);
-		int64_t decided = db_col_int(st, 3);
-		int64_t opened = db_col_int(st, 4);
-		int closed = strcmp(db_col_text(st, 5), "closed") == 0;
+		*out = outcome_of(db_col_int(st, 2), db_col_int(st, 3),
+				  db_col_int(st, 4),
+				  strcmp(db_col_text(st, 5), "closed") == 0);
 		child = db_col_int(st, 6);
-		if (opened != 0 && opened <= received)
-			*out = REPORT_ALREADY_RUNNING;
-		else if (opened != 0)
-			*out = REPORT_OPENED;
-		else if (decided != 0 || closed)
-			*out = REPORT_NOT_OPENED;
-		else
-			*out = REPORT_PENDING;
 	}
 	db_done(st);
 	if (rc != DB_ROW) {
@@ -421,9 +491,11 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	" r.reporter_name, r.reporter_organisation, r.reporter_profession,"    \
 	" r.reporter_phone, r.reporter_email, r.concern,"                      \
 	" COALESCE(r.protection_assessed_at, 0),"                              \
-	" COALESCE(r.protection_immediate, -1), COALESCE(s.display_name, '')"  \
-	" FROM child_report r LEFT JOIN staff_user s ON s.id ="                \
-	" r.protection_assessed_by"
+	" COALESCE(r.protection_immediate, -1), COALESCE(s.display_name, '')," \
+	" c.id, c.reference, COALESCE(c.preliminary_decided_at, 0),"           \
+	" COALESCE(c.investigation_opened_at, 0), c.state"                     \
+	" FROM child_report r JOIN case_file c ON c.id = r.case_id"            \
+	" LEFT JOIN staff_user s ON s.id = r.protection_assessed_by"
 
 static enum nara_err read_reports(struct db_stmt *st, struct arena *a,
 				  struct report_view **out, size_t *count)
@@ -450,6 +522,11 @@ static enum nara_err read_reports(struct db_stmt *st, struct arena *a,
 		v->protection_assessed_at = db_col_int(st, 13);
 		v->protection_immediate = (int)db_col_int(st, 14);
 		v->protection_assessed_by = col(a, st, 15);
+		v->case_id = db_col_int(st, 16);
+		v->case_reference = col(a, st, 17);
+		v->outcome = outcome_of(
+		    v->received_at, db_col_int(st, 18), db_col_int(st, 19),
+		    strcmp(db_col_text(st, 20), "closed") == 0);
 	}
 	if (list == NULL)
 		return NARA_ENOMEM;
@@ -525,7 +602,8 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 enum nara_err report_assess_protection(
     struct db *db, const struct actor *who, int64_t report_id, int immediate,
     const char *assessment, enum note_visibility v, int64_t visible_from,
-    enum withheld_reason reason, int64_t now, const char **why)
+    enum withheld_reason reason, int64_t expected_version, int64_t now,
+    const char **why)
 {
 	*why = NULL;
 	if (who->subject.kind != SUBJECT_STAFF)
@@ -552,6 +630,14 @@ enum nara_err report_assess_protection(
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);
+	if (err == NARA_OK && expected_version != 0) {
+		int64_t version = 0;
+		err = case_version(db, case_id, &version);
+		if (err == NARA_OK && version != expected_version) {
+			*why = "case.error.changed";
+			err = NARA_ECONFLICT;
+		}
+	}
 	if (err == NARA_OK)
 		err = db_query_int(
 		    db, &assessed,
