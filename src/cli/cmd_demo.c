@@ -1,6 +1,7 @@
 /* nara demo: the eleven Familjen Helsingborg municipalities, and more. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -33,8 +34,10 @@ int cmd_demo(int argc, char **argv)
 		printf("usage: nara demo [--persons N] [--database URL]\n\n"
 		       "Fills the database with the 11 Familjen Helsingborg municipalities,\n"
 		       "their units, the shared units under agreements, staff and fictitious\n"
-		       "citizens. Runs the migrations first. Running it again adds nothing\n"
-		       "but the extra persons.\n"
+		       "citizens, and demo cases dated around the time it runs (reports due\n"
+		       "today and overdue, investigations, decisions, a long journal). Runs\n"
+		       "the migrations first. Running it again adds nothing but the extra\n"
+		       "persons.\n"
 		       "  --persons N  add N more fictitious persons (for benchmarks)\n");
 		return 0;
 	}
@@ -57,7 +60,7 @@ int cmd_demo(int argc, char **argv)
 	enum nara_err err = db_migrate(db, 0);
 	int tty = isatty(STDERR_FILENO);
 	if (err == NARA_OK)
-		err = demo_fill(db, persons, progress, &tty);
+		err = demo_fill_at(db, persons, (int64_t)time(NULL), progress, &tty);
 	if (err != NARA_OK)
 		fprintf(stderr, "nara demo: %s: %s\n", nara_strerror(err), db_errmsg(db));
 	else
