@@ -215,9 +215,9 @@ static enum nara_err assess(struct town *t, const struct actor *who,
 			 "i", case_id);
 	const char *why;
 	if (err == NARA_OK)
-		err = report_assess_protection(t->db, who, report_id, 0, text,
-					       VIS_NOW, 0, WITHHELD_NONE, 0,
-					       when, &why);
+		err = report_assess_protection(t->db, who, case_id, report_id,
+					       0, text, VIS_NOW, 0,
+					       WITHHELD_NONE, 0, when, &why);
 	return err;
 }
 
@@ -495,9 +495,10 @@ static enum nara_err long_journey(struct town *t)
 					     " som behövs för beslutet.",
 				   .new_due = due + 30 * DAY};
 	if (err == NARA_OK)
-		err = move(t, &t->officer, id, &extend, due - 10 * DAY);
+		err = move(t, &t->officer, id, &extend,
+			   due - 10 * DAY + 9 * HOUR);
 	if (err == NARA_OK)
-		err = note(t, &t->officer, id, due - 2 * DAY,
+		err = note(t, &t->officer, id, due - 2 * DAY + 10 * HOUR,
 			   "BUP:s bedömning har kommit. Familjebehandling"
 			   " rekommenderas.",
 			   VIS_NOW, 0, WITHHELD_NONE, 0, NULL);
@@ -518,7 +519,7 @@ static enum nara_err long_journey(struct town *t)
 		      " Skicka överklagandet till socialnämnden inom tre"
 		      " veckor från den dag du fick veta om beslutet.",
 	};
-	const int64_t decided = due + 5 * DAY;
+	const int64_t decided = due + 5 * DAY + 13 * HOUR;
 	if (err == NARA_OK)
 		err = move(t, &t->lead, id, &decide, decided);
 	int64_t kind = 0;
@@ -529,7 +530,7 @@ static enum nara_err long_journey(struct town *t)
 	if (err == NARA_OK)
 		err = move(t, &t->officer, id, &start, decided + DAY);
 	if (err == NARA_OK)
-		err = note(t, &t->officer, id, decided + 15 * DAY,
+		err = note(t, &t->officer, id, decided + 15 * DAY - 3 * HOUR,
 			   "Familjebehandlingen har börjat. Första träffen gick"
 			   " bra, alla kom.",
 			   VIS_NOW, 0, WITHHELD_NONE, 0, NULL);

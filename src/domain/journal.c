@@ -209,12 +209,11 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 	return err;
 }
 
-enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
-				     int64_t note_id, enum note_visibility v,
-				     int64_t visible_from,
-				     enum withheld_reason reason,
-				     int64_t expected_version, int64_t now,
-				     const char **why)
+enum nara_err
+journal_set_visibility(struct db *db, const struct actor *who, int64_t case_id,
+		       int64_t note_id, enum note_visibility v,
+		       int64_t visible_from, enum withheld_reason reason,
+		       int64_t expected_version, int64_t now, const char **why)
 {
 	*why = NULL;
 	if (who->subject.kind != SUBJECT_STAFF)
@@ -226,12 +225,15 @@ enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
-	int64_t case_id = 0, municipality_id = 0, person_id = 0;
-	/* Only staff notes change visibility: the person's own stay theirs. */
-	err = db_query_int(db, &case_id,
-			   "SELECT case_id FROM journal_note WHERE id = ? AND"
-			   " author_kind <> 'citizen'",
-			   "i", note_id);
+	int64_t found = 0, municipality_id = 0, person_id = 0;
+	/*
+	 * Only staff notes of this case change visibility: the person's own
+	 * stay theirs, and a form of one case never reaches another's.
+	 */
+	err = db_query_int(db, &found,
+			   "SELECT id FROM journal_note WHERE id = ? AND"
+			   " case_id = ? AND author_kind <> 'citizen'",
+			   "ii", note_id, case_id);
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);

@@ -59,16 +59,16 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 			  const char **why);
 
 /*
- * Changes what the person may see of a staff note (released or withheld).
+ * Changes what the person may see of a staff note of the case (released
+ * or withheld). NARA_ENOTFOUND when the case has no such staff note;
  * NARA_ECONFLICT ("case.error.changed") when expected_version (0: do not
  * check) is not the case's version any more.
  */
-enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
-				     int64_t note_id, enum note_visibility v,
-				     int64_t visible_from,
-				     enum withheld_reason reason,
-				     int64_t expected_version, int64_t now,
-				     const char **why);
+enum nara_err
+journal_set_visibility(struct db *db, const struct actor *who, int64_t case_id,
+		       int64_t note_id, enum note_visibility v,
+		       int64_t visible_from, enum withheld_reason reason,
+		       int64_t expected_version, int64_t now, const char **why);
 
 /*
  * The notes of a case, oldest first, inside the caller's transaction and

@@ -555,6 +555,7 @@ enum nara_err report_read_in_tx(struct db *db, struct arena *a, int64_t case_id,
 enum nara_err report_list_for_child(struct db *db, struct arena *a,
 				    const struct actor *who,
 				    int64_t child_person_id,
+				    struct person_view *child_out,
 				    struct report_view **out, size_t *count)
 {
 	*out = NULL;
@@ -564,6 +565,8 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 	enum nara_err err = person_read(db, a, who, child_person_id, &child);
 	if (err != NARA_OK)
 		return err;
+	if (child_out != NULL)
+		*child_out = child;
 	if ((err = db_begin(db)) != NARA_OK)
 		return err;
 	struct db_stmt *st;
@@ -600,10 +603,10 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 }
 
 enum nara_err report_assess_protection(
-    struct db *db, const struct actor *who, int64_t report_id, int immediate,
-    const char *assessment, enum note_visibility v, int64_t visible_from,
-    enum withheld_reason reason, int64_t expected_version, int64_t now,
-    const char **why)
+    struct db *db, const struct actor *who, int64_t case_id, int64_t report_id,
+    int immediate, const char *assessment, enum note_visibility v,
+    int64_t visible_from, enum withheld_reason reason, int64_t expected_version,
+    int64_t now, const char **why)
 {
 	*why = NULL;
 	if (who->subject.kind != SUBJECT_STAFF)
@@ -623,10 +626,12 @@ enum nara_err report_assess_protection(
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
-	int64_t case_id = 0, municipality_id = 0, person_id = 0, assessed = 0;
-	err = db_query_int(db, &case_id,
-			   "SELECT case_id FROM child_report WHERE id = ?", "i",
-			   report_id);
+	int64_t found = 0, municipality_id = 0, person_id = 0, assessed = 0;
+	/* A report of this case: a form of one case never reaches another. */
+	err = db_query_int(db, &found,
+			   "SELECT id FROM child_report WHERE id = ? AND"
+			   " case_id = ?",
+			   "ii", report_id, case_id);
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);

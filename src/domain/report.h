@@ -93,24 +93,29 @@ enum nara_err report_read_in_tx(struct db *db, struct arena *a, int64_t case_id,
 
 /*
  * Every report about a child, in every case of the municipality (R1.6),
- * including those that led to nothing. Staff; audited.
+ * including those that led to nothing, newest first. Staff; audited. The
+ * child as the policy let the actor read them goes to *child (may be
+ * NULL).
  */
+struct person_view;
 enum nara_err report_list_for_child(struct db *db, struct arena *a,
 				    const struct actor *who,
 				    int64_t child_person_id,
+				    struct person_view *child,
 				    struct report_view **out, size_t *count);
 
 /*
  * R1.1: the protection assessment of a report, documented at once: is
  * the child in immediate need of protection, and the assessment itself
- * as a journal note with its visibility. NARA_ECONFLICT when it is done
+ * as a journal note with its visibility. NARA_ENOTFOUND when the case has
+ * no such report; NARA_ECONFLICT when it is done
  * already ("report.error.assessed") or the case changed since
  * expected_version (0: do not check; "case.error.changed").
  */
 enum nara_err report_assess_protection(
-    struct db *db, const struct actor *who, int64_t report_id, int immediate,
-    const char *assessment, enum note_visibility v, int64_t visible_from,
-    enum withheld_reason reason, int64_t expected_version, int64_t now,
-    const char **why);
+    struct db *db, const struct actor *who, int64_t case_id, int64_t report_id,
+    int immediate, const char *assessment, enum note_visibility v,
+    int64_t visible_from, enum withheld_reason reason, int64_t expected_version,
+    int64_t now, const char **why);
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * The staff's start page (/arbete): who they are, their roles, and finding
- * a person of their own municipality by personnummer. Each person shown is
- * read through the policy layer and audited (domain/person.c); another
- * municipality's person is never found, and opening one by address gives
- * the 403 page, with the attempt in the audit log.
+ * Finding a person of the own municipality by personnummer (the search on
+ * /arbete, whose page is the worklist, page_worklist.c) and the person
+ * page (/arbete/person/{id}). Each person shown is read through the policy
+ * layer and audited (domain/person.c); another municipality's person is
+ * never found, and opening one by address gives the 403 page, with the
+ * attempt in the audit log.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,16 +13,6 @@
 #include "domain/person.h"
 #include "web/auth.h"
 #include "web/web.h"
-
-static void add_roles(struct req *r, struct tvars *v, const struct actor *who)
-{
-	char key[64];
-	for (size_t i = 0; i < who->subject.ngrants; i++) {
-		snprintf(key, sizeof(key), "role.%s",
-			 policy_role_name(who->subject.grants[i].role));
-		tv_set(tv_item(v, "roles"), "role", i18n_get(r->lang, key));
-	}
-}
 
 static void person_vars(struct req *r, struct tvars *p, const struct person_view *pv)
 {
@@ -40,29 +31,17 @@ static void person_vars(struct req *r, struct tvars *p, const struct person_view
 		tv_set(p, "withheld", "1");
 }
 
-enum nara_err page_work(struct req *r)
+enum nara_err work_search_vars(struct req *r, struct tvars *v,
+			       const struct actor *who)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
-		return err;
-	struct tvars *v = page_vars(r);
-	web_session_vars(r, v, &s, &who);
-	tv_set(v, "municipality", who.municipality_name);
-	add_roles(r, v, &who);
-	for (size_t i = 0; i < who.subject.ngrants; i++)
-		if (who.subject.grants[i].role == ROLE_SECURITY_OFFICER)
-			tv_set(v, "security_officer", "1");
-
+	enum nara_err err = NARA_OK;
 	const char *pnr = kv_get(&r->query, "pnr");
 	if (pnr != NULL && pnr[0] != '\0') {
 		tv_set(v, "searched", "1");
 		tv_set(v, "pnr_query", pnr);
 		int64_t *ids;
 		size_t n;
-		err = person_find(r->db, &r->arena, &who, pnr, &ids, &n);
+		err = person_find(r->db, &r->arena, who, pnr, &ids, &n);
 		if (err == NARA_EINVAL) {
 			tv_set(v, "pnr_error", "1");
 		} else if (err != NARA_OK) {
@@ -70,7 +49,7 @@ enum nara_err page_work(struct req *r)
 		}
 		for (size_t i = 0; err == NARA_OK && i < n; i++) {
 			struct person_view pv;
-			enum nara_err e = person_read(r->db, &r->arena, &who, ids[i], &pv);
+			enum nara_err e = person_read(r->db, &r->arena, who, ids[i], &pv);
 			if (e == NARA_EDENIED)
 				continue;
 			if (e != NARA_OK)
@@ -78,7 +57,7 @@ enum nara_err page_work(struct req *r)
 			person_vars(r, tv_item(v, "found"), &pv);
 		}
 	}
-	return page_render(r, "work", v, i18n_get(r->lang, "work.title"));
+	return NARA_OK;
 }
 
 enum nara_err page_work_person(struct req *r)

@@ -19,6 +19,7 @@
 #include "domain/case.h"
 #include "domain/demo.h"
 #include "domain/journal.h"
+#include "domain/person.h"
 #include "domain/report.h"
 #include "fixture.h"
 
@@ -175,12 +176,10 @@ static void test_reports_and_receipts(void **state)
 	/* R1.6: every report is found from the child. */
 	struct report_view *reports;
 	size_t n;
-	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv,
-					       w->child_id, &reports, &n),
+	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv, w->child_id, NULL, &reports, &n),
 			 NARA_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->hbg,
-					       w->child_id, &reports, &n),
+	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->hbg, w->child_id, NULL, &reports, &n),
 			 NARA_EDENIED);
 
 	/* Opening the investigation answers the reporters (R1.5). */
@@ -312,12 +311,12 @@ static void test_the_whole_journey(void **state)
 	/* The protection assessment stops its clock; only once. */
 	struct case_view v;
 	assert_int_equal(case_read(w->t.db, &w->a, &w->bjuv, id, t, &v), NARA_OK);
-	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, v.reports[0].id,
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, v.reports[0].id,
 						  0, "Inget akut skyddsbehov.",
 						  VIS_NOW, 0, WITHHELD_NONE, 0,
 						  t + 3600, &why),
 			 NARA_OK);
-	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, v.reports[0].id,
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, v.reports[0].id,
 						  0, "Igen.", VIS_NOW, 0,
 						  WITHHELD_NONE, 0, t + 3600, &why),
 			 NARA_ECONFLICT);
@@ -477,7 +476,7 @@ static void test_what_the_person_reads(void **state)
 	assert_int_equal(db_query_int(w->t.db, &report_note,
 				      "SELECT id FROM journal_note WHERE kind = 'report'", ""),
 			 NARA_OK);
-	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, report_note, VIS_NOW,
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, id, report_note, VIS_NOW,
 						0, WITHHELD_NONE, 0, T0 + 8 * DAY, &why),
 			 NARA_OK);
 	assert_int_equal(case_read_own(w->t.db, &w->a, &w->child, id, T0 + 8 * DAY, &v),
@@ -503,7 +502,7 @@ static void test_what_the_person_reads(void **state)
 	assert_int_equal(n2, 1);
 	assert_int_equal(list[0].objections, 1);
 	/* The person cannot change what staff may see. */
-	assert_int_equal(journal_set_visibility(w->t.db, &w->child, note_withheld,
+	assert_int_equal(journal_set_visibility(w->t.db, &w->child, id, note_withheld,
 						VIS_NOW, 0, WITHHELD_NONE, 0, T0, &why),
 			 NARA_EDENIED);
 	/* Every read by the person is in the log as theirs. */
@@ -551,7 +550,24 @@ static void test_what_the_pages_need(void **state)
 
 	/* A protection assessment on an old version changes nothing. */
 	int64_t report = v.reports[0].id, version = v.s.version;
-	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, report, 1,
+	/* Nor does one sent through another case, or a note changed so. */
+	int64_t other = 0;
+	struct report_new elsewhere = {
+		.municipality_slug = "bjuv", .child_name = "Annat Barn",
+		.reporter_kind = "anonymous", .concern = "Oro.",
+	};
+	assert_int_equal(report_submit(w->t.db, &w->a, &elsewhere, T0, receipt,
+				       &other, &why),
+			 NARA_OK);
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, other, report, 1,
+						  "Fel ärende.", VIS_NOW, 0,
+						  WITHHELD_NONE, 0, T0, &why),
+			 NARA_ENOTFOUND);
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, other,
+						v.notes[0].id, VIS_NOW, 0,
+						WITHHELD_NONE, 0, T0, &why),
+			 NARA_ENOTFOUND);
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, report, 1,
 						  "Barnet placeras akut.", VIS_NOW,
 						  0, WITHHELD_NONE, version - 1,
 						  T0, &why),
@@ -560,7 +576,7 @@ static void test_what_the_pages_need(void **state)
 	v = reread(w, id, T0);
 	assert_int_equal(v.s.unassessed_reports, 1);
 	assert_int_equal(v.s.version, version);
-	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, report, 1,
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, report, 1,
 						  "Barnet placeras akut.", VIS_NOW,
 						  0, WITHHELD_NONE, version, T0,
 						  &why),
@@ -581,7 +597,7 @@ static void test_what_the_pages_need(void **state)
 			 NARA_OK);
 	v = reread(w, id, T0);
 	assert_int_equal(v.s.assigned_staff_id, w->bjuv.staff_id);
-	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, v.notes[0].id,
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, id, v.notes[0].id,
 						VIS_NOW, 0, WITHHELD_NONE,
 						v.s.version - 1, T0, &why),
 			 NARA_ECONFLICT);
@@ -669,7 +685,7 @@ static void test_what_the_pages_need(void **state)
 	/* R1.6: the report, its case and what came of it, from the child. */
 	struct report_view *reports;
 	size_t n;
-	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv, w->child_id,
+	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv, w->child_id, NULL,
 					       &reports, &n),
 			 NARA_OK);
 	assert_int_equal(n, 1);
@@ -741,9 +757,12 @@ static void test_staff_registers_a_report(void **state)
 			 NARA_OK);
 	struct report_view *list;
 	size_t n;
+	struct person_view child;
 	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv, w->child_id,
-					       &list, &n),
+					       &child, &list, &n),
 			 NARA_OK);
+	assert_int_equal(child.id, w->child_id);
+	assert_string_equal(child.personnummer, w->child_pnr);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].outcome, REPORT_NOT_OPENED);
 	assert_string_equal(list[0].reporter_organisation, "Polismyndigheten");
