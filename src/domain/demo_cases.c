@@ -318,8 +318,9 @@ static enum nara_err new_reports(struct town *t)
 }
 
 /*
- * Reports in preliminary assessment: one due in two days, one three days
- * late (R1.2); both assessed for protection on the day they came.
+ * Reports in preliminary assessment: one on time, one due in two days,
+ * one three days late (R1.2); each assessed for protection on the day it
+ * came.
  */
 static enum nara_err preliminary(struct town *t)
 {
@@ -327,6 +328,10 @@ static enum nara_err preliminary(struct town *t)
 	    "professional", "Lena Mentor", "Centralskolan", "school",
 	    "Eleven har varit frånvarande tre dagar i veckan sedan jul och"
 	    " berättar att hen tar hand om sina småsyskon."};
+	static const struct demo_report health = {
+	    "professional", "Jonas Psykolog", "Vuxenpsykiatrin", "health",
+	    "En förälder som vi behandlar berättar att hen inte orkar ta hand"
+	    " om sitt barn just nu och är orolig för hur barnet har det."};
 	static const struct demo_report police = {
 	    "professional", "Polisen, region Syd", "Polismyndigheten", "police",
 	    "Polisen ingrep efter larm om bråk i lägenheten. Två barn var"
@@ -345,6 +350,15 @@ static enum nara_err preliminary(struct town *t)
 			   "Telefonsamtal med mamma. Hon bekräftar frånvaron"
 			   " och vill ha stöd.",
 			   VIS_NOW, 0, WITHHELD_NONE, 0, NULL);
+	if (err == NARA_OK)
+		err = report(t, 7, at(t, 5, 13), &health, &id);
+	if (err == NARA_OK)
+		err = assess(t, &t->officer, id, at(t, 5, 15),
+			     "Inget akut skyddsbehov. Den andra föräldern finns"
+			     " hemma.");
+	if (err == NARA_OK)
+		err = case_assign(t->db, &t->officer, id, t->officer.staff_id,
+				  0, at(t, 5, 15));
 	if (err == NARA_OK)
 		err = report(t, 5, at(t, 17, 9), &police, &id);
 	if (err == NARA_OK)

@@ -9,9 +9,18 @@
 
 const char *casework_text(struct req *r, const char *prefix, const char *name)
 {
-	char key[96];
-	snprintf(key, sizeof(key), "%s.%s", prefix, name);
-	return i18n_get(r->lang, key);
+	/*
+	 * A value this build has no text for (a profession or matter added
+	 * elsewhere) is shown as it is stored rather than as a key.
+	 */
+	const char *key = arena_printf(&r->arena, "%s.%s", prefix, name);
+	return key != NULL && i18n_has(key) ? i18n_get(r->lang, key) : name;
+}
+
+void casework_set(struct tvars *v, const char *name, const char *value)
+{
+	if (name != NULL)
+		tv_set(v, name, value);
 }
 
 /* "3 dagar kvar", "i dag", "1 dag för sent": never a bare number. */

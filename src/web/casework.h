@@ -28,8 +28,14 @@ void casework_clock(struct req *r, struct tvars *v, const char *list,
 int casework_clocks(struct req *r, struct tvars *v,
 		    const struct case_summary *s);
 
-/* Catalogue text for "<prefix>.<name>", e.g. ("state", "investigation"). */
+/*
+ * Catalogue text for "<prefix>.<name>", e.g. ("state", "investigation");
+ * name itself when the catalogue has none.
+ */
 const char *casework_text(struct req *r, const char *prefix, const char *name);
+
+/* tv_set under a name made in the arena, which may have failed (NULL). */
+void casework_set(struct tvars *v, const char *name, const char *value);
 
 /* A positive id from text (a path segment or a form field), else 0. */
 int64_t casework_id(const char *s);

@@ -53,28 +53,29 @@ static int name_safe(const char *s)
 static void refused_form(struct req *r, struct tvars *v,
 			 const struct case_form *f, const char *prefix)
 {
-	tv_set(v, arena_printf(&r->arena, "posted.%s", prefix), "1");
-	tv_set(v, arena_printf(&r->arena, "open.%s", prefix), "1");
+	casework_set(v, arena_printf(&r->arena, "posted.%s", prefix), "1");
+	casework_set(v, arena_printf(&r->arena, "open.%s", prefix), "1");
 	for (size_t i = 0; i < r->form.count; i++) {
 		const struct kv *kv = &r->form.items[i];
 		if (strcmp(kv->key, "csrf") == 0 ||
 		    strcmp(kv->key, "version") == 0 || !name_safe(kv->key))
 			continue;
-		tv_set(v, arena_printf(&r->arena, "in.%s.%s", prefix, kv->key),
-		       kv->value);
+		casework_set(
+		    v, arena_printf(&r->arena, "in.%s.%s", prefix, kv->key),
+		    kv->value);
 		if (name_safe(kv->value))
-			tv_set(v,
-			       arena_printf(&r->arena, "in.%s.%s.%s", prefix,
-					    kv->key, kv->value),
-			       "1");
+			casework_set(v,
+				     arena_printf(&r->arena, "in.%s.%s.%s",
+						  prefix, kv->key, kv->value),
+				     "1");
 	}
 	if (f->why == NULL)
 		return;
 	const char *message = i18n_get(r->lang, f->why);
 	if (f->field != NULL)
-		tv_set(v,
-		       arena_printf(&r->arena, "err.%s.%s", prefix, f->field),
-		       message);
+		casework_set(
+		    v, arena_printf(&r->arena, "err.%s.%s", prefix, f->field),
+		    message);
 }
 
 /* The summary at the top of the page: what went wrong, linked to it. */
@@ -84,13 +85,20 @@ static void error_summary(struct req *r, struct tvars *v,
 	if (f == NULL || f->why == NULL)
 		return;
 	tv_set(v, "error", i18n_get(r->lang, f->why));
-	const char *form = f->name;
+	/*
+	 * A reason about one field links to it; one about the whole form
+	 * (the case changed, the move is not allowed now) stands alone: the
+	 * form it was about may not be on the page any more.
+	 */
+	if (f->field == NULL)
+		return;
 	if (strcmp(f->name, "protection") == 0)
-		form = arena_printf(&r->arena, "protection-%lld",
-				    (long long)f->report_id);
-	tv_set(v, "error_anchor",
-	       f->field ? arena_printf(&r->arena, "%s-%s", form, f->field)
-			: arena_printf(&r->arena, "form-%s", form));
+		tv_set(v, "error_anchor",
+		       arena_printf(&r->arena, "protection-%lld-%s",
+				    (long long)f->report_id, f->field));
+	else
+		tv_set(v, "error_anchor",
+		       arena_printf(&r->arena, "%s-%s", f->name, f->field));
 }
 
 static void header_vars(struct req *r, struct tvars *v,
@@ -375,18 +383,20 @@ static void journal_vars(struct req *r, struct tvars *v,
 			if (f == NULL) {
 				/* Start from what the note has now. */
 				tv_set(v, "posted.visibility", "1");
-				tv_set(v,
-				       arena_printf(
-					   &r->arena,
-					   "in.visibility.visibility.%s",
-					   note_visibility_name(n->visibility)),
-				       "1");
-				tv_set(v,
-				       arena_printf(&r->arena,
-						    "in.visibility.reason.%s",
-						    withheld_reason_name(
-							n->withheld_reason)),
-				       "1");
+				casework_set(
+				    v,
+				    arena_printf(
+					&r->arena,
+					"in.visibility.visibility.%s",
+					note_visibility_name(n->visibility)),
+				    "1");
+				casework_set(
+				    v,
+				    arena_printf(&r->arena,
+						 "in.visibility.reason.%s",
+						 withheld_reason_name(
+						     n->withheld_reason)),
+				    "1");
 				if (n->visibility == VIS_FROM_DATE)
 					tv_set(
 					    v, "in.visibility.from",

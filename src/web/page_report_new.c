@@ -55,21 +55,24 @@ static enum nara_err render(struct req *r, const struct session *s,
 		    "reporter_name", "organisation", "phone",	      "email",
 		};
 		for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
-			tv_set(v, arena_printf(&r->arena, "in.%s", kept[i]),
-			       kv_get(&r->form, kept[i]));
+			casework_set(v,
+				     arena_printf(&r->arena, "in.%s", kept[i]),
+				     kv_get(&r->form, kept[i]));
 		const char *kind = kv_get(&r->form, "reporter_kind");
 		if (kind != NULL && (strcmp(kind, "anonymous") == 0 ||
 				     strcmp(kind, "private") == 0 ||
 				     strcmp(kind, "professional") == 0))
-			tv_set(v, arena_printf(&r->arena, "in.kind.%s", kind),
-			       "1");
+			casework_set(
+			    v, arena_printf(&r->arena, "in.kind.%s", kind),
+			    "1");
 		tv_set(v, "posted", "1");
 		const char *field = "concern";
 		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 			if (strcmp(fields[i].why, why) == 0)
 				field = fields[i].field;
 		const char *message = i18n_get(r->lang, why);
-		tv_set(v, arena_printf(&r->arena, "err.%s", field), message);
+		casework_set(v, arena_printf(&r->arena, "err.%s", field),
+			     message);
 		tv_set(v, "error", message);
 		tv_set(v, "error_anchor", field);
 		r->resp.status = 400;

@@ -22,11 +22,11 @@
 
 static void add_roles(struct req *r, struct tvars *v, const struct actor *who)
 {
-	char key[64];
 	for (size_t i = 0; i < who->subject.ngrants; i++) {
-		snprintf(key, sizeof(key), "role.%s",
-			 policy_role_name(who->subject.grants[i].role));
-		tv_set(tv_item(v, "roles"), "role", i18n_get(r->lang, key));
+		tv_set(tv_item(v, "roles"), "role",
+		       casework_text(
+			   r, "role",
+			   policy_role_name(who->subject.grants[i].role)));
 		if (who->subject.grants[i].role == ROLE_SECURITY_OFFICER)
 			tv_set(v, "security_officer", "1");
 	}
