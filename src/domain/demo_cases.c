@@ -129,7 +129,7 @@ static enum nara_err load_actor(struct town *t, const char *suffix,
 static enum nara_err load_people(struct town *t)
 {
 	struct civil_date d = clock_local_date(t->now);
-	char cutoff[16];
+	char cutoff[40]; /* "YYYY-MM-DD", with room for any int */
 	snprintf(cutoff, sizeof(cutoff), "%04d-%02d-%02d", d.year - 18, d.month,
 		 d.day);
 	struct db_stmt *st;

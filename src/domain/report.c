@@ -263,7 +263,7 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	int64_t municipality_id = 0, unit_id = 0, child_id = 0;
-	struct report_origin origin;
+	struct report_origin origin = {"system", "", 0};
 	if (r->registered_by != NULL)
 		municipality_id = r->registered_by->subject.municipality_id;
 	else
