@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 mode=${1:-test}   # run | test | bench
 
 pkgs_run="build-essential pkg-config libevent-dev libsqlite3-dev libpq-dev
-  libsodium-dev libjansson-dev libcurl4-openssl-dev"
+  libsodium-dev libjansson-dev libcurl4-openssl-dev libcjose-dev libssl-dev libqrencode-dev"
+# zbar-tools: the browser test reads the two-step QR code back with zbarimg.
 pkgs_test="$pkgs_run clang libclang-rt-14-dev libcmocka-dev postgresql
-  chromium fonts-liberation sqlite3 python3 nodejs npm"
+  chromium fonts-liberation sqlite3 python3 nodejs npm zbar-tools"
 pkgs_bench="$pkgs_test nginx wrk curl"
 
 case "$mode" in

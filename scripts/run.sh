@@ -30,5 +30,18 @@ echo
 echo "Nära is at http://$NARA_LISTEN/"
 echo "Log in at http://$NARA_LISTEN/login as any demo account (development login). Staff:"
 ./nara user list 2>/dev/null | head -20 || true
+echo
+echo "To log in with a password (as a municipality's first administrator would),"
+echo "give an account one; it reads the password from standard input:"
+echo "  ./nara user password helsingborg.admin"
+echo "or make a new administrator with a password:"
+echo "  ./nara user add --municipality helsingborg --username admin.anna --name 'Anna Admin' \\"
+echo "      --unit administration --role municipal_admin --password-stdin"
+echo "Then log in at http://$NARA_LISTEN/login and turn on two-step verification at"
+echo "http://$NARA_LISTEN/konto/tvastegsverifiering."
+echo "The walls: bjuv.handlaggare meets another unit's person (the second Bjuv"
+echo "citizen) and may break the glass with a reason; bjuv.sakerhet reviews it;"
+echo "Sara Lind, Bjuv sees her child of 6, Johan Berg (a child of 15) and Maria Ek"
+echo "(protected) see none. A database made before migration 008: delete it for these."
 echo "Stop with Ctrl-C."
 exec ./nara serve

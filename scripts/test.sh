@@ -48,7 +48,7 @@ run_node() { # name file... (env passes the target)
   local name=$1; shift
   local out rc p f
   # Bounded: a hung browser must fail the run, not stall CI.
-  out=$(timeout 900 node --test --test-concurrency=1 --test-timeout=120000 --test-reporter=tap "$@" 2>&1); rc=$?
+  out=$(timeout 900 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap "$@" 2>&1); rc=$?
   p=$(printf '%s\n' "$out" | sed -n 's/^# pass \([0-9]*\)/\1/p' | tail -1)
   f=$(printf '%s\n' "$out" | sed -n 's/^# fail \([0-9]*\)/\1/p' | tail -1)
   p=${p:-0}; f=${f:-0}
@@ -75,6 +75,14 @@ if [ -n "$PG_URL" ]; then
   echo "== integration and browser tests: PostgreSQL"
   NARA_TEST_DATABASE="$PG_URL" NARA_TEST_ENGINE=postgresql \
     run_node "integration+browser/postgresql" tests/integration/*.test.mjs tests/e2e/*.test.mjs
+fi
+
+echo "== the API description (docs/openapi.yaml, @redocly/cli)"
+if out=$(npx --no-install redocly lint --format=stylish docs/openapi.yaml 2>&1); then
+  count "openapi/lint" 1 0
+else
+  printf '%s\n' "$out" | grep -v '║\|╔\|╚' | tail -30
+  count "openapi/lint" 0 1
 fi
 
 echo "== fuzzers (${FUZZ_SECONDS}s each)"

@@ -163,6 +163,9 @@ CREATE TABLE child_report (
 	concern TEXT NOT NULL,
 	received_at BIGINT NOT NULL,
 	receipt_hash TEXT NOT NULL UNIQUE,
+	-- R1.2, R1.5: it arrived while an investigation of the child was running
+	joined_investigation INTEGER NOT NULL DEFAULT 0
+		CHECK (joined_investigation IN (0, 1)),
 	protection_assessed_at BIGINT,          -- R1.1
 	protection_assessed_by BIGINT REFERENCES staff_user(id),
 	protection_immediate INTEGER CHECK (protection_immediate IN (0, 1)),

@@ -22,7 +22,7 @@ static const struct command {
 	{"serve", cmd_serve, "serve the web pages and the API"},
 	{"migrate", cmd_migrate, "create or update the database tables"},
 	{"demo", cmd_demo, "fill the database with the demo municipalities"},
-	{"audit", cmd_audit, "check the audit log (audit verify)"},
+	{"audit", cmd_audit, "check the audit log (audit verify), print it (audit list)"},
 	{"user", cmd_user, "manage staff accounts (user add)"},
 };
 

@@ -5,10 +5,12 @@
  * one subkey opens nothing else. The master key never touches the
  * database: a copy of the database without it reads as noise.
  *
- * NARA_SECRET_KEY holds it as 64 hexadecimal digits, or NARA_SECRET_KEY_FILE
- * names a file that does (readable by nara's user only). `make run` makes a
- * development key in var/secret.key; docs/operations.md says how to make,
- * keep and back up a real one.
+ * NARA_SECRET_KEY holds it as 64 hexadecimal digits or base64, or
+ * NARA_SECRET_KEY_FILE names a file that does (readable by nara's user
+ * only). `make run` makes a development key in var/secret.key;
+ * docs/operations.md says how to make, keep and back up a real one. The
+ * TOTP secrets of local accounts are sealed under the same key by
+ * core/sealed.c, which takes the key from the configuration.
  */
 #ifndef NARA_SECRET_H
 #define NARA_SECRET_H
@@ -21,13 +23,10 @@
 enum { SECRET_KEY_BYTES = 32, SECRET_CONTEXT_BYTES = 8 };
 
 /*
- * Reads the master key from the environment. NARA_ENOTFOUND when neither
- * variable is set; NARA_EINVAL (with a sentence in errmsg) when the value
- * is not 64 hex digits or the file cannot be read.
+ * Sets the master key, once it has been read and checked (core/config.c:
+ * NARA_SECRET_KEY or NARA_SECRET_KEY_FILE; nara serve refuses to start
+ * without one).
  */
-enum nara_err secret_load(char *errmsg, size_t errlen);
-
-/* Sets the master key directly (tests, and the `nara` tools that make one). */
 void secret_set(const unsigned char key[SECRET_KEY_BYTES]);
 
 /* 1 once a master key is loaded. */

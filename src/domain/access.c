@@ -13,8 +13,9 @@ enum nara_err access_load_staff(struct db *db, struct arena *a,
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(
 		db,
-		"SELECT s.display_name, s.username, s.municipality_id, m.name"
-		" FROM staff_user s JOIN municipality m ON m.id = s.municipality_id"
+		"SELECT s.display_name, s.username, s.municipality_id, m.name,"
+		" s.protected_identity_cleared FROM staff_user s"
+		" JOIN municipality m ON m.id = s.municipality_id"
 		" WHERE s.id = ? AND s.active = 1",
 		&st);
 	if (err != NARA_OK)
@@ -27,6 +28,7 @@ enum nara_err access_load_staff(struct db *db, struct arena *a,
 			 db_col_text(st, 0), db_col_text(st, 1));
 		out->subject.municipality_id = db_col_int(st, 2);
 		out->municipality_name = arena_strdup(a, db_col_text(st, 3));
+		out->subject.protected_identity_cleared = db_col_int(st, 4) == 1;
 	}
 	db_done(st);
 	if (rc != DB_ROW)

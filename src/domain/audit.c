@@ -281,3 +281,53 @@ enum nara_err audit_verify(struct db *db, int64_t *rows_checked,
 	db_rollback(db);
 	return err;
 }
+
+enum nara_err audit_list(struct db *db, int64_t after_id,
+			 const char *request_id,
+			 void (*each)(const struct audit_row *row, void *arg),
+			 void *arg)
+{
+	struct db_stmt *st;
+	enum nara_err err = db_prepare(
+		db,
+		"SELECT id, at, actor_kind, COALESCE(actor_id, 0), actor_label,"
+		" COALESCE(municipality_id, 0), COALESCE(agreement_id, 0), action,"
+		" record_kind, COALESCE(record_id, 0), COALESCE(person_id, 0),"
+		" reason, flagged, request_id FROM audit_log"
+		" WHERE id > ? AND (CAST(? AS TEXT) = '' OR request_id = ?)"
+		" ORDER BY id",
+		&st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(st, 1, after_id);
+	db_bind_text(st, 2, request_id ? request_id : "", (size_t)-1);
+	db_bind_text(st, 3, request_id ? request_id : "", (size_t)-1);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct audit_row row = {
+			.id = db_col_int(st, 0),
+			.at = db_col_int(st, 1),
+			.actor_kind = db_col_text(st, 2),
+			.actor_id = db_col_int(st, 3),
+			.actor_label = db_col_text(st, 4),
+			.municipality_id = db_col_int(st, 5),
+			.agreement_id = db_col_int(st, 6),
+			.action = db_col_text(st, 7),
+			.record_kind = db_col_text(st, 8),
+			.record_id = db_col_int(st, 9),
+			.person_id = db_col_int(st, 10),
+			.reason = db_col_text(st, 11),
+			.flagged = (int)db_col_int(st, 12),
+			.request_id = db_col_text(st, 13),
+		};
+		each(&row, arg);
+	}
+	db_done(st);
+	return db_step_err(rc);
+}
+
+enum nara_err audit_last_id(struct db *db, int64_t *id)
+{
+	return db_query_int(db, id, "SELECT last_id FROM audit_head WHERE id = 1",
+			    "");
+}

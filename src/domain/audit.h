@@ -35,6 +35,29 @@ struct audit_entry {
  */
 enum nara_err audit_append(struct db *db, const struct audit_entry *e);
 
+/* A row as stored; ids of 0 were stored as NULL. */
+struct audit_row {
+	int64_t id, at, actor_id, municipality_id, agreement_id, record_id,
+		person_id;
+	const char *actor_kind, *actor_label, *action, *record_kind, *reason,
+		*request_id;
+	int flagged;
+};
+
+/*
+ * Calls each(row) for the rows after after_id, oldest first; only those
+ * of one request when request_id is not NULL. The row's strings last
+ * until each returns. For exporting the log and for the tests, which read
+ * exactly the rows a page wrote.
+ */
+enum nara_err audit_list(struct db *db, int64_t after_id,
+			 const char *request_id,
+			 void (*each)(const struct audit_row *row, void *arg),
+			 void *arg);
+
+/* The id of the last row (0: the log is empty). */
+enum nara_err audit_last_id(struct db *db, int64_t *id);
+
 /*
  * Walks the whole log in order and recomputes every hash. NARA_EINTEGRITY
  * with *first_bad_id set when a row was edited or deleted (including the

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/db.h"
 #include "domain/access.h"
@@ -158,6 +159,9 @@ static int fill_summary(struct db_stmt *st, struct arena *a, int64_t now,
 struct case_facts_row {
 	int64_t municipality_id, unit_id, person_id, version;
 	int protected_identity, team_member;
+	/* A citizen asking as a guardian (R2.5): see policy.h. */
+	int64_t guardianship_municipality_id;
+	int person_age;
 	const char *personnummer;
 	struct case_facts flow;
 	int64_t preliminary_due, investigation_opened_at, investigation_due;
@@ -179,14 +183,22 @@ static enum nara_err load_facts(struct db *db, struct arena *a,
 	    " (SELECT COUNT(*) FROM case_member cm WHERE cm.case_id = c.id"
 	    "  AND cm.staff_id = ?),"
 	    " (SELECT COUNT(*) FROM decision d WHERE d.case_id = c.id"
-	    "  AND d.outcome IN ('granted', 'partly'))"
+	    "  AND d.outcome IN ('granted', 'partly')),"
+	    " COALESCE(p.birth_date, ''),"
+	    " COALESCE((SELECT g.municipality_id FROM guardianship g"
+	    "  JOIN person gp ON gp.id = g.guardian_id WHERE g.child_id ="
+	    "  c.person_id AND gp.personnummer = ?), 0)"
 	    " FROM case_file c LEFT JOIN person p ON p.id = c.person_id"
 	    " WHERE c.id = ?",
 	    &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, who->staff_id);
-	db_bind_int(st, 2, case_id);
+	/* Only a citizen can be a guardian; staff match nobody's number. */
+	db_bind_text(st, 2,
+		     who->subject.kind == SUBJECT_CITIZEN ? who->personnummer : "",
+		     (size_t)-1);
+	db_bind_int(st, 3, case_id);
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		f->municipality_id = db_col_int(st, 0);
@@ -206,6 +218,20 @@ static enum nara_err load_facts(struct db *db, struct arena *a,
 		f->investigation_due = col_int0(st, 10);
 		f->team_member = who->staff_id != 0 && db_col_int(st, 11) > 0;
 		f->flow.has_granted_decision = db_col_int(st, 12) > 0;
+		/*
+		 * The child's age for a guardian's reading (R2.5), on today's
+		 * date in Stockholm.
+		 */
+		f->person_age = -1;
+		f->guardianship_municipality_id = db_col_int(st, 14);
+		if (f->guardianship_municipality_id != 0) {
+			struct civil_date d =
+			    clock_local_date((int64_t)time(NULL));
+			char today[16];
+			snprintf(today, sizeof(today), "%04d-%02d-%02d", d.year,
+				 d.month, d.day);
+			f->person_age = policy_age_on(db_col_text(st, 13), today);
+		}
 		if (kind < 0 || state < 0)
 			rc = -(int)NARA_EDB;
 	}
@@ -220,24 +246,17 @@ static struct policy_decision decide(const struct actor *who,
 				     enum policy_action action)
 {
 	struct policy_record r = {
-	    .kind = REC_CASE,
-	    .municipality_id = f->municipality_id,
-	    .unit_id = f->unit_id,
-	    .person_id = f->person_id,
-	    .protected_identity = f->protected_identity,
-	    .personnummer = f->personnummer,
+		.kind = REC_CASE,
+		.municipality_id = f->municipality_id,
+		.unit_id = f->unit_id,
+		.person_id = f->person_id,
+		.protected_identity = f->protected_identity,
+		.personnummer = f->personnummer,
+		.guardianship_municipality_id = f->guardianship_municipality_id,
+		.person_age = f->person_age,
+		.team_member = f->team_member,
 	};
-	struct policy_decision d = policy_decide(&who->subject, action, &r);
-	/*
-	 * A member of the case's team from another unit of the same
-	 * municipality may work on it (flexible teams, DESIGN.md); the
-	 * tenant wall still stands, so only the unit wall is lifted.
-	 */
-	if (!d.allowed && d.reason == POLICY_DENY_UNIT && f->team_member) {
-		d.allowed = 1;
-		d.reason = POLICY_ALLOWED;
-	}
-	return d;
+	return policy_decide(&who->subject, action, &r);
 }
 
 static enum nara_err audit_case(struct db *db, const struct actor *who,
@@ -580,20 +599,18 @@ static int does_casework(const struct actor *who)
 	return 0;
 }
 
-enum nara_err case_worklist(struct db *db, struct arena *a,
-			    const struct actor *who,
-			    const struct case_filter *f, int64_t now,
-			    struct case_summary **out, size_t *count)
+/*
+ * The rows of a worklist, inside the caller's transaction: the cases of
+ * the actor's units and teams that the policy lets them read, filtered and
+ * in order. No audit row: the callers decide what they show.
+ */
+static enum nara_err worklist_rows(struct db *db, struct arena *a,
+				   const struct actor *who,
+				   const struct case_filter *f, int64_t now,
+				   struct case_summary **out, size_t *count)
 {
-	*out = NULL;
-	*count = 0;
-	if (who->subject.kind != SUBJECT_STAFF || !does_casework(who))
-		return NARA_EDENIED;
-	enum nara_err err = db_begin(db);
-	if (err != NARA_OK)
-		return err;
 	struct db_stmt *st;
-	err = db_prepare(
+	enum nara_err err = db_prepare(
 	    db,
 	    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM
 	    " WHERE c.municipality_id = ?"
@@ -608,10 +625,8 @@ enum nara_err case_worklist(struct db *db, struct arena *a,
 	    " AND (? = 1 OR c.state <> 'closed')"
 	    " ORDER BY c.received_at DESC LIMIT ?",
 	    &st);
-	if (err != NARA_OK) {
-		db_rollback(db);
+	if (err != NARA_OK)
 		return err;
-	}
 	int64_t me = who->staff_id;
 	db_bind_int(st, 1, who->subject.municipality_id);
 	db_bind_int(st, 2, me);
@@ -647,23 +662,43 @@ enum nara_err case_worklist(struct db *db, struct arena *a,
 		n++;
 	}
 	db_done(st);
-	if (list == NULL || rc < 0) {
-		db_rollback(db);
+	if (list == NULL || rc < 0)
 		return list == NULL ? NARA_ENOMEM : db_step_err(rc);
-	}
 	const char *sort = f->sort ? f->sort : "due";
 	qsort(list, n, sizeof(*list),
 	      strcmp(sort, "received") == 0    ? by_received
 	      : strcmp(sort, "reference") == 0 ? by_reference
 					       : by_due);
 	size_t limit = f->limit > 0 ? (size_t)f->limit : 200;
-	if (n > limit)
-		n = limit;
+	*out = list;
+	*count = n > limit ? limit : n;
+	return NARA_OK;
+}
+
+enum nara_err case_worklist(struct db *db, struct arena *a,
+			    const struct actor *who,
+			    const struct case_filter *f, int64_t now,
+			    struct case_summary **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	if (who->subject.kind != SUBJECT_STAFF || !does_casework(who))
+		return NARA_EDENIED;
+	enum nara_err err = db_begin(db);
+	if (err != NARA_OK)
+		return err;
+	struct case_summary *list;
+	size_t n;
+	err = worklist_rows(db, a, who, f, now, &list, &n);
+	if (err != NARA_OK) {
+		db_rollback(db);
+		return err;
+	}
 	char *reason = arena_printf(a, "worklist: %zu cases, unit %lld", n,
 				    (long long)f->unit_id);
 	struct audit_entry e = {
 	    .actor_kind = "staff",
-	    .actor_id = me,
+	    .actor_id = who->staff_id,
 	    .actor_label = who->label,
 	    .municipality_id = who->subject.municipality_id,
 	    .action = "read",
@@ -687,15 +722,26 @@ enum nara_err case_unit_counts(struct db *db, struct arena *a,
 {
 	*out = NULL;
 	*count = 0;
+	if (who->subject.kind != SUBJECT_STAFF || !does_casework(who))
+		return NARA_EDENIED;
 	struct case_filter f = {.limit = WORKLIST_MAX, .sort = "received"};
 	struct case_summary *list;
 	size_t n;
 	/*
 	 * The counts are of the same rows the worklist shows, computed with
-	 * the same clocks, so the heading never disagrees with the list.
+	 * the same clocks, so the heading never disagrees with the list. They
+	 * are numbers, not people (R4.3), so they leave no audit row; the
+	 * list they stand beside leaves its own.
 	 */
-	enum nara_err err = case_worklist(db, a, who, &f, now, &list, &n);
+	enum nara_err err = db_begin_read(db);
 	if (err != NARA_OK)
+		return err;
+	err = worklist_rows(db, a, who, &f, now, &list, &n);
+	if (err != NARA_OK) {
+		db_rollback(db);
+		return err;
+	}
+	if ((err = db_commit(db)) != NARA_OK)
 		return err;
 	struct case_unit_count *units = arena_calloc(a, 64, sizeof(*units));
 	if (units == NULL)

@@ -17,6 +17,14 @@
  * on SQLite. On PostgreSQL each person is four round trips (the insert,
  * and the audit head read, row insert and head update), about half a
  * millisecond, so a hundred thousand take most of a minute there.
+ *
+ * The walls need people behind them: the base persons sit in the
+ * caseloads of different units (or none), each municipality's team lead
+ * is named for protected addresses, and Bjuv and Helsingborg each have
+ * three families (a guardian with a child of 6, one with a child of 15,
+ * and a guardian and child with protected identity). The children's ages
+ * are counted back from the day the demo is made, so they are right when
+ * the tests run and drift as a long-lived demo database ages.
  */
 #include "domain/demo.h"
 
@@ -27,6 +35,7 @@
 
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/guardian.h"
 #include "domain/person.h"
 #include "domain/personnummer.h"
 #include "domain/staff.h"
@@ -96,15 +105,17 @@ enum { NSHARED = sizeof(shared_units) / sizeof(shared_units[0]) };
 _Static_assert(NMUNICIPALITIES * NUNITS + NSHARED <= 100,
 	       "one fictitious landline number per unit");
 
+/* cleared: named for protected addresses in their unit (R4.4). */
 static const struct {
 	const char *suffix, *role, *unit;
+	int cleared;
 } staff_roles[] = {
-	{"handlaggare", "case_officer", "barn-och-familj"},
-	{"handlaggare2", "case_officer", "vuxen"},
-	{"forstalinjen", "first_line", "forsta-linjen"},
-	{"teamledare", "team_lead", "barn-och-familj"},
-	{"admin", "municipal_admin", "administration"},
-	{"sakerhet", "security_officer", "administration"},
+	{"handlaggare", "case_officer", "barn-och-familj", 0},
+	{"handlaggare2", "case_officer", "vuxen", 0},
+	{"forstalinjen", "first_line", "forsta-linjen", 0},
+	{"teamledare", "team_lead", "barn-och-familj", 1},
+	{"admin", "municipal_admin", "administration", 0},
+	{"sakerhet", "security_officer", "administration", 0},
 };
 enum { NSTAFF = sizeof(staff_roles) / sizeof(staff_roles[0]) };
 
@@ -165,9 +176,28 @@ static void unit_phone(int n, char out[24])
 /* Days from 1930 to the end of 2024: birth dates stay in the past. */
 enum { DATE_SPAN = 34697 };
 
+/*
+ * Whose caseload each of the twenty base persons of a municipality is in:
+ * most in Barn och familj, some in Vuxen and Ekonomiskt bistånd, the last
+ * two in none yet. The login page's development list shows persons 0, 1
+ * and 3; 0 and 3 (protected) are Barn och familj's, 1 is Vuxen's, so a
+ * case officer of Barn och familj meets the unit wall with person 1.
+ */
+static const char *base_unit(int k)
+{
+	if (k == 1 || (k >= 8 && k <= 13))
+		return "vuxen";
+	if (k >= 14 && k <= 17)
+		return "ekonomiskt-bistand";
+	if (k >= 18)
+		return NULL;
+	return "barn-och-familj";
+}
+
 static enum nara_err add_person(struct db *db, int64_t municipality_id,
-				long index, int serial, uint64_t *rng,
-				int protected_identity, const char *city)
+				int64_t unit_id, long index, int serial,
+				uint64_t *rng, int protected_identity,
+				const char *city)
 {
 	int y, m, d;
 	date_from_index(index % DATE_SPAN, &y, &m, &d);
@@ -188,6 +218,7 @@ static enum nara_err add_person(struct db *db, int64_t municipality_id,
 		 FICTION_MOBILE_FIRST + (int)(next(rng) % FICTION_MOBILE_COUNT));
 	struct person_new p = {
 		.municipality_id = municipality_id,
+		.unit_id = unit_id,
 		.personnummer = pnr,
 		.given_name = given,
 		.family_name = fam,
@@ -201,6 +232,120 @@ static enum nara_err add_person(struct db *db, int64_t municipality_id,
 	};
 	int64_t id;
 	return person_add(db, &p, &id);
+}
+
+/*
+ * The families, with names fixed so that a demo (and a test) can ask for
+ * "Sara Lind, Bjuv". Both persons of a family are in Barn och familj's
+ * caseload; the protected family is protected, guardian and child.
+ */
+static const struct {
+	const char *family, *guardian, *child;
+	int guardian_female, child_female;
+	int guardian_born[3]; /* year, month, day */
+	int child_age;        /* whole years on the day the demo is made */
+	int protected_identity;
+	const char *address;
+} families[] = {
+	{"Lind", "Sara", "Alva", 1, 1, {1988, 4, 12}, 6, 0, "Ängsvägen 12"},
+	{"Berg", "Johan", "Nils", 0, 0, {1981, 9, 3}, 15, 0, "Skolgatan 7"},
+	{"Ek", "Maria", "Olle", 1, 0, {1990, 1, 23}, 9, 1, "Parkvägen 31"},
+};
+static const char *const family_places[] = {"bjuv", "helsingborg"};
+enum { NFAMILY_PLACES = sizeof(family_places) / sizeof(family_places[0]) };
+
+/*
+ * A personnummer for a date with the legal sex wanted, from the serials
+ * 980-999 that the extra persons never use; the first one nobody has yet,
+ * so a family member never meets a base person born on the same day, and
+ * the Bjuv family and the Helsingborg family are different people.
+ */
+static enum nara_err free_personnummer(struct db *db, int y, int m, int d,
+				       int female, char out[13])
+{
+	for (int serial = female ? 998 : 999; serial >= 980; serial -= 2) {
+		personnummer_make(y, m, d, serial, out);
+		int64_t taken = 0;
+		enum nara_err err = db_query_int(
+			db, &taken,
+			"SELECT count(*) FROM person WHERE personnummer = ?",
+			"s", out);
+		if (err != NARA_OK || !taken)
+			return err;
+	}
+	return NARA_ECONFLICT;
+}
+
+static enum nara_err add_family_member(struct db *db, int64_t municipality_id,
+				       int64_t unit_id, const char *given,
+				       const char *family_name, int female,
+				       int y, int m, int d, int protected_identity,
+				       const char *address, const char *city,
+				       int64_t *id)
+{
+	char pnr[13], phone[24];
+	enum nara_err err = free_personnummer(db, y, m, d, female, pnr);
+	if (err != NARA_OK)
+		return err;
+	snprintf(phone, sizeof(phone), "070-174 06 %02d",
+		 FICTION_MOBILE_FIRST + (d * 7 + m) % FICTION_MOBILE_COUNT);
+	struct person_new p = {
+		.municipality_id = municipality_id,
+		.unit_id = unit_id,
+		.personnummer = pnr,
+		.given_name = given,
+		.family_name = family_name,
+		.protected_identity = protected_identity,
+		.fictitious = 1,
+		.address = address,
+		.postal_code = "25225",
+		.city = city,
+		.phone = phone,
+		.actor_label = "nara demo",
+	};
+	return person_add(db, &p, id);
+}
+
+static enum nara_err add_families(struct db *db, int64_t municipality_id,
+				  const char *city)
+{
+	int64_t unit = 0;
+	enum nara_err err =
+		unit_id_by_slug(db, municipality_id, "barn-och-familj", &unit);
+	/* Today in UTC; a child's birthday is a hundred days past. */
+	time_t now = time(NULL);
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]) &&
+			   err == NARA_OK;
+	     f++) {
+		int64_t guardian, child;
+		err = add_family_member(db, municipality_id, unit,
+					families[f].guardian, families[f].family,
+					families[f].guardian_female,
+					families[f].guardian_born[0],
+					families[f].guardian_born[1],
+					families[f].guardian_born[2],
+					families[f].protected_identity,
+					families[f].address, city, &guardian);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		tm.tm_year -= families[f].child_age;
+		tm.tm_mday -= 100;
+		tm.tm_hour = 12;
+		time_t born = timegm(&tm);
+		gmtime_r(&born, &tm);
+		if (err == NARA_OK)
+			err = add_family_member(db, municipality_id, unit,
+						families[f].child, families[f].family,
+						families[f].child_female,
+						tm.tm_year + 1900, tm.tm_mon + 1,
+						tm.tm_mday,
+						families[f].protected_identity,
+						families[f].address, city, &child);
+		if (err == NARA_OK)
+			err = guardianship_add(db, municipality_id, guardian, child,
+					       "nara demo");
+	}
+	return err;
 }
 
 static enum nara_err add_base(struct db *db)
@@ -265,6 +410,8 @@ static enum nara_err add_base(struct db *db)
 				err = unit_id_by_slug(db, mid[i], staff_roles[k].unit, &unit);
 			if (err == NARA_OK)
 				err = staff_grant_role(db, user, unit, staff_roles[k].role);
+			if (err == NARA_OK && staff_roles[k].cleared)
+				err = staff_set_protected_clearance(db, user, 1);
 		}
 	}
 	for (size_t s = 0; s < NSHARED && err == NARA_OK; s++) {
@@ -296,11 +443,24 @@ static enum nara_err add_base(struct db *db)
 			err = staff_grant_role(db, user, unit, "platform_admin");
 	}
 	/* Twenty citizens per municipality; every seventh has protected identity. */
-	for (size_t i = 0; i < NMUNICIPALITIES && err == NARA_OK; i++)
-		for (int k = 0; k < 20 && err == NARA_OK; k++)
-			err = add_person(db, mid[i], (long)(i * 997 + (size_t)k * 1571),
-					 980 + k, &rng, (k % 7) == 3,
-					 municipalities[i].name);
+	for (size_t i = 0; i < NMUNICIPALITIES && err == NARA_OK; i++) {
+		for (int k = 0; k < 20 && err == NARA_OK; k++) {
+			int64_t unit = 0;
+			if (base_unit(k) != NULL)
+				err = unit_id_by_slug(db, mid[i], base_unit(k), &unit);
+			if (err == NARA_OK)
+				err = add_person(db, mid[i], unit,
+						 (long)(i * 997 + (size_t)k * 1571),
+						 980 + k, &rng, (k % 7) == 3,
+						 municipalities[i].name);
+		}
+	}
+	for (size_t f = 0; f < NFAMILY_PLACES && err == NARA_OK; f++) {
+		size_t i = 0;
+		while (strcmp(municipalities[i].slug, family_places[f]) != 0)
+			i++;
+		err = add_families(db, mid[i], municipalities[i].name);
+	}
 	return err;
 }
 
@@ -358,7 +518,7 @@ enum nara_err demo_fill_at(struct db *db, long extra_persons,
 			size_t m = (size_t)index % NMUNICIPALITIES;
 			/* Serials 0..979 by index; 980..999 are the base set's. */
 			int serial = (int)((index / DATE_SPAN) % 980);
-			err = add_person(db, mid[m], index, serial, &rng,
+			err = add_person(db, mid[m], 0, index, serial, &rng,
 					 index % 97 == 0, municipalities[m].name);
 		}
 		if (err != NARA_OK) {

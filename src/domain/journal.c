@@ -210,7 +210,7 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 }
 
 enum nara_err
-journal_set_visibility(struct db *db, const struct actor *who, int64_t case_id,
+journal_set_visibility(struct db *db, const struct actor *who, int64_t of_case,
 		       int64_t note_id, enum note_visibility v,
 		       int64_t visible_from, enum withheld_reason reason,
 		       int64_t expected_version, int64_t now, const char **why)
@@ -225,15 +225,17 @@ journal_set_visibility(struct db *db, const struct actor *who, int64_t case_id,
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
-	int64_t found = 0, municipality_id = 0, person_id = 0;
+	int64_t case_id = 0, municipality_id = 0, person_id = 0;
 	/*
-	 * Only staff notes of this case change visibility: the person's own
-	 * stay theirs, and a form of one case never reaches another's.
+	 * Only staff notes change visibility: the person's own stay theirs.
+	 * A page names the case it shows, and its form never reaches another
+	 * case's note; the API names the note alone (of_case 0).
 	 */
-	err = db_query_int(db, &found,
-			   "SELECT id FROM journal_note WHERE id = ? AND"
-			   " case_id = ? AND author_kind <> 'citizen'",
-			   "ii", note_id, case_id);
+	err =
+	    db_query_int(db, &case_id,
+			 "SELECT case_id FROM journal_note WHERE id = ? AND"
+			 " (? = 0 OR case_id = ?) AND author_kind <> 'citizen'",
+			 "iii", note_id, of_case, of_case);
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);

@@ -59,13 +59,14 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 			  const char **why);
 
 /*
- * Changes what the person may see of a staff note of the case (released
- * or withheld). NARA_ENOTFOUND when the case has no such staff note;
- * NARA_ECONFLICT ("case.error.changed") when expected_version (0: do not
- * check) is not the case's version any more.
+ * Changes what the person may see of a staff note (released or withheld).
+ * of_case: the case the note must belong to (0: whichever it belongs to).
+ * NARA_ENOTFOUND when there is no such staff note; NARA_ECONFLICT
+ * ("case.error.changed") when expected_version (0: do not check) is not
+ * the case's version any more.
  */
 enum nara_err
-journal_set_visibility(struct db *db, const struct actor *who, int64_t case_id,
+journal_set_visibility(struct db *db, const struct actor *who, int64_t of_case,
 		       int64_t note_id, enum note_visibility v,
 		       int64_t visible_from, enum withheld_reason reason,
 		       int64_t expected_version, int64_t now, const char **why);

@@ -181,21 +181,30 @@ static enum nara_err find_child(struct db *db, int64_t municipality_id,
 	return person_add(db, &p, person_id);
 }
 
-/* The child's case that a new report joins (R1.2), 0 when none is open. */
+/*
+ * The child's case that a new report joins (R1.2), 0 when none is open;
+ * *investigating when that case is under investigation, so the report
+ * needs no decision of its own and the reporter is told so (R1.5).
+ */
 static enum nara_err open_case_of(struct db *db, int64_t person_id,
-				  int64_t *case_id)
+				  int64_t *case_id, int *investigating)
 {
-	enum nara_err err = db_query_int(
-	    db, case_id,
-	    "SELECT id FROM case_file WHERE person_id = ? AND kind ="
-	    " 'child_report' AND state IN ('preliminary', 'investigation')"
-	    " ORDER BY received_at LIMIT 1",
-	    "i", person_id);
-	if (err == NARA_ENOTFOUND) {
-		*case_id = 0;
-		return NARA_OK;
-	}
-	return err;
+	struct db_stmt *st;
+	enum nara_err err = db_prepare(
+		db,
+		"SELECT id, CASE WHEN state = 'investigation' THEN 1 ELSE 0"
+		" END FROM case_file WHERE"
+		" person_id = ? AND kind = 'child_report' AND state IN"
+		" ('preliminary', 'investigation') ORDER BY received_at LIMIT 1",
+		&st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(st, 1, person_id);
+	int rc = db_step(st);
+	*case_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	*investigating = rc == DB_ROW && db_col_int(st, 1) != 0;
+	db_done(st);
+	return rc < 0 ? db_step_err(rc) : NARA_OK;
 }
 
 /*
@@ -279,8 +288,9 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		err = find_child(db, municipality_id, &pnr, r->child_name,
 				 origin.label, &child_id);
 	*case_id = 0;
+	int joined = 0;
 	if (err == NARA_OK && child_id)
-		err = open_case_of(db, child_id, case_id);
+		err = open_case_of(db, child_id, case_id, &joined);
 	if (err == NARA_OK && *case_id == 0) {
 		struct case_new c = {
 		    .municipality_id = municipality_id,
@@ -309,8 +319,8 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		    " child_details, reporter_kind, reporter_name,"
 		    " reporter_organisation, reporter_profession,"
 		    " reporter_phone, reporter_email, concern, received_at,"
-		    " receipt_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?) RETURNING id",
+		    " receipt_hash, joined_investigation) VALUES (?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		    &st);
 		if (err == NARA_OK) {
 			int pro = strcmp(r->reporter_kind, "professional") == 0;
@@ -349,6 +359,7 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 			db_bind_text(st, 13, r->concern, (size_t)-1);
 			db_bind_int(st, 14, now);
 			db_bind_text(st, 15, hash, (size_t)-1);
+			db_bind_int(st, 16, joined);
 			int rc = db_step(st);
 			if (rc == DB_ROW)
 				report_id = db_col_int(st, 0);
@@ -411,16 +422,17 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 }
 
 /*
- * What came of a report, from its case's dates: an investigation opened
- * before it arrived was already running; one opened later was opened for
- * it (or for a report it joined); a decision or closure without one is a
- * decision not to open. R1.5 tells the reporter this much, R1.6 shows it
- * to staff beside each report about a child.
+ * What came of a report: one that joined a running investigation says so
+ * (recorded when it arrived); otherwise its case's dates tell whether an
+ * investigation was opened, or a decision or closure came without one.
+ * R1.5 tells the reporter this much, R1.6 shows it to staff beside each
+ * report about a child.
  */
-static enum report_status outcome_of(int64_t received_at, int64_t decided_at,
-				     int64_t opened_at, int closed)
+static enum report_status outcome_of(int joined_investigation,
+				     int64_t decided_at, int64_t opened_at,
+				     int closed)
 {
-	if (opened_at != 0 && opened_at <= received_at)
+	if (joined_investigation)
 		return REPORT_ALREADY_RUNNING;
 	if (opened_at != 0)
 		return REPORT_OPENED;
@@ -444,7 +456,7 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	    "SELECT r.id, r.municipality_id, r.received_at,"
 	    " COALESCE(c.preliminary_decided_at, 0),"
 	    " COALESCE(c.investigation_opened_at, 0), c.state,"
-	    " COALESCE(r.child_person_id, 0)"
+	    " COALESCE(r.child_person_id, 0), r.joined_investigation"
 	    " FROM child_report r JOIN case_file c ON c.id = r.case_id"
 	    " WHERE r.receipt_hash = ?",
 	    &st);
@@ -458,7 +470,7 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	if (rc == DB_ROW) {
 		id = db_col_int(st, 0);
 		municipality_id = db_col_int(st, 1);
-		*out = outcome_of(db_col_int(st, 2), db_col_int(st, 3),
+		*out = outcome_of((int)db_col_int(st, 7), db_col_int(st, 3),
 				  db_col_int(st, 4),
 				  strcmp(db_col_text(st, 5), "closed") == 0);
 		child = db_col_int(st, 6);
@@ -493,7 +505,8 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	" COALESCE(r.protection_assessed_at, 0),"                              \
 	" COALESCE(r.protection_immediate, -1), COALESCE(s.display_name, '')," \
 	" c.id, c.reference, COALESCE(c.preliminary_decided_at, 0),"           \
-	" COALESCE(c.investigation_opened_at, 0), c.state"                     \
+	" COALESCE(c.investigation_opened_at, 0), c.state,"                    \
+	" r.joined_investigation"                                              \
 	" FROM child_report r JOIN case_file c ON c.id = r.case_id"            \
 	" LEFT JOIN staff_user s ON s.id = r.protection_assessed_by"
 
@@ -524,9 +537,10 @@ static enum nara_err read_reports(struct db_stmt *st, struct arena *a,
 		v->protection_assessed_by = col(a, st, 15);
 		v->case_id = db_col_int(st, 16);
 		v->case_reference = col(a, st, 17);
-		v->outcome = outcome_of(
-		    v->received_at, db_col_int(st, 18), db_col_int(st, 19),
-		    strcmp(db_col_text(st, 20), "closed") == 0);
+		v->outcome =
+		    outcome_of((int)db_col_int(st, 21), db_col_int(st, 18),
+			       db_col_int(st, 19),
+			       strcmp(db_col_text(st, 20), "closed") == 0);
 	}
 	if (list == NULL)
 		return NARA_ENOMEM;
@@ -562,7 +576,8 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 	*count = 0;
 	/* Reading the child's person record asks the policy and audits it. */
 	struct person_view child;
-	enum nara_err err = person_read(db, a, who, child_person_id, &child);
+	enum nara_err err =
+	    person_read(db, a, who, child_person_id, NULL, &child);
 	if (err != NARA_OK)
 		return err;
 	if (child_out != NULL)
@@ -570,11 +585,11 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 	if ((err = db_begin(db)) != NARA_OK)
 		return err;
 	struct db_stmt *st;
-	err =
-	    db_prepare(db,
-		       "SELECT " REPORT_COLUMNS " WHERE r.child_person_id = ?"
-		       " AND r.municipality_id = ? ORDER BY r.received_at DESC",
-		       &st);
+	err = db_prepare(
+	    db,
+	    "SELECT " REPORT_COLUMNS " WHERE r.child_person_id = ?"
+	    " AND r.municipality_id = ? ORDER BY r.received_at DESC, r.id DESC",
+	    &st);
 	if (err == NARA_OK) {
 		db_bind_int(st, 1, child_person_id);
 		db_bind_int(st, 2, child.municipality_id);
@@ -603,7 +618,7 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 }
 
 enum nara_err report_assess_protection(
-    struct db *db, const struct actor *who, int64_t case_id, int64_t report_id,
+    struct db *db, const struct actor *who, int64_t of_case, int64_t report_id,
     int immediate, const char *assessment, enum note_visibility v,
     int64_t visible_from, enum withheld_reason reason, int64_t expected_version,
     int64_t now, const char **why)
@@ -626,12 +641,15 @@ enum nara_err report_assess_protection(
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
-	int64_t found = 0, municipality_id = 0, person_id = 0, assessed = 0;
-	/* A report of this case: a form of one case never reaches another. */
-	err = db_query_int(db, &found,
-			   "SELECT id FROM child_report WHERE id = ? AND"
-			   " case_id = ?",
-			   "ii", report_id, case_id);
+	int64_t case_id = 0, municipality_id = 0, person_id = 0, assessed = 0;
+	/*
+	 * A page names the case it shows, and its form never reaches another
+	 * case's report; the API names the report alone (of_case 0).
+	 */
+	err = db_query_int(db, &case_id,
+			   "SELECT case_id FROM child_report WHERE id = ? AND"
+			   " (? = 0 OR case_id = ?)",
+			   "iii", report_id, of_case, of_case);
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);

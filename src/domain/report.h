@@ -107,13 +107,14 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 /*
  * R1.1: the protection assessment of a report, documented at once: is
  * the child in immediate need of protection, and the assessment itself
- * as a journal note with its visibility. NARA_ENOTFOUND when the case has
- * no such report; NARA_ECONFLICT when it is done
+ * as a journal note with its visibility. of_case: the case the report
+ * must belong to (0: whichever it belongs to). NARA_ENOTFOUND when there
+ * is no such report; NARA_ECONFLICT when it is done
  * already ("report.error.assessed") or the case changed since
  * expected_version (0: do not check; "case.error.changed").
  */
 enum nara_err report_assess_protection(
-    struct db *db, const struct actor *who, int64_t case_id, int64_t report_id,
+    struct db *db, const struct actor *who, int64_t of_case, int64_t report_id,
     int immediate, const char *assessment, enum note_visibility v,
     int64_t visible_from, enum withheld_reason reason, int64_t expected_version,
     int64_t now, const char **why);

@@ -23,8 +23,15 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+void session_token_hash(const char *token, char out[65])
+{
+	token_hash(token, out);
+}
+
+/* reason: for a login, how the person logged in ("oidc", "dev"). */
 static enum nara_err audit_session(struct db *db, const struct session *s,
-				   const char *action, int64_t municipality_id)
+				   const char *action, int64_t municipality_id,
+				   const char *reason)
 {
 	char label[40];
 	if (strcmp(s->kind, "staff") == 0)
@@ -38,6 +45,7 @@ static enum nara_err audit_session(struct db *db, const struct session *s,
 		.municipality_id = municipality_id,
 		.action = action,
 		.record_kind = "session",
+		.reason = reason,
 	};
 	return audit_append(db, &e);
 }
@@ -67,7 +75,13 @@ enum nara_err session_create(struct db *db, const char *kind, int64_t staff_id,
 	out->expires_at = now + SESSION_ABSOLUTE;
 
 	int64_t municipality_id = 0;
-	enum nara_err err = db_begin(db);
+	/*
+	 * A login that checks a password or a code first (local_account.c)
+	 * opens the transaction itself, so that the check, its counters and
+	 * the new session are stored together or not at all.
+	 */
+	int owned = !db_in_tx(db);
+	enum nara_err err = owned ? db_begin(db) : NARA_OK;
 	if (err != NARA_OK)
 		return err;
 	if (staff)
@@ -87,12 +101,13 @@ enum nara_err session_create(struct db *db, const char *kind, int64_t staff_id,
 			     user_agent ? user_agent : "", now, now,
 			     out->expires_at);
 	if (err == NARA_OK)
-		err = audit_session(db, out, "login", municipality_id);
+		err = audit_session(db, out, "login", municipality_id, method);
 	if (err != NARA_OK) {
-		db_rollback(db);
+		if (owned)
+			db_rollback(db);
 		return err == NARA_ENOTFOUND ? NARA_EDENIED : err;
 	}
-	return db_commit(db);
+	return owned ? db_commit(db) : NARA_OK;
 }
 
 enum nara_err session_lookup(struct db *db, const char *token, int64_t now,
@@ -161,7 +176,8 @@ static enum nara_err end_where(struct db *db, const struct session *s,
 				 " WHERE personnummer = ? AND ended_at IS NULL",
 			     "is", now, s->personnummer);
 	if (err == NARA_OK)
-		err = audit_session(db, s, all ? "logout_everywhere" : "logout", 0);
+		err = audit_session(db, s, all ? "logout_everywhere" : "logout", 0,
+				    NULL);
 	if (err != NARA_OK) {
 		db_rollback(db);
 		return err;
@@ -266,7 +282,7 @@ enum nara_err session_end_id(struct db *db, const struct session *s,
 				 " AND personnummer = ? AND ended_at IS NULL",
 			     "iss", now, like, s->personnummer);
 	if (err == NARA_OK)
-		err = audit_session(db, s, "logout_other", 0);
+		err = audit_session(db, s, "logout_other", 0, NULL);
 	if (err != NARA_OK) {
 		db_rollback(db);
 		return err;

@@ -35,9 +35,17 @@ struct session {
 void session_random_token(char out[SESSION_TOKEN_LEN + 1]);
 
 /*
+ * The hex SHA-256 of a token, as stored in place of the token (also for
+ * the half-done logins of local accounts, see local_account.c).
+ */
+void session_token_hash(const char *token, char out[65]);
+
+/*
  * Starts a session for a staff member (staff_id) or a citizen
- * (personnummer), with its audit row, in one transaction. The new token
- * goes to token_out for the cookie; it is never stored.
+ * (personnummer), with its audit row (its reason: the login method), in
+ * one transaction: its own, or the caller's when one is open (then the
+ * caller commits, and rolls back on error). The new token goes to
+ * token_out for the cookie; it is never stored.
  */
 enum nara_err session_create(struct db *db, const char *kind, int64_t staff_id,
 			     const char *personnummer, const char *method,

@@ -38,5 +38,32 @@ struct staff_new {
 enum nara_err staff_add(struct db *db, const struct staff_new *s, int64_t *id);
 enum nara_err staff_grant_role(struct db *db, int64_t user_id, int64_t unit_id,
 			       const char *role);
+/*
+ * Names the staff member as one who may see the address of a person with
+ * protected identity in a unit where they do casework (R4.4), or takes
+ * that away; audited. NARA_ENOTFOUND: no such account.
+ */
+enum nara_err staff_set_protected_clearance(struct db *db, int64_t user_id,
+					    int cleared);
+
+/*
+ * Links the account `username` to its login at an OpenID Connect provider:
+ * the provider's issuer URL and the account's subject there (the "sub" of
+ * its ID tokens). Replaces an earlier link. Joins or opens a transaction
+ * like the above, with its audit row. NARA_ENOTFOUND: no such user;
+ * NARA_ECONFLICT: another account has this issuer and subject; NARA_EINVAL:
+ * the issuer is not https (or loopback) or the subject is empty or longer
+ * than 255 bytes.
+ */
+enum nara_err staff_link_oidc(struct db *db, const char *username,
+			      const char *issuer, const char *subject,
+			      int64_t *id);
+
+/*
+ * The active account linked to issuer and subject, for the login.
+ * NARA_ENOTFOUND when none is (or it was closed).
+ */
+enum nara_err staff_find_by_oidc(struct db *db, const char *issuer,
+				 const char *subject, int64_t *id);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/kv.h"
 #include "http/multipart.h"
+#include "http/ratelimit.h"
 
 struct db;
 struct config;
@@ -56,6 +57,7 @@ struct req {
 	struct kvlist form; /* url-encoded POST body */
 	struct multipart multipart;
 	const char *content_type;
+	const char *csrf_header; /* X-CSRF-Token, for the JSON API */
 	const char *accept_language;
 	const char *if_none_match;
 	const char *user_agent; /* at most 200 bytes, for "my logins" */
@@ -80,6 +82,19 @@ struct route {
 	handler_fn handler;
 	const char *name;    /* for metrics and logs */
 	int needs_db;        /* 503 when the database cannot be reached */
+	/*
+	 * The handler may block: it calls another server, such as an
+	 * identity provider, or works the CPU for long (argon2id at login).
+	 * It always runs on the worker pool, never on an event-loop thread,
+	 * whatever the database, and the pool's size bounds how many run at
+	 * once.
+	 */
+	int off_loop;
+	/*
+	 * RATE_LOGIN for every way of logging in or out, RATE_FORM for forms
+	 * that change something; over the limit the server answers 429.
+	 */
+	enum rate_class rate_class;
 };
 
 /* The routing table (src/http/routes.c) and its size. */

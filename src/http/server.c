@@ -5,10 +5,10 @@
  *   1. on_request (loop thread): copy what handlers need out of the evhttp
  *      request into a `struct job` with its own arena, refusing bad input
  *      (400), oversize bodies (413) and unknown routes (404/405) at once.
- *   2. run_job (loop thread on SQLite, worker thread on PostgreSQL): open
- *      the thread's database connection if needed, call the handler, roll
- *      back whatever transaction it left open, and turn an error into the
- *      error page.
+ *   2. run_job (loop thread on SQLite, worker thread on PostgreSQL and for
+ *      off_loop routes): open the thread's database connection if needed,
+ *      call the handler, roll back whatever transaction it left open, and
+ *      turn an error into the error page.
  *   3. finish (loop thread): security headers, the body handed to libevent
  *      without a copy, the access log line and the metrics.
  *   4. the job and its arena are freed.
@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,7 +100,15 @@ struct job {
 	struct job *next;
 };
 
-/* The PostgreSQL worker pool. */
+/* Rate limits on login and forms, shared by every loop (ratelimit.h). */
+static struct ratelimit *limiter;
+
+/*
+ * The worker pool: every request that needs the database on PostgreSQL,
+ * and the off_loop routes (calls to identity providers, password checks)
+ * on either engine. Each worker opens its own connection when it first
+ * needs one.
+ */
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -121,12 +130,14 @@ static const char *reason_phrase(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 204: return "No Content";
 	case 301: return "Moved Permanently";
 	case 302: return "Found";
 	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -482,6 +493,8 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 			r->user_agent = NULL;
 	}
 	r->content_type = evhttp_find_header(in, "Content-Type");
+	/* The JSON API's CSRF token comes in a header, not in a form. */
+	r->csrf_header = evhttp_find_header(in, "X-CSRF-Token");
 	r->lang = i18n_choose_request(r);
 
 	const char *target = evhttp_request_get_uri(ev);
@@ -534,6 +547,40 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 	return router_match(r->path, m, r, allowed);
 }
 
+/*
+ * The last X-Forwarded-For line: a proxy that adds a line of its own (as
+ * HAProxy does) puts it after any the client sent.
+ */
+static const char *last_forwarded_for(struct evhttp_request *ev)
+{
+	const char *last = NULL;
+	struct evkeyval *h;
+	TAILQ_FOREACH(h, evhttp_request_get_input_headers(ev), next)
+		if (evutil_ascii_strcasecmp(h->key, "X-Forwarded-For") == 0)
+			last = h->value;
+	return last;
+}
+
+/* Over the route's rate limit: the 429 page is in the response, and 1. */
+static int rate_limited(struct job *j)
+{
+	struct req *r = &j->req;
+	char *peer = NULL;
+	ev_uint16_t port = 0;
+	evhttp_connection_get_peer(evhttp_request_get_connection(j->evreq),
+				   &peer, &port);
+	char client[RATELIMIT_CLIENT_MAX];
+	ratelimit_client(peer, last_forwarded_for(j->evreq),
+			 j->loop->cfg->trusted_proxy, client);
+	unsigned wait = ratelimit_take(limiter, r->route->rate_class, client,
+				       now_ns() / 1000000);
+	if (wait == 0)
+		return 0;
+	resp_clear(&r->resp);
+	web_too_many_page(r, wait);
+	return 1;
+}
+
 static void on_request(struct evhttp_request *ev, void *arg)
 {
 	struct loop *l = arg;
@@ -568,8 +615,13 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		finish(j);
 		return;
 	}
+	if (r->route->rate_class != RATE_NONE && rate_limited(j)) {
+		finish(j);
+		return;
+	}
 
-	if (r->route->needs_db && db_connect_is_remote(l->cfg->database)) {
+	if (r->route->off_loop ||
+	    (r->route->needs_db && db_connect_is_remote(l->cfg->database))) {
 		pthread_mutex_lock(&pool.lock);
 		j->next = NULL;
 		if (pool.tail)
@@ -683,6 +735,15 @@ static void loop_free(struct loop *l)
 	pthread_mutex_destroy(&l->done_lock);
 }
 
+/* 1 when some route must run off the loop: then SQLite needs the pool too. */
+static int any_route_off_loop(void)
+{
+	for (size_t i = 0; i < routes_count; i++)
+		if (routes[i].off_loop)
+			return 1;
+	return 0;
+}
+
 enum nara_err server_run(const struct config *cfg)
 {
 	if (evthread_use_pthreads() != 0 || sodium_init() < 0)
@@ -696,10 +757,17 @@ enum nara_err server_run(const struct config *cfg)
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+	const struct rate_rule rules[RATE_CLASSES] = {
+		[RATE_LOGIN] = cfg->rate_login, [RATE_FORM] = cfg->rate_form};
+	limiter = ratelimit_new(rules, 16384);
 	int n = cfg->threads;
 	struct loop *loops = calloc((size_t)n, sizeof(*loops));
-	if (loops == NULL)
+	if (loops == NULL || limiter == NULL) {
+		free(loops);
+		ratelimit_free(limiter);
+		limiter = NULL;
 		return NARA_ENOMEM;
+	}
 	enum nara_err result = NARA_OK;
 	int started = 0;
 	for (int i = 0; i < n; i++) {
@@ -710,15 +778,24 @@ enum nara_err server_run(const struct config *cfg)
 		}
 	}
 
-	if (db_connect_is_remote(cfg->database)) {
+	/*
+	 * On PostgreSQL every handler that needs the database runs on the
+	 * pool. On SQLite only the off_loop routes do: password hashing
+	 * (CPU) and calls to identity providers (waiting on the network),
+	 * so a few workers beyond the cores are enough.
+	 */
+	int remote = db_connect_is_remote(cfg->database);
+	if (remote || any_route_off_loop()) {
+		int workers = remote ? cfg->db_workers
+				     : (cfg->threads < 4 ? 4 : cfg->threads);
 		pool.cfg = cfg;
 		pool.stop = 0;
-		pool.threads = calloc((size_t)cfg->db_workers, sizeof(pthread_t));
+		pool.threads = calloc((size_t)workers, sizeof(pthread_t));
 		if (pool.threads == NULL) {
 			result = NARA_ENOMEM;
 			goto out;
 		}
-		for (int i = 0; i < cfg->db_workers; i++)
+		for (int i = 0; i < workers; i++)
 			if (pthread_create(&pool.threads[pool.count], NULL,
 					   worker_main, NULL) == 0)
 				pool.count++;
@@ -765,5 +842,7 @@ out:
 	for (int i = 0; i < n; i++)
 		loop_free(&loops[i]);
 	free(loops);
+	ratelimit_free(limiter);
+	limiter = NULL;
 	return result;
 }

@@ -4,7 +4,11 @@
  * On SQLite each loop runs handlers itself with its own connection (SQLite
  * calls are short and local); on PostgreSQL handlers run on a pool of worker
  * threads with a connection each, so one slow query never stalls the other
- * requests of its loop.
+ * requests of its loop. Routes marked off_loop (they call other servers,
+ * such as identity providers, and may wait seconds, or hash passwords)
+ * always run on the
+ * pool, which then runs on SQLite too, each worker with its own
+ * connection; everything else stays where it was.
  */
 #ifndef NARA_SERVER_H
 #define NARA_SERVER_H

@@ -4,11 +4,23 @@
  */
 #include "web/auth.h"
 
+#include <sodium.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/config.h"
 #include "web/html.h"
+
+const char *web_safe_next(const char *next, const char *fallback)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return fallback;
+	/* It ends up in a Location header: no control bytes, no line breaks. */
+	for (const char *p = next; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return fallback;
+	return next;
+}
 
 const char *web_cookie_attrs(const struct req *r)
 {
@@ -25,6 +37,26 @@ void web_set_cookie(struct req *r, const char *name, const char *value,
 			       max_age, web_cookie_attrs(r));
 	if (c != NULL)
 		resp_header(r, "Set-Cookie", c);
+}
+
+int web_prelogin_csrf_ok(const struct req *r)
+{
+	const char *cookie = kv_get(&r->cookies, PRELOGIN_COOKIE);
+	const char *given = kv_get(&r->form, "csrf");
+	return cookie != NULL && given != NULL &&
+	       strlen(cookie) == SESSION_TOKEN_LEN &&
+	       strlen(given) == SESSION_TOKEN_LEN &&
+	       sodium_memcmp(cookie, given, SESSION_TOKEN_LEN) == 0;
+}
+
+struct local_request web_local_request(const struct req *r)
+{
+	return (struct local_request){
+		.now = (int64_t)time(NULL),
+		.user_agent = r->user_agent,
+		.request_id = r->request_id,
+		.key = r->cfg->has_secret_key ? r->cfg->secret_key : NULL,
+	};
 }
 
 enum nara_err web_session(struct req *r, struct session *s)

@@ -3,6 +3,7 @@
 #define NARA_WEB_AUTH_H
 
 #include "domain/access.h"
+#include "domain/local_account.h"
 #include "domain/session.h"
 #include "http/http.h"
 #include "web/template.h"
@@ -10,10 +11,25 @@
 #define SESSION_COOKIE "nara_session"
 /* Before login there is no session: the login form's CSRF token is a cookie. */
 #define PRELOGIN_COOKIE "nara_pre"
+/* Binds an OpenID Connect login under way to the browser that started it. */
+#define OIDC_COOKIE "nara_oidc"
+
+/* next when it is a local path, else fallback: never a link to another site. */
+const char *web_safe_next(const char *next, const char *fallback);
 
 const char *web_cookie_attrs(const struct req *r);
 void web_set_cookie(struct req *r, const char *name, const char *value,
 		    long max_age);
+
+/*
+ * 1 when the form's csrf field equals the pre-login cookie (double
+ * submit), compared in constant time: the check for forms posted before
+ * there is a session.
+ */
+int web_prelogin_csrf_ok(const struct req *r);
+
+/* What a local account's login or set-up needs from the request. */
+struct local_request web_local_request(const struct req *r);
 
 /* The live session of the request, or NARA_ENOTFOUND. */
 enum nara_err web_session(struct req *r, struct session *s);

@@ -1,8 +1,9 @@
 /*
- * HTML and URL escaping. html_escape scans for the next special byte and
- * copies the run before it in one memcpy: most text has no special bytes,
- * so a page costs a few copies rather than a call per byte (the naive
- * byte-by-byte version measured at a third of the throughput, DESIGN.md).
+ * HTML escaping (URL escaping is in core/url.c). html_escape scans for
+ * the next special byte and copies the run before it in one memcpy: most
+ * text has no special bytes, so a page costs a few copies rather than a
+ * call per byte (the naive byte-by-byte version measured at a third of the
+ * throughput, DESIGN.md).
  */
 #include "web/html.h"
 
@@ -33,20 +34,4 @@ void html_escape(struct buf *out, const char *s, size_t len)
 		run = i + 1;
 	}
 	buf_add(out, s + run, len - run);
-}
-
-void url_escape(struct buf *out, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~') {
-			buf_addc(out, (char)c);
-		} else {
-			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-			buf_add(out, e, 3);
-		}
-	}
 }

@@ -9,11 +9,9 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/url.h" /* url_escape, used with html_escape by every page */
 
 /* Appends s (len bytes) with & < > " ' escaped: safe in text and attributes. */
 void html_escape(struct buf *out, const char *s, size_t len);
-
-/* Appends s percent-encoded for use in a URL query value. */
-void url_escape(struct buf *out, const char *s, size_t len);
 
 #endif

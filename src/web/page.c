@@ -2,6 +2,7 @@
  * What every page shares: start-up loading, the layout, the error page and
  * the language of the request.
  */
+#include "api/api.h"
 #include "web/web.h"
 
 #include <stdio.h>
@@ -78,21 +79,13 @@ enum nara_err page_render(struct req *r, const char *name, struct tvars *v,
 	return err;
 }
 
-void web_error_page(struct req *r, int status)
+/* The error template with this status, title and text. */
+static void render_error(struct req *r, int status, const char *title,
+			 const char *text)
 {
 	r->resp.status = status;
-	if (r->lang == NULL)
-		r->lang = "sv";
-	char key[32];
-	int known = status == 400 || status == 403 || status == 404 ||
-		    status == 405 || status == 409 || status == 413 ||
-		    status == 503;
-	int code = known ? status : 500;
 	struct tvars *v = page_vars(r);
-	snprintf(key, sizeof(key), "error.%d.text", code);
-	tv_set(v, "text", i18n_get(r->lang, key));
-	snprintf(key, sizeof(key), "error.%d.title", code);
-	const char *title = i18n_get(r->lang, key);
+	tv_set(v, "text", text);
 	tv_set(v, "title", title);
 	buf_reset(&r->resp.body);
 	if (page_render(r, "error", v, title) != NARA_OK) {
@@ -101,6 +94,54 @@ void web_error_page(struct req *r, int status)
 		buf_adds(&r->resp.body, title);
 		r->resp.content_type = "text/plain; charset=utf-8";
 	}
+}
+
+void web_error_page(struct req *r, int status)
+{
+	if (r->lang == NULL)
+		r->lang = "sv";
+	/* An API client gets its error as JSON, in the same language. */
+	if (api_is_api(r)) {
+		r->resp.status = status;
+		api_error_body(r, status);
+		return;
+	}
+	char key[32];
+	int known = status == 400 || status == 403 || status == 404 ||
+		    status == 405 || status == 409 || status == 413 ||
+		    status == 503;
+	int code = known ? status : 500;
+	snprintf(key, sizeof(key), "error.%d.title", code);
+	const char *title = i18n_get(r->lang, key);
+	snprintf(key, sizeof(key), "error.%d.text", code);
+	render_error(r, status, title, i18n_get(r->lang, key));
 	if (status == 503)
 		resp_header(r, "Retry-After", "30");
+}
+
+void web_too_many_page(struct req *r, unsigned retry_after)
+{
+	if (r->lang == NULL)
+		r->lang = "sv";
+	if (api_is_api(r)) {
+		char secs[16];
+		snprintf(secs, sizeof(secs), "%u", retry_after);
+		r->resp.status = 429;
+		api_error_body(r, 429);
+		resp_header(r, "Retry-After", arena_strdup(&r->arena, secs));
+		return;
+	}
+	/* The page says when, in words; Retry-After says it to programs. */
+	const char *secs = arena_printf(&r->arena, "%u", retry_after);
+	const char *text;
+	if (retry_after == 1)
+		text = i18n_get(r->lang, "error.429.text_one");
+	else if (retry_after < 120)
+		text = i18n_format(r, "error.429.text", secs ? secs : "60");
+	else
+		text = i18n_format(r, "error.429.text_minutes",
+				   arena_printf(&r->arena, "%u",
+						(retry_after + 59) / 60));
+	render_error(r, 429, i18n_get(r->lang, "error.429.title"), text);
+	resp_header(r, "Retry-After", secs ? secs : "60");
 }

@@ -1,9 +1,11 @@
 /*
- * Logging in and out. /login offers the ways in; with NARA_DEV_LOGIN=1
+ * Logging in and out. /login offers the ways in (the local accounts' form
+ * posts to page_local_login.c); with NARA_DEV_LOGIN=1
  * (only ever on loopback, see cmd_serve.c) it also lists the demo accounts
- * behind a banner, and one button logs in as any of them. Logging in by
- * e-ID and by the organisation's identity provider (OpenID Connect) comes
- * with the identity work; until then /login says so plainly.
+ * behind a banner, and one button logs in as any of them. The ways in
+ * through OpenID Connect (e-ID for citizens, the organisation's identity
+ * provider for staff) are links to page_oidc.c's start pages, shown when
+ * configured.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +14,11 @@
 
 #include "core/config.h"
 #include "db/db.h"
+#include "domain/oidc.h"
 #include "domain/personnummer.h"
 #include "web/auth.h"
+#include "web/html.h"
 #include "web/web.h"
-
-/* Only local paths: a login link must not send anyone to another site. */
-static const char *safe_next(const char *next, const char *fallback)
-{
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-		return fallback;
-	return next;
-}
 
 static enum nara_err list_dev_accounts(struct req *r, struct tvars *v)
 {
@@ -49,13 +45,19 @@ static enum nara_err list_dev_accounts(struct req *r, struct tvars *v)
 	db_done(st);
 	if (rc < 0)
 		return db_step_err(rc);
-	/* A few citizens of each municipality, one of them with protected identity. */
+	/*
+	 * A few citizens of each municipality, one of them with protected
+	 * identity, and the demo families (guardians and their children).
+	 */
 	err = db_prepare(r->db,
 			 "SELECT p.personnummer, p.given_name, p.family_name, m.name,"
 			 " p.protected_identity FROM person p"
 			 " JOIN municipality m ON m.id = p.municipality_id"
-			 " WHERE p.fictitious = 1 AND p.id <= 220"
-			 " AND ((p.id - 1) % 20) IN (0, 1, 3) ORDER BY m.name, p.id",
+			 " WHERE p.fictitious = 1 AND ((p.id <= 220"
+			 " AND ((p.id - 1) % 20) IN (0, 1, 3))"
+			 " OR p.id IN (SELECT guardian_id FROM guardianship)"
+			 " OR p.id IN (SELECT child_id FROM guardianship))"
+			 " ORDER BY m.name, p.id",
 			 &st);
 	if (err != NARA_OK)
 		return err;
@@ -76,16 +78,37 @@ static enum nara_err list_dev_accounts(struct req *r, struct tvars *v)
 
 enum nara_err page_login(struct req *r)
 {
-	struct tvars *v = page_vars(r);
-	const char *next = safe_next(kv_get(&r->query, "next"), "");
+	return page_login_render(r, page_vars(r), kv_get(&r->query, "next"));
+}
+
+enum nara_err page_login_render(struct req *r, struct tvars *v, const char *next)
+{
+	next = web_safe_next(next, "");
 	tv_set(v, "next", next);
+	/* The start links carry next on, so the login ends where it began. */
+	const char *next_q = "";
+	if (next[0] != '\0') {
+		struct buf q;
+		buf_init(&q);
+		buf_adds(&q, "?next=");
+		url_escape(&q, next, strlen(next));
+		next_q = arena_strdup(&r->arena, buf_cstr(&q));
+		buf_free(&q);
+		if (next_q == NULL)
+			return NARA_ENOMEM;
+	}
+	tv_set(v, "next_q", next_q);
+	if (oidc_provider(r->cfg, OIDC_CITIZEN) != NULL)
+		tv_set(v, "citizen_login", "1");
+	if (oidc_provider(r->cfg, OIDC_STAFF) != NULL)
+		tv_set(v, "staff_login", "1");
+	/* The forms' CSRF token, checked against this cookie on POST. */
+	char token[SESSION_TOKEN_LEN + 1];
+	session_random_token(token);
+	web_set_cookie(r, PRELOGIN_COOKIE, token, 3600);
+	tv_set(v, "pre_csrf", arena_strdup(&r->arena, token));
 	if (r->cfg->dev_login) {
-		/* The form's CSRF token, checked against this cookie on POST. */
-		char token[SESSION_TOKEN_LEN + 1];
-		session_random_token(token);
-		web_set_cookie(r, PRELOGIN_COOKIE, token, 3600);
 		tv_set(v, "dev_login", "1");
-		tv_set(v, "pre_csrf", arena_strdup(&r->arena, token));
 		enum nara_err err = list_dev_accounts(r, v);
 		if (err != NARA_OK)
 			return err;
@@ -133,7 +156,7 @@ enum nara_err page_login_dev(struct req *r)
 		return err;
 	web_set_cookie(r, SESSION_COOKIE, token, SESSION_ABSOLUTE);
 	web_set_cookie(r, PRELOGIN_COOKIE, "", 0);
-	resp_redirect(r, 303, safe_next(kv_get(&r->form, "next"), home));
+	resp_redirect(r, 303, web_safe_next(kv_get(&r->form, "next"), home));
 	return NARA_OK;
 }
 

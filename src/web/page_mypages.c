@@ -1,14 +1,30 @@
 /*
  * The citizen's own pages (/mina-sidor): what each municipality has
- * recorded about them, and who in the social services has read it (R2.6).
- * Cases, journals and decisions come with the case work.
+ * recorded about them, who in the social services has read it (R2.6), and
+ * the young children whose records they may read as guardian (R2.5), each
+ * a link to the child's page (page_child.c). Cases, journals and decisions
+ * come with the case work.
  */
 #include <stdio.h>
 #include <time.h>
 
+#include "domain/guardian.h"
 #include "domain/person.h"
 #include "web/auth.h"
+#include "web/format.h"
 #include "web/web.h"
+
+void web_reads_vars(struct req *r, struct tvars *v,
+		    const struct person_read_log *reads, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct tvars *item = tv_item(v, "reads");
+		/* In Swedish time, whatever the server's own time zone. */
+		tv_set(item, "when", web_iso_datetime(r, reads[i].at));
+		tv_set(item, "municipality", reads[i].municipality_name);
+		tv_set(item, "unit", reads[i].unit_name);
+	}
+}
 
 enum nara_err page_mypages(struct req *r)
 {
@@ -21,6 +37,12 @@ enum nara_err page_mypages(struct req *r)
 	struct person_view *own;
 	size_t n;
 	err = person_read_own(r->db, &r->arena, &who, &own, &n);
+	if (err != NARA_OK)
+		return err;
+	struct person_view *children;
+	size_t nchildren;
+	err = guardian_children(r->db, &r->arena, &who, (int64_t)time(NULL),
+				&children, &nchildren);
 	if (err != NARA_OK)
 		return err;
 	struct person_read_log *reads;
@@ -44,17 +66,14 @@ enum nara_err page_mypages(struct req *r)
 		tv_set(item, "city", own[i].city);
 		tv_set(item, "phone", own[i].phone);
 	}
-	for (size_t i = 0; i < nreads; i++) {
-		struct tvars *item = tv_item(v, "reads");
-		time_t t = (time_t)reads[i].at;
-		struct tm tm;
-		/* Shown in Swedish time: the server runs with TZ as configured. */
-		localtime_r(&t, &tm);
-		char when[32];
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		tv_set(item, "when", arena_strdup(&r->arena, when));
-		tv_set(item, "municipality", reads[i].municipality_name);
-		tv_set(item, "unit", reads[i].unit_name);
+	for (size_t i = 0; i < nchildren; i++) {
+		struct tvars *item = tv_item(v, "children");
+		tv_setf(item, "id", "%lld", (long long)children[i].id);
+		tv_set(item, "name", arena_printf(&r->arena, "%s %s",
+						  children[i].given_name,
+						  children[i].family_name));
+		tv_set(item, "municipality", children[i].municipality_name);
 	}
+	web_reads_vars(r, v, reads, nreads);
 	return page_render(r, "mypages", v, i18n_get(r->lang, "mypages.title"));
 }

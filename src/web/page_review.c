@@ -10,38 +10,28 @@
 
 #include "domain/personnummer.h"
 #include "domain/review.h"
+#include "policy/clock.h"
 #include "web/auth.h"
+#include "web/format.h"
 #include "web/web.h"
 
-/* "2026-11-01" at 00:00 Swedish time; end_of_day moves it to 23:59:59. */
+/*
+ * "2026-11-01" at 00:00 Swedish time; end_of_day moves it to 23:59:59 of
+ * that day (web/format.c reads the date strictly).
+ */
 static int parse_day(const char *s, int end_of_day, int64_t *out)
 {
-	int y, m, d;
-	char tail;
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+	int64_t t = web_parse_date(s, end_of_day);
+	if (t == 0)
 		return -1;
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
-			.tm_isdst = -1};
-	if (end_of_day) {
-		tm.tm_hour = 23;
-		tm.tm_min = 59;
-		tm.tm_sec = 59;
-	}
-	time_t t = mktime(&tm);
-	if (t == (time_t)-1 || tm.tm_mday != d)
-		return -1;
-	*out = (int64_t)t;
+	*out = end_of_day ? t - 1 : t;
 	return 0;
 }
 
+/* In Swedish time, whatever the server's own time zone. */
 static const char *when(struct req *r, int64_t at)
 {
-	time_t t = (time_t)at;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	char s[32];
-	strftime(s, sizeof(s), "%Y-%m-%d %H:%M", &tm);
-	return arena_strdup(&r->arena, s);
+	return web_iso_datetime(r, at);
 }
 
 static enum nara_err render(struct req *r, const struct session *s,
@@ -110,14 +100,11 @@ static enum nara_err render(struct req *r, const struct session *s,
 		tv_set(item, "note", done[i].note);
 		tv_set(item, "when", when(r, done[i].at));
 	}
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	/* The month just ended is the one usually reviewed. */
-	tm.tm_mday = 1;
-	tm.tm_mon -= 1;
-	mktime(&tm);
-	tv_set(v, "last_month", arena_printf(&r->arena, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1));
+	/* The month just ended (in Sweden) is the one usually reviewed. */
+	struct civil_date last =
+	    clock_add_months(clock_local_date((int64_t)time(NULL)), -1);
+	tv_set(v, "last_month",
+	       arena_printf(&r->arena, "%04d-%02d", last.year, last.month));
 	return page_render(r, "review", v, i18n_get(r->lang, "review.title"));
 }
 

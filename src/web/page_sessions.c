@@ -5,16 +5,13 @@
 #include <time.h>
 
 #include "web/auth.h"
+#include "web/format.h"
 #include "web/web.h"
 
+/* In Swedish time, whatever the server's own time zone. */
 static const char *when(struct req *r, int64_t at)
 {
-	time_t t = (time_t)at;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	char s[32];
-	strftime(s, sizeof(s), "%Y-%m-%d %H:%M", &tm);
-	return arena_strdup(&r->arena, s);
+	return web_iso_datetime(r, at);
 }
 
 enum nara_err page_sessions(struct req *r)

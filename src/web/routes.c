@@ -2,37 +2,74 @@
  * Every URL Nära answers, in one place (like cgit's cmd.c). Order matters
  * only where patterns overlap; the first match wins. `needs_db`: the
  * handler gets a database connection and 503 when none can be had.
+ * `off_loop`: the handler calls another server or works the CPU for long,
+ * so it runs on the worker pool (http/server.c). The rate class:
+ * RATE_LOGIN on every route that logs in or out or checks a secret (a new
+ * login route sets it too), RATE_FORM on forms that change something.
+ * Fields after needs_db are set by name, so that a route says only what
+ * is special about it.
  */
+#include "api/api.h"
 #include "http/http.h"
 #include "web/web.h"
 
+/* Designated fields: a route names only what is special about it. */
+#define ROUTE(m, p, h, n, db, ...)                                              \
+	{.methods = (m), .pattern = (p), .handler = (h), .name = (n),          \
+	 .needs_db = (db), __VA_ARGS__}
+
 const struct route routes[] = {
-	{HTTP_GET, "/", page_home, "home", 1},
-	{HTTP_GET, "/kommun/{}", page_municipality, "municipality", 1},
-	{HTTP_GET, "/om/tillganglighet", page_accessibility, "accessibility", 0},
-	{HTTP_GET, "/sprak", page_language, "language", 0},
-	{HTTP_GET, "/login", page_login, "login", 1},
-	{HTTP_POST, "/login/dev", page_login_dev, "login_dev", 1},
-	{HTTP_POST, "/logout", page_logout, "logout", 1},
-	{HTTP_GET, "/arbete", page_worklist, "worklist", 1},
-	{HTTP_GET, "/arbete/person/{}", page_work_person, "work_person", 1},
-	{HTTP_GET, "/arbete/person/{}/anmalningar", page_work_reports, "work_reports", 1},
-	{HTTP_GET, "/arbete/anmalan", page_report_new, "report_new", 1},
-	{HTTP_POST, "/arbete/anmalan", page_report_register, "report_register", 1},
-	{HTTP_GET, "/arbete/arende/{}", page_case, "case", 1},
-	{HTTP_POST, "/arbete/arende/{}/steg", page_case_move, "case_move", 1},
-	{HTTP_POST, "/arbete/arende/{}/team", page_case_team, "case_team", 1},
-	{HTTP_POST, "/arbete/arende/{}/skydd", page_case_protection, "case_protection", 1},
-	{HTTP_POST, "/arbete/arende/{}/anteckning", page_case_note, "case_note", 1},
-	{HTTP_POST, "/arbete/arende/{}/synlighet", page_case_visibility, "case_visibility", 1},
-	{HTTP_GET, "/arbete/granskning", page_review, "review", 1},
-	{HTTP_POST, "/arbete/granskning", page_review_done, "review_done", 1},
-	{HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1},
-	{HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1},
-	{HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1},
-	{HTTP_GET, "/static/{}", page_static, "static", 0},
-	{HTTP_GET, "/healthz", page_healthz, "healthz", 0},
-	{HTTP_GET, "/readyz", page_readyz, "readyz", 1},
-	{HTTP_GET, "/metrics", page_metrics, "metrics", 0},
+	ROUTE(HTTP_GET, "/", page_home, "home", 1),
+	ROUTE(HTTP_GET, "/kommun/{}", page_municipality, "municipality", 1),
+	ROUTE(HTTP_GET, "/om/tillganglighet", page_accessibility, "accessibility", 0),
+	ROUTE(HTTP_GET, "/sprak", page_language, "language", 0),
+	ROUTE(HTTP_GET, "/login", page_login, "login", 1),
+	ROUTE(HTTP_POST, "/login/dev", page_login_dev, "login_dev", 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_POST, "/logout", page_logout, "logout", 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_POST, "/login/local", page_login_local, "login_local", 1, .off_loop = 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_GET, "/login/kod", page_login_code, "login_code", 1),
+	ROUTE(HTTP_POST, "/login/kod", page_login_code_check, "login_code_check", 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_GET, "/auth/citizen/start", page_auth_citizen, "auth_citizen", 1, .off_loop = 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_GET, "/auth/staff/start", page_auth_staff, "auth_staff", 1, .off_loop = 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_GET, "/auth/callback", page_auth_callback, "auth_callback", 1, .off_loop = 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_GET, "/arbete", page_worklist, "worklist", 1),
+	ROUTE(HTTP_GET, "/arbete/person/{}", page_work_person, "work_person", 1),
+	ROUTE(HTTP_POST, "/arbete/person/{}", page_work_person_open, "work_person_open", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/person/{}/anmalningar", page_work_reports, "work_reports", 1),
+	ROUTE(HTTP_GET, "/arbete/anmalan", page_report_new, "report_new", 1),
+	ROUTE(HTTP_POST, "/arbete/anmalan", page_report_register, "report_register", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/arende/{}", page_case, "case", 1),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/steg", page_case_move, "case_move", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/team", page_case_team, "case_team", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/skydd", page_case_protection, "case_protection", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/anteckning", page_case_note, "case_note", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/synlighet", page_case_visibility, "case_visibility", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/granskning", page_review, "review", 1),
+	ROUTE(HTTP_POST, "/arbete/granskning", page_review_done, "review_done", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1),
+	ROUTE(HTTP_GET, "/mina-sidor/barn/{}", page_child, "mypages_child", 1),
+	ROUTE(HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1),
+	ROUTE(HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/konto/tvastegsverifiering", page_two_step, "two_step", 1),
+	ROUTE(HTTP_POST, "/konto/tvastegsverifiering", page_two_step_change, "two_step_change", 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_GET, "/static/{}", page_static, "static", 0),
+	/* The JSON API (docs/openapi.yaml): what the pages offer. */
+	ROUTE(HTTP_GET, "/api/v1/me", api_me, "api_me", 1),
+	ROUTE(HTTP_GET, "/api/v1/municipalities", api_municipalities, "api_municipalities", 1),
+	ROUTE(HTTP_POST, "/api/v1/reports", api_report_create, "api_report_create", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/api/v1/reports/status", api_report_status, "api_report_status", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/api/v1/reports/{}/protection", api_report_protection, "api_report_protection", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/api/v1/my/cases", api_my_cases, "api_my_cases", 1),
+	ROUTE(HTTP_GET, "/api/v1/my/cases/{}", api_my_case, "api_my_case", 1),
+	ROUTE(HTTP_POST, "/api/v1/my/cases/{}/comments", api_my_comment, "api_my_comment", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/api/v1/worklist", api_worklist, "api_worklist", 1),
+	ROUTE(HTTP_GET, "/api/v1/cases/{}", api_case, "api_case", 1),
+	ROUTE(HTTP_POST, "/api/v1/cases/{}/notes", api_case_note, "api_case_note", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/api/v1/cases/{}/moves", api_case_move, "api_case_move", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/api/v1/cases/{}/team", api_case_assign, "api_case_team", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/api/v1/notes/{}/visibility", api_note_visibility, "api_note_visibility", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/healthz", page_healthz, "healthz", 0),
+	ROUTE(HTTP_GET, "/readyz", page_readyz, "readyz", 1),
+	ROUTE(HTTP_GET, "/metrics", page_metrics, "metrics", 0),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

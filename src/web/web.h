@@ -30,6 +30,17 @@ enum nara_err page_render(struct req *r, const char *name, struct tvars *v,
 /* Renders the error page for status (never fails: falls back to text). */
 void web_error_page(struct req *r, int status);
 
+/*
+ * The 429 page: too many requests, try again in retry_after seconds (said
+ * in words, and in the Retry-After header).
+ */
+void web_too_many_page(struct req *r, unsigned retry_after);
+
+/* "Who has read" rows for a template's `reads` list (page_mypages.c). */
+struct person_read_log;
+void web_reads_vars(struct req *r, struct tvars *v,
+		    const struct person_read_log *reads, size_t n);
+
 /* Handlers (one file each). */
 enum nara_err page_home(struct req *r);
 enum nara_err page_municipality(struct req *r);
@@ -39,8 +50,13 @@ enum nara_err page_static(struct req *r);
 enum nara_err page_login(struct req *r);
 enum nara_err page_login_dev(struct req *r);
 enum nara_err page_logout(struct req *r);
+enum nara_err page_auth_citizen(struct req *r);
+enum nara_err page_auth_staff(struct req *r);
+enum nara_err page_auth_callback(struct req *r);
 enum nara_err page_worklist(struct req *r);
 enum nara_err page_work_person(struct req *r);
+enum nara_err page_work_person_open(struct req *r);
+enum nara_err page_child(struct req *r);
 enum nara_err page_work_reports(struct req *r);
 enum nara_err page_case(struct req *r);
 enum nara_err page_case_move(struct req *r);
@@ -63,6 +79,18 @@ enum nara_err page_review(struct req *r);
 enum nara_err page_sessions(struct req *r);
 enum nara_err page_sessions_end(struct req *r);
 enum nara_err page_review_done(struct req *r);
+
+/*
+ * The login page with v already holding what the caller adds (the local
+ * form's error), for a failed login that shows the page again.
+ */
+enum nara_err page_login_render(struct req *r, struct tvars *v,
+				const char *next);
+enum nara_err page_login_local(struct req *r);
+enum nara_err page_login_code(struct req *r);
+enum nara_err page_login_code_check(struct req *r);
+enum nara_err page_two_step(struct req *r);
+enum nara_err page_two_step_change(struct req *r);
 enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);
 enum nara_err page_metrics(struct req *r);

@@ -8,7 +8,9 @@ import net from 'node:net';
 export const BIN = process.env.NARA_BIN || './build/test/nara';
 export const DATABASE = process.env.NARA_TEST_DATABASE || 'sqlite:/tmp/nara-test.db';
 export const ENGINE = process.env.NARA_TEST_ENGINE || 'sqlite';
-// The master key the test servers run with (never a real one).
+// The secret key every test server and command runs with (a fixed test
+// key): once a test has turned on TOTP for an account in the shared
+// database, a server without the key that sealed it refuses to start.
 export const SECRET_KEY = process.env.NARA_TEST_SECRET_KEY ||
   '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
@@ -23,13 +25,30 @@ export function freePort() {
   });
 }
 
-export function cli(args, env = {}) {
+export function cli(args, env = {}, input = undefined) {
   const r = spawnSync(BIN, args, {
     env: { ...process.env, NARA_DATABASE: DATABASE, NARA_SECRET_KEY: SECRET_KEY, ...env },
     encoding: 'utf8',
     timeout: 120000,
+    input,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// The audit log's rows, parsed: after row `after`, or of one request.
+export function auditRows({ after = 0, request } = {}) {
+  const args = ['audit', 'list', '--after', String(after)];
+  if (request) args.push('--request', request);
+  const r = cli(args);
+  if (r.status !== 0) throw new Error(`nara audit list failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+// The id of the last row of the audit log.
+export function auditLastId() {
+  const r = cli(['audit', 'list', '--last', '1']);
+  if (r.status !== 0) throw new Error(`nara audit list failed: ${r.stderr}`);
+  return r.stdout ? JSON.parse(r.stdout).id : 0;
 }
 
 let prepared = false;
@@ -54,6 +73,10 @@ export async function startServer(env = {}) {
       NARA_LISTEN: `127.0.0.1:${port}`,
       NARA_THREADS: '2',
       NARA_SECRET_KEY: SECRET_KEY,
+      // The tests log in dozens of times a second from one address; the
+      // rate-limit test sets the real limits it checks.
+      NARA_RATE_LOGIN: '100000/60',
+      NARA_RATE_FORM: '100000/60',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

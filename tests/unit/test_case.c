@@ -567,6 +567,14 @@ static void test_what_the_pages_need(void **state)
 						v.notes[0].id, VIS_NOW, 0,
 						WITHHELD_NONE, 0, T0, &why),
 			 NARA_ENOTFOUND);
+	/* Named alone (the API), a note is found in whichever case it is. */
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, 0,
+						v.notes[0].id, VIS_WITHHELD, 0,
+						WITHHELD_REPORTER_IDENTITY, 0, T0,
+						&why),
+			 NARA_OK);
+	v = reread(w, id, T0);
+	version = v.s.version;
 	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, report, 1,
 						  "Barnet placeras akut.", VIS_NOW,
 						  0, WITHHELD_NONE, version - 1,

@@ -21,6 +21,7 @@
 #include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/personnummer.h"
+#include "policy/policy.h"
 
 struct fixture {
 	struct db *db;
@@ -243,19 +244,26 @@ static void test_staff(void **state)
 	assert_int_equal(count("SELECT count(*) FROM staff_user WHERE username = 'helsingborg.handlaggare'"), 1);
 }
 
+/* Twenty base persons a municipality, and three families of two in two. */
+enum { BASE = 11 * 20 + 2 * 3 * 2 };
+
 static void test_persons(void **state)
 {
 	(void)state;
-	assert_int_equal(count("SELECT count(*) FROM person"), 11 * 20 + 500);
+	assert_int_equal(count("SELECT count(*) FROM person"), BASE + 500);
 	assert_int_equal(count("SELECT count(*) FROM person WHERE fictitious <> 1"), 0);
-	/* The base set: twenty a municipality, serials 980-999, some protected. */
-	assert_int_equal(count("SELECT count(*) FROM person WHERE substr(personnummer, 9, 3) >= '980'"), 220);
+	/* The base set and the families: serials 980-999, some protected. */
+	assert_int_equal(count("SELECT count(*) FROM person WHERE substr(personnummer, 9, 3) >= '980'"), BASE);
 	assert_int_equal(count("SELECT count(DISTINCT municipality_id) FROM person"
 			       " WHERE substr(personnummer, 9, 3) >= '980' AND protected_identity = 1"), 11);
-	for (size_t i = 0; i < NKOMMUNER; i++)
+	for (size_t i = 0; i < NKOMMUNER; i++) {
+		int families = strcmp(kommuner[i].slug, "bjuv") == 0 ||
+			       strcmp(kommuner[i].slug, "helsingborg") == 0;
 		assert_int_equal(count_s("SELECT count(*) FROM person p JOIN municipality m"
 					 " ON m.id = p.municipality_id WHERE m.slug = ?"
-					 " AND substr(p.personnummer, 9, 3) >= '980'", kommuner[i].slug), 20);
+					 " AND substr(p.personnummer, 9, 3) >= '980'", kommuner[i].slug),
+				 20 + (families ? 6 : 0));
+	}
 	/* The extra persons spread over all eleven. */
 	assert_int_equal(count("SELECT count(DISTINCT municipality_id) FROM person"
 			       " WHERE substr(personnummer, 9, 3) < '980'"), 11);
@@ -283,7 +291,7 @@ static void test_persons(void **state)
 	}
 	db_done(st);
 	assert_int_equal(rc, DB_DONE);
-	assert_int_equal(rows, 720);
+	assert_int_equal(rows, BASE + 500);
 }
 
 static void test_audit_rows(void **state)
@@ -294,20 +302,98 @@ static void test_audit_rows(void **state)
 			       " (SELECT 1 FROM audit_log l WHERE l.record_kind = 'person'"
 			       " AND l.action = 'create' AND l.record_id = p.id AND l.person_id = p.id"
 			       " AND l.municipality_id = p.municipality_id)"), 0);
-	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'person'"), 720);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'person'"), BASE + 500);
 	/* So is every municipality, unit, agreement, account and role. */
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'municipality'"), 11);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'unit'"), 59);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'agreement'"), 4);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'agreement_member'"), 40);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'agreement_unit'"), 4);
+	/* Each account's creation, and each naming for protected addresses. */
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'staff_user'"),
-			 count("SELECT count(*) FROM staff_user"));
+			 count("SELECT count(*) FROM staff_user") +
+				 count("SELECT count(*) FROM staff_user WHERE protected_identity_cleared = 1"));
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'clear_protected'"
+			       " AND record_kind = 'staff_user'"), 11);
+	assert_int_equal(count("SELECT count(*) FROM guardianship g WHERE NOT EXISTS"
+			       " (SELECT 1 FROM audit_log l WHERE l.record_kind = 'guardianship'"
+			       " AND l.action = 'create' AND l.record_id = g.id"
+			       " AND l.person_id = g.child_id AND l.municipality_id = g.municipality_id)"), 0);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE record_kind = 'staff_role'"),
 			 count("SELECT count(*) FROM staff_role"));
 	int64_t rows = -1, bad = -1;
 	assert_int_equal(audit_verify(demo.db, &rows, &bad), NARA_OK);
 	assert_int_equal(rows, count("SELECT count(*) FROM audit_log"));
+}
+
+/* Whose caseload each base person is in, the named staff, the families. */
+static void test_walls(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *unit; /* NULL: none */
+		int persons;
+	} caseloads[] = {
+		{"barn-och-familj", 7}, {"vuxen", 7}, {"ekonomiskt-bistand", 4}, {NULL, 2}};
+	for (size_t i = 0; i < NKOMMUNER; i++) {
+		for (size_t c = 0; c < sizeof(caseloads) / sizeof(caseloads[0]); c++) {
+			int64_t n = -1;
+			assert_int_equal(db_query_int(demo.db, &n,
+				"SELECT count(*) FROM person p JOIN municipality m ON m.id = p.municipality_id"
+				" LEFT JOIN unit u ON u.id = p.unit_id WHERE m.slug = ?"
+				" AND substr(p.personnummer, 9, 3) >= '980'"
+				" AND p.id NOT IN (SELECT guardian_id FROM guardianship)"
+				" AND p.id NOT IN (SELECT child_id FROM guardianship)"
+				" AND COALESCE(u.slug, '-') = ? AND (u.id IS NULL OR u.municipality_id = m.id)",
+				"ss", kommuner[i].slug, caseloads[c].unit ? caseloads[c].unit : "-"), NARA_OK);
+			if (n != caseloads[c].persons)
+				fail_msg("%s %s: %lld persons", kommuner[i].slug,
+					 caseloads[c].unit ? caseloads[c].unit : "(none)", (long long)n);
+		}
+	}
+	/* The second person of each municipality (the login page lists it) is Vuxen's. */
+	assert_int_equal(count("SELECT count(*) FROM person p JOIN unit u ON u.id = p.unit_id"
+			       " WHERE (p.id - 1) % 20 = 1 AND p.id <= 220 AND u.slug = 'vuxen'"), 11);
+	/* Every team lead, and nobody else, is named for protected addresses. */
+	assert_int_equal(count("SELECT count(*) FROM staff_user WHERE protected_identity_cleared = 1"), 11);
+	assert_int_equal(count("SELECT count(*) FROM staff_user WHERE protected_identity_cleared = 1"
+			       " AND username NOT LIKE '%.teamledare'"), 0);
+	/* Three families in Bjuv and three in Helsingborg, both persons in the same one. */
+	assert_int_equal(count("SELECT count(*) FROM guardianship g JOIN person a ON a.id = g.guardian_id"
+			       " JOIN person c ON c.id = g.child_id JOIN municipality m ON m.id = g.municipality_id"
+			       " WHERE a.municipality_id = m.id AND c.municipality_id = m.id"
+			       " AND m.slug IN ('bjuv', 'helsingborg') AND a.family_name = c.family_name"), 6);
+	assert_int_equal(count("SELECT count(*) FROM guardianship"), 6);
+	/* The children's ages: 6, 15 and 9 (protected), counted back from today. */
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(demo.db,
+		"SELECT c.given_name, c.birth_date, c.protected_identity, a.protected_identity"
+		" FROM guardianship g JOIN person c ON c.id = g.child_id"
+		" JOIN person a ON a.id = g.guardian_id ORDER BY g.id", &st), NARA_OK);
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char today[16];
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	int rc, rows = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		static const struct {
+			const char *name;
+			int age, protected_identity;
+		} want[] = {{"Alva", 6, 0}, {"Nils", 15, 0}, {"Olle", 9, 1}};
+		int k = rows++ % 3;
+		assert_string_equal(db_col_text(st, 0), want[k].name);
+		assert_int_equal(policy_age_on(db_col_text(st, 1), today), want[k].age);
+		assert_int_equal(db_col_int(st, 2), want[k].protected_identity);
+		assert_int_equal(db_col_int(st, 3), want[k].protected_identity);
+	}
+	db_done(st);
+	assert_int_equal(rc, DB_DONE);
+	assert_int_equal(rows, 6);
+	/* Different people in the two municipalities, though named alike. */
+	assert_int_equal(count("SELECT count(DISTINCT personnummer) FROM person"
+			       " WHERE id IN (SELECT guardian_id FROM guardianship)"
+			       " OR id IN (SELECT child_id FROM guardianship)"), 12);
 }
 
 static void test_progress(void **state)
@@ -396,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_staff),
 		cmocka_unit_test(test_persons),
 		cmocka_unit_test(test_audit_rows),
+		cmocka_unit_test(test_walls),
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_second_run_adds_only_persons),
 		cmocka_unit_test(test_deterministic),

@@ -1,0 +1,74 @@
+/*
+ * The JSON API (/api/v1), described in docs/openapi.yaml. It offers what
+ * the pages offer, through the same domain functions and so through the
+ * same policy layer and audit trail: an API client is a person logged in
+ * like any other (the session cookie), and a state-changing request
+ * carries the session's CSRF token in the X-CSRF-Token header.
+ *
+ * Responses are JSON objects; errors are
+ *   {"error": {"status": 400, "key": "case.error.reason",
+ *              "message": "Skriv ett skäl."}}
+ * with the message in the request's language, so a client can show it as
+ * it is or act on the key.
+ */
+#ifndef NARA_API_H
+#define NARA_API_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "domain/access.h"
+#include "domain/session.h"
+#include "http/http.h"
+
+/* 1 for a request to the API (its errors are JSON, not pages). */
+int api_is_api(const struct req *r);
+
+/* Sends obj (taking its reference) with status; NARA_ENOMEM if it cannot. */
+enum nara_err api_send(struct req *r, int status, json_t *obj);
+
+/* Sends an error with a catalogue key; returns NARA_OK (the answer is sent). */
+enum nara_err api_error(struct req *r, int status, const char *key);
+
+/* The error body for a status alone (used by the server's error path). */
+void api_error_body(struct req *r, int status);
+
+/*
+ * The request's person, who must be of `kind` ("staff" or "citizen").
+ * NARA_ENOTFOUND when nobody is logged in (the caller answers 401),
+ * NARA_EDENIED when logged in as the other kind. For state-changing
+ * methods the X-CSRF-Token header must match the session's token.
+ */
+enum nara_err api_require(struct req *r, const char *kind, struct session *s,
+			  struct actor *who);
+
+/*
+ * The request body as a JSON object. NARA_EINVAL when it is not
+ * application/json, not valid JSON, or not an object.
+ */
+enum nara_err api_body(struct req *r, json_t **out);
+
+/* Fields of a body object, with their types checked. */
+const char *api_str(json_t *obj, const char *name);	  /* NULL when absent */
+int api_int(json_t *obj, const char *name, int64_t *out); /* 0 absent, -1 bad */
+
+/* The id in the path's n-th {} (0 when not a positive integer). */
+int64_t api_param_id(const struct req *r, int n);
+
+/* Handlers (one file per resource). */
+enum nara_err api_me(struct req *r);
+enum nara_err api_municipalities(struct req *r);
+enum nara_err api_report_create(struct req *r);
+enum nara_err api_report_status(struct req *r);
+enum nara_err api_my_cases(struct req *r);
+enum nara_err api_my_case(struct req *r);
+enum nara_err api_my_comment(struct req *r);
+enum nara_err api_worklist(struct req *r);
+enum nara_err api_case(struct req *r);
+enum nara_err api_case_note(struct req *r);
+enum nara_err api_case_move(struct req *r);
+enum nara_err api_case_assign(struct req *r);
+enum nara_err api_note_visibility(struct req *r);
+enum nara_err api_report_protection(struct req *r);
+
+#endif
