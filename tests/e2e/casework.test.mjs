@@ -164,8 +164,12 @@ test('worklist, registration, the case page and its forms, every state without a
     assert.equal(res.status, 303);
     await page.click('summary:has-text("Avsluta ärendet")');
     await page.fill('#close-reason', 'Familjen har flyttat.');
-    const [response] = await Promise.all([page.waitForNavigation(), page.click('#form-close button[type="submit"]')]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/steg')),
+      page.click('#form-close button[type="submit"]'),
+    ]);
     assert.equal(response.status(), 409);
+    await page.waitForLoadState();
     assert.match(await page.textContent('.ds-error-summary'), /Någon annan ändrade ärendet/);
     assert.equal(await page.inputValue('#close-reason'), 'Familjen har flyttat.');
     assert.match(await page.textContent('main'), /Teamledarens anteckning/);
