@@ -296,6 +296,12 @@ static enum nara_err application(struct town *t, const char *adult_pnr,
 	return db_commit(t->db);
 }
 
+/* How to appeal, as the demo's decisions tell it. */
+static const char appeal[] =
+    "Du kan överklaga beslutet till förvaltningsrätten. Skicka"
+    " överklagandet till socialnämnden inom tre veckor från den dag du fick"
+    " veta om beslutet.";
+
 /* Reports that arrived today and yesterday: the protection clock (R1.1). */
 static enum nara_err new_reports(struct town *t)
 {
@@ -529,9 +535,7 @@ static enum nara_err long_journey(struct town *t)
 	    .legal_basis = "4 kap. 1 § socialtjänstlagen (2001:453)",
 	    .delegation = "Delegationsordningen punkt 3.1 (teamledare)",
 	    .presented_by = t->officer.staff_id,
-	    .appeal = "Du kan överklaga beslutet till förvaltningsrätten."
-		      " Skicka överklagandet till socialnämnden inom tre"
-		      " veckor från den dag du fick veta om beslutet.",
+	    .appeal = appeal,
 	};
 	const int64_t decided = due + 5 * DAY + 13 * HOUR;
 	if (err == NARA_OK)
@@ -593,9 +597,7 @@ static enum nara_err applications(struct town *t)
 		       " från hemtjänsten.",
 	    .legal_basis = "4 kap. 1 § socialtjänstlagen (2001:453)",
 	    .delegation = "Delegationsordningen punkt 2.4 (handläggare)",
-	    .appeal = "Du kan överklaga beslutet till förvaltningsrätten."
-		      " Skicka överklagandet till socialnämnden inom tre"
-		      " veckor från den dag du fick veta om beslutet.",
+	    .appeal = appeal,
 	};
 	if (err == NARA_OK)
 		err = move(t, &t->adults_officer, id, &decide, at(t, 20, 14));
