@@ -11,14 +11,16 @@ PKGS = libevent libevent_pthreads sqlite3 libpq libsodium jansson libcurl \
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -Ibuild \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -levent -levent_pthreads -lsqlite3 -lpq -lsodium -ljansson -lcurl -lcjose -lcrypto -lqrencode) -lpthread -lm
+# libharu (PDF) has no pkg-config file in Debian.
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -levent -levent_pthreads -lsqlite3 -lpq -lsodium -ljansson -lcurl -lcjose -lcrypto -lqrencode) -lhpdf -lpthread -lm
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 LIB_SRC = $(sort $(wildcard src/core/*.c src/http/*.c src/web/*.c src/api/*.c \
 	src/db/*.c src/domain/*.c src/policy/*.c src/cli/*.c))
 MAIN_SRC = src/main.c
-ASSET_FILES = $(sort $(wildcard sql/*.sql templates/*.html i18n/*.txt static/*))
+ASSET_FILES = $(sort $(wildcard sql/*.sql templates/*.html i18n/*.txt static/* \
+	forms/*.json))
 DS = node_modules/@digdir/designsystemet-css/dist
 ASSET_ARGS = $(ASSET_FILES) static/ds.css=$(DS)/src/index.css \
 	static/ds-theme.css=$(DS)/theme/designsystemet.css

@@ -3,6 +3,8 @@
 # page as a static file, with wrk in the same run (64 connections,
 # keep-alive), so the figure that matters is the ratio, not the machine.
 # Both write an access log line per request, as they would in production.
+# Then the live pages: how long a note takes to reach 1,000 open event
+# streams (bench/live.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -82,3 +84,15 @@ for p in "${PAGES[@]}"; do
   printf '%-22s %6s bytes  nginx %10s req/s  p99 %s\n' "$p" "$bytes" "$nginx_rps" "$nginx_p99"
   printf '%-22s ratio nara/nginx %s\n' "$p" "$ratio"
 done
+
+# The live pages: the time from a note written to its event at
+# BENCH_STREAMS (1,000) open event streams on one case (bench/live.mjs),
+# on a second nara over the same database with the development login, so
+# the benchmark can log in the demo citizen.
+LIVE_PORT=$(free_port)
+NARA_LISTEN=127.0.0.1:$LIVE_PORT NARA_DEV_LOGIN=1 NARA_ACCESS_LOG=0 \
+  ./nara serve 2>"$WORK/nara-live.log" &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$LIVE_PORT/healthz" >/dev/null && break; sleep 0.05; done
+echo "== live: note written -> event received"
+node bench/live.mjs "http://127.0.0.1:$LIVE_PORT"

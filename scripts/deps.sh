@@ -8,11 +8,15 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-test}   # run | test | bench
 
+# libhpdf-dev: PDFs (libharu); fonts-liberation: the font a PDF embeds for
+# letters that Windows-1252 cannot say (web/pdf.h). poppler-utils: the
+# tests read PDFs back with pdftotext.
 pkgs_run="build-essential pkg-config libevent-dev libsqlite3-dev libpq-dev
-  libsodium-dev libjansson-dev libcurl4-openssl-dev libcjose-dev libssl-dev libqrencode-dev"
+  libsodium-dev libjansson-dev libcurl4-openssl-dev libcjose-dev libssl-dev libqrencode-dev
+  libhpdf-dev fonts-liberation"
 # zbar-tools: the browser test reads the two-step QR code back with zbarimg.
 pkgs_test="$pkgs_run clang libclang-rt-14-dev libcmocka-dev postgresql
-  chromium fonts-liberation sqlite3 python3 nodejs npm zbar-tools"
+  chromium sqlite3 python3 nodejs npm zbar-tools poppler-utils"
 pkgs_bench="$pkgs_test nginx wrk curl"
 
 case "$mode" in

@@ -1,6 +1,6 @@
 /*
  * Files embedded in the binary at build time (tools/embed.c writes
- * build/assets.c): sql/, templates/, i18n/ and static/. Sorted by path, so
+ * build/assets.c): sql/, templates/, i18n/, static/ and forms/. Sorted by path, so
  * the files of one folder are next to each other and asset_find can search
  * by halves. Embedding means `./nara` runs from anywhere and a deployed
  * binary can never meet templates of another version.

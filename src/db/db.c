@@ -50,8 +50,10 @@ int db_connect_is_remote(const char *url)
 
 void db_close(struct db *db)
 {
-	if (db != NULL)
+	if (db != NULL) {
+		free(db->notes);
 		db->ops->close(db);
+	}
 }
 
 enum db_engine db_engine_of(const struct db *db) { return db->engine; }
@@ -74,14 +76,26 @@ enum nara_err db_begin_read(struct db *db)
 	return err;
 }
 
+static void drop_notes(struct db *db)
+{
+	db->nnotes = 0;
+	db->notes_overflow = 0;
+}
+
 enum nara_err db_commit(struct db *db)
 {
 	enum nara_err err = db->ops->commit ? db->ops->commit(db)
 					    : db->ops->exec_script(db, "COMMIT");
-	if (err != NARA_OK)
+	if (err != NARA_OK) {
 		db_rollback(db);
+		return err;
+	}
 	db->in_tx = 0;
-	return err;
+	/* Only now is the change there for others to read: tell them. */
+	if (db->nnotes > 0 || db->notes_overflow)
+		db_local_deliver(db->notes, db->nnotes, db->notes_overflow);
+	drop_notes(db);
+	return NARA_OK;
 }
 
 void db_rollback(struct db *db)
@@ -91,6 +105,68 @@ void db_rollback(struct db *db)
 	else
 		db->ops->exec_script(db, "ROLLBACK");
 	db->in_tx = 0;
+	drop_notes(db); /* nothing changed, so nobody is told */
+}
+
+/*
+ * A transaction that touches more records than this (a retention run, an
+ * import) tells listeners to look at everything again instead of listing
+ * each record.
+ */
+enum { NOTES_MAX = 1024 };
+
+static int topic_ok(const char *topic)
+{
+	size_t n = 0;
+	for (; topic[n] != '\0'; n++)
+		if ((topic[n] < 'a' || topic[n] > 'z') && topic[n] != '_')
+			return 0;
+	return n > 0 && n < DB_TOPIC_MAX;
+}
+
+enum nara_err db_notify(struct db *db, const char *topic, int64_t id,
+			int64_t version)
+{
+	if (topic == NULL || !topic_ok(topic))
+		return NARA_EINVAL;
+	if (db->ops->notify != NULL) {
+		char payload[64];
+		db_note_format(payload, sizeof(payload), topic, id, version);
+		return db->ops->notify(db, payload);
+	}
+	struct db_note note = {.id = id, .version = version};
+	memcpy(note.topic, topic, strlen(topic) + 1);
+	if (!db->in_tx) {
+		db_local_deliver(&note, 1, 0);
+		return NARA_OK;
+	}
+	/*
+	 * A record changed twice in one transaction is told once, at its
+	 * last version.
+	 */
+	for (size_t i = 0; i < db->nnotes; i++) {
+		struct db_note *n = &db->notes[i];
+		if (n->id == id && strcmp(n->topic, topic) == 0) {
+			if (version > n->version)
+				n->version = version;
+			return NARA_OK;
+		}
+	}
+	if (db->nnotes == db->notes_cap) {
+		if (db->notes_cap >= NOTES_MAX) {
+			db->notes_overflow = 1;
+			return NARA_OK;
+		}
+		size_t cap = db->notes_cap ? db->notes_cap * 2 : 8;
+		struct db_note *bigger =
+		    realloc(db->notes, cap * sizeof(*bigger));
+		if (bigger == NULL)
+			return NARA_ENOMEM;
+		db->notes = bigger;
+		db->notes_cap = cap;
+	}
+	db->notes[db->nnotes++] = note;
+	return NARA_OK;
 }
 
 /*
@@ -143,6 +219,15 @@ void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t len)
 
 void db_bind_null(struct db_stmt *st, int idx) { st->ops->bind_null(st, idx); }
 
+void db_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len)
+{
+	if (data == NULL) {
+		st->ops->bind_null(st, idx);
+		return;
+	}
+	st->ops->bind_blob(st, idx, data, len);
+}
+
 /*
  * A statement is timed from its first step to db_done, so a page of fifty
  * rows reads the clock twice, not a hundred times; the time between steps
@@ -173,6 +258,11 @@ size_t db_col_len(struct db_stmt *st, int col)
 int db_col_is_null(struct db_stmt *st, int col)
 {
 	return st->ops->col_is_null(st, col);
+}
+
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+	return st->ops->col_blob(st, col, len);
 }
 
 void db_done(struct db_stmt *st)

@@ -72,6 +72,13 @@ enum nara_err db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t len);
 void db_bind_null(struct db_stmt *st, int idx);
+/*
+ * Bytes that are not text (encrypted attachments): a BLOB on SQLite, a
+ * BYTEA on PostgreSQL (sent in libpq's binary format, so NUL bytes and any
+ * other byte travel as they are). Copied at bind time; a NULL pointer
+ * binds SQL NULL.
+ */
+void db_bind_blob(struct db_stmt *st, int idx, const void *data, size_t len);
 
 /*
  * Runs the statement (first call) or moves to the next row. Returns DB_ROW,
@@ -89,6 +96,14 @@ int64_t db_col_int(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col); /* "" for NULL */
 size_t db_col_len(struct db_stmt *st, int col);
 int db_col_is_null(struct db_stmt *st, int col);
+/*
+ * The bytes of a BLOB/BYTEA column and their number in *len. Valid until
+ * the next step or db_done. NULL (and *len 0) for SQL NULL, and also
+ * when PostgreSQL's text form cannot be decoded for want of memory, so a
+ * caller reading a NOT NULL column treats NULL as an error. An empty value
+ * is a non-NULL pointer with *len 0.
+ */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len);
 
 /* Resets the statement for reuse from the cache (always call when done). */
 void db_done(struct db_stmt *st);
@@ -101,6 +116,37 @@ void db_done(struct db_stmt *st);
 enum nara_err db_run(struct db *db, const char *sql, const char *types, ...);
 enum nara_err db_query_int(struct db *db, int64_t *out, const char *sql,
 			   const char *types, ...);
+
+/*
+ * Notifications, for the live pages (http/live.c). db_notify says that
+ * (topic, id) has changed and is now at `version`. Inside a transaction
+ * the news leaves only when the transaction commits and is dropped when it
+ * rolls back, so a page never hears of a change that did not happen:
+ * PostgreSQL sends it with pg_notify, which the server delivers after
+ * COMMIT to every connection that listens, on every nara node; SQLite
+ * keeps it on the connection and hands it, after a successful COMMIT, to
+ * the process's listener (below). Outside a transaction it goes at once.
+ * topic is a short lower-case word ("case"), shorter than DB_TOPIC_MAX.
+ */
+enum { DB_TOPIC_MAX = 16 };
+enum nara_err db_notify(struct db *db, const char *topic, int64_t id,
+			int64_t version);
+
+/*
+ * Hears the notifications of the database at url and calls fn for each:
+ * on PostgreSQL from a thread of the listener's own with one connection
+ * that LISTENs (and reconnects after the server restarts), on SQLite from
+ * the thread that committed. fn(NULL, 0, 0, arg) says that notifications
+ * may have been missed (the connection was lost and is back): whoever
+ * follows something should look again. One listener per process; fn must
+ * be quick and may run on any thread.
+ */
+typedef void (*db_notify_fn)(const char *topic, int64_t id, int64_t version,
+			     void *arg);
+struct db_listener;
+enum nara_err db_listener_start(const char *url, db_notify_fn fn, void *arg,
+				struct db_listener **out);
+void db_listener_stop(struct db_listener *l);
 
 /* Nanoseconds this thread spent in the engine since the last call. */
 uint64_t db_take_time_ns(void);

@@ -8,15 +8,20 @@
  * and (nested) block comments, so a question mark in text stays text.
  *
  * Statements are prepared on the server (PQprepare, names s1, s2, ...) and
- * cached per connection by SQL text, as in sqlite.c: a first pass compares
- * the caller's pointer (callers pass literals), a second compares the text.
+ * cached per connection by SQL text, as in sqlite.c: a first pass looks for
+ * the caller's pointer (callers pass literals) and confirms the text, a
+ * second compares the text alone.
  * The cache owns a copy of the text, so a lookup never reads memory the
  * caller has since freed. When the cache is full a slot that nobody is
  * using is recycled (its server statement deallocated); a statement between
  * db_prepare and db_done is never taken away from under its caller.
  *
  * Parameters and results travel as text, which reads and writes every
- * column type Nära uses. A parameter that fits in 24 bytes (every integer,
+ * column type Nära uses, except binary parameters (db_bind_blob), which go
+ * in libpq's binary format so that any byte arrives as it is; a BYTEA
+ * column comes back as text in PostgreSQL's hex form and db_col_blob
+ * decodes it (PQunescapeBytea) into memory the statement owns until its
+ * next step. A parameter that fits in 24 bytes (every integer,
  * most keys) lives inside the statement; longer text is copied to the heap.
  * An allocation that fails during a bind is remembered and reported by the
  * next step, rather than silently sending NULL. step() runs the statement
@@ -64,7 +69,11 @@ struct pg_stmt {
 	int busy;              /* between db_prepare and db_done */
 	int nparams;
 	const char **values;   /* what PQexecPrepared reads; NULL is NULL */
+	int *lengths;	       /* binary parameters: their lengths */
+	int *formats;	       /* 0 text, 1 binary */
 	struct pg_param *param;
+	unsigned char **decoded; /* db_col_blob's results for this row */
+	size_t ndecoded, cap_decoded;
 	enum nara_err bind_err; /* a bind that failed, reported by step */
 	int started;
 	PGresult *res;
@@ -213,15 +222,29 @@ static void clear_params(struct pg_stmt *s)
 		free(s->param[k].heap);
 		s->param[k].heap = NULL;
 		s->values[k] = NULL;
+		s->lengths[k] = 0;
+		s->formats[k] = 0;
 	}
 	s->bind_err = NARA_OK;
+}
+
+/* Frees what db_col_blob decoded for the current row. */
+static void clear_decoded(struct pg_stmt *s)
+{
+	for (size_t i = 0; i < s->ndecoded; i++)
+		PQfreemem(s->decoded[i]);
+	s->ndecoded = 0;
 }
 
 static void free_slot(struct pg_stmt *s)
 {
 	PQclear(s->res);
 	clear_params(s);
+	clear_decoded(s);
+	free(s->decoded);
 	free(s->values);
+	free(s->lengths);
+	free(s->formats);
 	free(s->param);
 	free(s->sql);
 	memset(s, 0, sizeof(*s));
@@ -464,16 +487,19 @@ static void return_slot(struct pg_db *d, struct pg_stmt *s)
 static struct pg_stmt *lookup(struct pg_db *d, const char *sql)
 {
 	/*
-	 * The same pointer is only a hint: a caller may build different SQL
-	 * in the same buffer, so the text is compared too.
+	 * The pointer finds the slot quickly; the text confirms it, because
+	 * SQL built in a buffer that is reused for other SQL arrives at the
+	 * same address with other words.
 	 */
 	for (size_t i = 0; i < d->ncache; i++)
 		if (d->cache[i].key == sql && d->cache[i].sql != NULL &&
 		    strcmp(d->cache[i].sql, sql) == 0)
 			return &d->cache[i];
 	for (size_t i = 0; i < d->ncache; i++)
-		if (d->cache[i].sql != NULL && strcmp(d->cache[i].sql, sql) == 0)
+		if (d->cache[i].sql != NULL && strcmp(d->cache[i].sql, sql) == 0) {
+			d->cache[i].key = sql;
 			return &d->cache[i];
+		}
 	return NULL;
 }
 
@@ -506,10 +532,13 @@ static enum nara_err pg_prepare(struct db *db, const char *sql,
 	s->nparams = s->sql ? rewrite(sql, NULL) : 0;
 	if (s->nparams > 0) {
 		s->values = calloc((size_t)s->nparams, sizeof(*s->values));
+		s->lengths = calloc((size_t)s->nparams, sizeof(*s->lengths));
+		s->formats = calloc((size_t)s->nparams, sizeof(*s->formats));
 		s->param = calloc((size_t)s->nparams, sizeof(*s->param));
 	}
 	if (s->sql == NULL ||
-	    (s->nparams > 0 && (s->values == NULL || s->param == NULL))) {
+	    (s->nparams > 0 && (s->values == NULL || s->lengths == NULL ||
+				s->formats == NULL || s->param == NULL))) {
 		return_slot(d, s);
 		set_err(d, "out of memory");
 		return NARA_ENOMEM;
@@ -524,9 +553,12 @@ static enum nara_err pg_prepare(struct db *db, const char *sql,
 	return NARA_OK;
 }
 
-/* Stores a parameter's text; NULL src is SQL NULL. */
-static void set_param(struct db_stmt *st, int idx, const char *src,
-		      size_t len)
+/*
+ * Stores a parameter's bytes; NULL src is SQL NULL. Text is sent as text
+ * (NUL-terminated); binary as len bytes in libpq's binary format.
+ */
+static void set_param(struct db_stmt *st, int idx, const char *src, size_t len,
+		      int binary)
 {
 	struct pg_stmt *s = PGS(st);
 	if (idx < 1 || idx > s->nparams)
@@ -535,9 +567,17 @@ static void set_param(struct db_stmt *st, int idx, const char *src,
 	free(p->heap);
 	p->heap = NULL;
 	s->values[idx - 1] = NULL;
+	s->lengths[idx - 1] = 0;
+	s->formats[idx - 1] = 0;
 	if (src == NULL)
 		return;
-	if (memchr(src, '\0', len) != NULL) {
+	if (binary && len > INT32_MAX) {
+		/* libpq counts a parameter's length in an int. */
+		set_err(PGD(st->db), "binary parameter too large");
+		s->bind_err = NARA_ETOOBIG;
+		return;
+	}
+	if (!binary && memchr(src, '\0', len) != NULL) {
 		/* PostgreSQL text cannot hold NUL; never truncate quietly. */
 		set_err(PGD(st->db), "text parameter contains a NUL byte");
 		s->bind_err = NARA_EINVAL;
@@ -554,24 +594,34 @@ static void set_param(struct db_stmt *st, int idx, const char *src,
 	memcpy(dst, src, len);
 	dst[len] = '\0';
 	s->values[idx - 1] = dst;
+	if (binary) {
+		s->lengths[idx - 1] = (int)len;
+		s->formats[idx - 1] = 1;
+	}
 }
 
 static void pg_bind_int(struct db_stmt *st, int idx, int64_t v)
 {
 	char num[PG_SMALL];
 	int len = snprintf(num, sizeof(num), "%" PRId64, v);
-	set_param(st, idx, num, (size_t)len);
+	set_param(st, idx, num, (size_t)len, 0);
 }
 
 static void pg_bind_text(struct db_stmt *st, int idx, const char *s,
 			 size_t len)
 {
-	set_param(st, idx, s, len);
+	set_param(st, idx, s, len, 0);
 }
 
 static void pg_bind_null(struct db_stmt *st, int idx)
 {
-	set_param(st, idx, NULL, 0);
+	set_param(st, idx, NULL, 0, 0);
+}
+
+static void pg_bind_blob(struct db_stmt *st, int idx, const void *data,
+			 size_t len)
+{
+	set_param(st, idx, data, len, 1);
 }
 
 static int pg_step(struct db_stmt *st)
@@ -589,8 +639,8 @@ static int pg_step(struct db_stmt *st)
 			err = prepare_on_server(d, s);
 		if (err != NARA_OK)
 			return -(int)err;
-		s->res = PQexecPrepared(d->conn, s->name, s->nparams,
-					s->values, NULL, NULL, 0);
+		s->res = PQexecPrepared(d->conn, s->name, s->nparams, s->values,
+					s->lengths, s->formats, 0);
 		ExecStatusType status = PQresultStatus(s->res);
 		if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 			err = fail(d, s->res);
@@ -600,6 +650,7 @@ static int pg_step(struct db_stmt *st)
 		}
 		s->nrows = PQntuples(s->res);
 	}
+	clear_decoded(s);
 	if (s->row < s->nrows)
 		s->row++;
 	return s->row < s->nrows ? DB_ROW : DB_DONE;
@@ -646,9 +697,34 @@ static int pg_col_is_null(struct db_stmt *st, int col)
 	return PQgetisnull(s->res, s->row, col);
 }
 
+static const void *pg_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+	struct pg_stmt *s = PGS(st);
+	*len = 0;
+	const char *v = value(st, col);
+	if (v == NULL || PQgetisnull(s->res, s->row, col))
+		return NULL;
+	if (s->ndecoded == s->cap_decoded) {
+		size_t cap = s->cap_decoded ? s->cap_decoded * 2 : 4;
+		unsigned char **n = realloc(s->decoded, cap * sizeof(*n));
+		if (n == NULL)
+			return NULL;
+		s->decoded = n;
+		s->cap_decoded = cap;
+	}
+	size_t n = 0;
+	unsigned char *bytes = PQunescapeBytea((const unsigned char *)v, &n);
+	if (bytes == NULL)
+		return NULL;
+	s->decoded[s->ndecoded++] = bytes;
+	*len = n;
+	return bytes;
+}
+
 static void pg_done(struct db_stmt *st)
 {
 	struct pg_stmt *s = PGS(st);
+	clear_decoded(s);
 	PQclear(s->res);
 	s->res = NULL;
 	s->started = 0;
@@ -663,6 +739,23 @@ static enum nara_err pg_ping(struct db *db)
 	return run_retrying(PGD(db), "SELECT 1");
 }
 
+/*
+ * pg_notify inside the caller's transaction: PostgreSQL holds it until
+ * COMMIT and then delivers it to every session that listens on the
+ * channel, on every nara node; a rollback drops it. The channel is named
+ * after the schema, so deployments (and test runs) that share a database
+ * in different schemas do not hear each other; listen.c computes the same
+ * name the same way. left(..., 63): a channel is an identifier, and an
+ * over-long one would fail the whole transaction.
+ */
+static enum nara_err pg_notify(struct db *db, const char *payload)
+{
+	return db_run(db,
+		      "SELECT pg_notify(left('nara_' || current_schema(), 63),"
+		      " ?)",
+		      "s", payload);
+}
+
 static const struct db_ops pg_ops = {
 	.close = pg_close,
 	.errmsg = pg_errmsg,
@@ -675,11 +768,14 @@ static const struct db_ops pg_ops = {
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.col_len = pg_col_len,
 	.col_is_null = pg_col_is_null,
+	.col_blob = pg_col_blob,
 	.done = pg_done,
 	.ping = pg_ping,
+	.notify = pg_notify,
 };

@@ -4,8 +4,7 @@
  * a short write lock held by another thread is waited out rather than
  * reported, and prepared statements cached per connection by their SQL text.
  * Callers usually pass string literals, so a first pass over the cache
- * looks for the same pointer (checking its text, since a buffer may be
- * reused for other SQL) and a second compares text; the cache owns a copy of
+ * looks for the pointer (and confirms the text) and a second compares text; the cache owns a copy of
  * the text, so a caller that built its SQL in a buffer it has since freed
  * never makes a later lookup read dead memory. When the cache is full the
  * statement used longest ago is finalized, but never one between
@@ -170,8 +169,9 @@ static enum nara_err sqlite_begin_read(struct db *db)
 static struct sqlite_stmt *cache_find(struct sqlite_db *d, const char *sql)
 {
 	/*
-	 * The same pointer is only a hint: a caller may build different SQL
-	 * in the same buffer, so the text is compared too.
+	 * The pointer finds the slot quickly; the text confirms it, because
+	 * SQL built in a buffer that is reused for other SQL arrives at the
+	 * same address with other words.
 	 */
 	for (size_t i = 0; i < d->ncache; i++)
 		if (d->cache[i].key == sql && strcmp(d->cache[i].sql, sql) == 0)
@@ -256,6 +256,13 @@ static void sqlite_bind_null(struct db_stmt *st, int idx)
 	sqlite3_bind_null(STMT(st), idx);
 }
 
+static void sqlite_bind_blob(struct db_stmt *st, int idx, const void *data,
+			     size_t len)
+{
+	/* A NULL pointer would bind SQL NULL even for an empty value. */
+	sqlite3_bind_blob64(STMT(st), idx, data, len, SQLITE_TRANSIENT);
+}
+
 static int sqlite_step(struct db_stmt *st)
 {
 	int rc = sqlite3_step(STMT(st));
@@ -285,6 +292,16 @@ static size_t sqlite_col_len(struct db_stmt *st, int col)
 static int sqlite_col_is_null(struct db_stmt *st, int col)
 {
 	return sqlite3_column_type(STMT(st), col) == SQLITE_NULL;
+}
+
+static const void *sqlite_col_blob(struct db_stmt *st, int col, size_t *len)
+{
+	/* sqlite3_column_bytes after sqlite3_column_blob, as SQLite asks. */
+	const void *p = sqlite3_column_blob(STMT(st), col);
+	*len = (size_t)sqlite3_column_bytes(STMT(st), col);
+	if (p == NULL && sqlite3_column_type(STMT(st), col) != SQLITE_NULL)
+		return ""; /* an empty BLOB */
+	return p;
 }
 
 static void sqlite_done(struct db_stmt *st)
@@ -329,11 +346,13 @@ static const struct db_ops sqlite_ops = {
     .bind_int = sqlite_bind_int,
     .bind_text = sqlite_bind_text,
     .bind_null = sqlite_bind_null,
+    .bind_blob = sqlite_bind_blob,
     .step = sqlite_step,
     .col_int = sqlite_col_int,
     .col_text = sqlite_col_text,
     .col_len = sqlite_col_len,
     .col_is_null = sqlite_col_is_null,
+    .col_blob = sqlite_col_blob,
     .done = sqlite_done,
     .ping = sqlite_ping,
 };

@@ -352,6 +352,25 @@ enum nara_err case_authorize_in_tx(struct db *db, const struct actor *who,
 	return err;
 }
 
+/*
+ * The person's own case: the policy's read grant (the person may read
+ * their file and add to it, R2.3, R2.1). A refusal is audited, flagged.
+ */
+static enum nara_err authorize_own(struct db *db, struct arena *a,
+				   const struct actor *who, int64_t case_id,
+				   struct case_facts_row *f)
+{
+	enum nara_err err = load_facts(db, a, who, case_id, f);
+	if (err != NARA_OK)
+		return err;
+	struct policy_decision d = decide(who, f, ACT_READ);
+	if (d.allowed)
+		return NARA_OK;
+	err = audit_case(db, who, f->municipality_id, case_id, f->person_id,
+			 "read_denied", policy_reason_text(d.reason), 1);
+	return err != NARA_OK ? err : NARA_EDENIED;
+}
+
 /* ---- creating ---- */
 
 static enum nara_err next_reference(struct db *db, struct arena *a,
@@ -526,13 +545,23 @@ enum nara_err case_state_in_tx(struct db *db, int64_t case_id,
 	return NARA_OK;
 }
 
+/*
+ * Every change to a case's file passes here, so this is where the live
+ * pages hear of it: the notification names the case and its new version,
+ * nothing of the change itself, and leaves only if the transaction
+ * commits (db_notify).
+ */
 enum nara_err case_touch_in_tx(struct db *db, int64_t case_id, int64_t now)
 {
-	return db_run(
-	    db,
+	int64_t version = 0;
+	enum nara_err err = db_query_int(
+	    db, &version,
 	    "UPDATE case_file SET version = version + 1, updated_at = ?"
-	    " WHERE id = ?",
+	    " WHERE id = ? RETURNING version",
 	    "ii", now, case_id);
+	if (err == NARA_OK)
+		err = db_notify(db, "case", case_id, version);
+	return err;
 }
 
 /* ---- lists ---- */
@@ -951,41 +980,55 @@ static enum nara_err read_interventions(struct db *db, struct arena *a,
 	return db_step_err(rc);
 }
 
-/* What happens next, in words the person understands (catalogue keys). */
-static void what_next(struct case_view *v)
+/*
+ * What happens next, in words the person understands (catalogue keys),
+ * and by when: the clock that runs in the case's state, or the earliest
+ * follow-up of an intervention under way.
+ */
+static struct case_next next_of(const struct case_summary *s,
+				int64_t follow_up_due)
 {
-	struct case_next *n = &v->next;
-	switch (v->s.state) {
+	struct case_next n = {0};
+	switch (s->state) {
 	case CS_RECEIVED:
-		n->what = "next.received";
+		n.what = "next.received";
 		break;
 	case CS_PRELIMINARY:
-		n->what = "next.preliminary";
-		n->by = v->s.preliminary.due;
+		n.what = "next.preliminary";
+		n.by = s->preliminary.due;
 		break;
 	case CS_INVESTIGATION:
-		n->what = "next.investigation";
-		n->by = v->s.investigation.due;
+		n.what = "next.investigation";
+		n.by = s->investigation.due;
 		break;
 	case CS_DECIDED:
-		n->what = "next.decided";
+		n.what = "next.decided";
 		break;
 	case CS_INTERVENTION:
-		n->what = "next.intervention";
-		for (size_t i = 0; i < v->ninterventions; i++)
-			if (v->interventions[i].ended_at == 0 &&
-			    v->interventions[i].follow_up_due != 0 &&
-			    (n->by == 0 ||
-			     v->interventions[i].follow_up_due < n->by))
-				n->by = v->interventions[i].follow_up_due;
+		n.what = "next.intervention";
+		n.by = follow_up_due;
 		break;
 	case CS_FOLLOW_UP:
-		n->what = "next.follow_up";
+		n.what = "next.follow_up";
 		break;
 	default:
-		n->what = "next.closed";
+		n.what = "next.closed";
 		break;
 	}
+	return n;
+}
+
+static void what_next(struct case_view *v)
+{
+	int64_t follow_up = 0;
+	for (size_t i = 0; i < v->ninterventions; i++)
+		if (v->interventions[i].ended_at == 0 &&
+		    v->interventions[i].follow_up_due != 0 &&
+		    (follow_up == 0 ||
+		     v->interventions[i].follow_up_due < follow_up))
+			follow_up = v->interventions[i].follow_up_due;
+	v->next = next_of(&v->s, follow_up);
+	v->s.next = v->next;
 }
 
 /*
@@ -1105,6 +1148,18 @@ enum nara_err case_list_own(struct db *db, struct arena *a,
 		db_rollback(db);
 		return list == NULL ? NARA_ENOMEM : db_step_err(rc);
 	}
+	/* What happens next; an intervention's date is its follow-up. */
+	for (size_t i = 0; i < n && err == NARA_OK; i++) {
+		int64_t follow_up = 0;
+		if (list[i].state == CS_INTERVENTION)
+			err = db_query_int(
+			    db, &follow_up,
+			    "SELECT COALESCE(MIN(follow_up_due), 0) FROM"
+			    " case_intervention WHERE case_id = ? AND ended_at"
+			    " IS NULL",
+			    "i", list[i].id);
+		list[i].next = next_of(&list[i], follow_up);
+	}
 	/* The person reads their own list: one row, for completeness. */
 	for (size_t i = 0; i < n && err == NARA_OK; i++)
 		err = audit_case(db, who, list[i].municipality_id, list[i].id,
@@ -1117,9 +1172,15 @@ enum nara_err case_list_own(struct db *db, struct arena *a,
 	return NARA_OK;
 }
 
-enum nara_err case_read_own(struct db *db, struct arena *a,
-			    const struct actor *who, int64_t case_id,
-			    int64_t now, struct case_view *out)
+/*
+ * The person's own case, read (action "read_own") or exported as a
+ * document (action "export_own"): the same policy, the same view, each
+ * audited as what it is.
+ */
+static enum nara_err read_own(struct db *db, struct arena *a,
+			      const struct actor *who, int64_t case_id,
+			      int64_t now, const char *action,
+			      struct case_view *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (who->subject.kind != SUBJECT_CITIZEN)
@@ -1128,22 +1189,12 @@ enum nara_err case_read_own(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	struct case_facts_row f;
-	err = load_facts(db, a, who, case_id, &f);
-	if (err == NARA_OK) {
-		struct policy_decision d = decide(who, &f, ACT_READ);
-		if (!d.allowed) {
-			err = audit_case(db, who, f.municipality_id, case_id,
-					 f.person_id, "read_denied",
-					 policy_reason_text(d.reason), 1);
-			if (err == NARA_OK)
-				err = NARA_EDENIED;
-		}
-	}
+	err = authorize_own(db, a, who, case_id, &f);
 	if (err == NARA_OK)
 		err = read_view(db, a, case_id, now, 1, out);
 	if (err == NARA_OK)
 		err = audit_case(db, who, f.municipality_id, case_id,
-				 f.person_id, "read_own", "", 0);
+				 f.person_id, action, "", 0);
 	err = finish_tx(db, err);
 	if (err != NARA_OK) {
 		memset(out, 0, sizeof(*out));
@@ -1156,6 +1207,115 @@ enum nara_err case_read_own(struct db *db, struct arena *a,
 	 */
 	out->late_reason = "";
 	return NARA_OK;
+}
+
+enum nara_err case_read_own(struct db *db, struct arena *a,
+			    const struct actor *who, int64_t case_id,
+			    int64_t now, struct case_view *out)
+{
+	return read_own(db, a, who, case_id, now, "read_own", out);
+}
+
+enum nara_err case_export_own(struct db *db, struct arena *a,
+			      const struct actor *who, int64_t case_id,
+			      int64_t now, struct case_view *out)
+{
+	return read_own(db, a, who, case_id, now, "export_own", out);
+}
+
+enum nara_err case_subscribe_own(struct db *db, const struct actor *who,
+				 int64_t case_id, int64_t *version)
+{
+	*version = 0;
+	if (who->subject.kind != SUBJECT_CITIZEN)
+		return NARA_EDENIED;
+	struct arena a;
+	arena_init(&a, 0);
+	enum nara_err err = db_begin(db);
+	struct case_facts_row f;
+	if (err == NARA_OK)
+		err = authorize_own(db, &a, who, case_id, &f);
+	/*
+	 * A subscription reads nothing of the file: it is audited as what
+	 * it is, and each fragment the page then fetches is audited as a
+	 * read.
+	 */
+	if (err == NARA_OK)
+		err = audit_case(db, who, f.municipality_id, case_id,
+				 f.person_id, "subscribe_own", "", 0);
+	if (db_in_tx(db))
+		err = finish_tx(db, err);
+	if (err == NARA_OK)
+		*version = f.version;
+	arena_free(&a);
+	return err;
+}
+
+enum nara_err case_reads_own(struct db *db, struct arena *a,
+			     const struct actor *who, int64_t case_id,
+			     struct case_read_log **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	if (who->subject.kind != SUBJECT_CITIZEN)
+		return NARA_EDENIED;
+	/*
+	 * A read snapshot: the log is only read. A refusal needs its audit
+	 * row, so it is written in a transaction of its own.
+	 */
+	enum nara_err err = db_begin_read(db);
+	if (err != NARA_OK)
+		return err;
+	struct case_facts_row f;
+	err = load_facts(db, a, who, case_id, &f);
+	struct policy_decision d = {0};
+	if (err == NARA_OK && !(d = decide(who, &f, ACT_READ)).allowed) {
+		db_rollback(db);
+		if ((err = db_begin(db)) != NARA_OK)
+			return err;
+		err = audit_case(db, who, f.municipality_id, case_id,
+				 f.person_id, "read_denied",
+				 policy_reason_text(d.reason), 1);
+		return finish_tx(db, err == NARA_OK ? NARA_EDENIED : err);
+	}
+	struct db_stmt *st = NULL;
+	if (err == NARA_OK)
+		err = db_prepare(
+		    db,
+		    "SELECT l.at, COALESCE(m.name, ''),"
+		    " COALESCE((SELECT MIN(u.name) FROM staff_role r JOIN unit u"
+		    "  ON u.id = r.unit_id WHERE r.user_id = l.actor_id), '')"
+		    " FROM audit_log l LEFT JOIN municipality m ON m.id ="
+		    " l.municipality_id WHERE l.record_kind = 'case' AND"
+		    " l.record_id = ? AND l.actor_kind = 'staff' AND l.action ="
+		    " 'read' ORDER BY l.id DESC LIMIT ?",
+		    &st);
+	if (err != NARA_OK) {
+		db_rollback(db);
+		return err;
+	}
+	db_bind_int(st, 1, case_id);
+	db_bind_int(st, 2, LIST_MAX);
+	struct case_read_log *list = arena_alloc(a, LIST_MAX * sizeof(*list));
+	size_t n = 0;
+	int rc = DB_DONE;
+	while (list != NULL && (rc = db_step(st)) == DB_ROW) {
+		list[n].at = db_col_int(st, 0);
+		list[n].municipality_name = col(a, st, 1);
+		list[n].unit_name = col(a, st, 2);
+		n++;
+	}
+	db_done(st);
+	if (list == NULL || rc < 0) {
+		db_rollback(db);
+		return list == NULL ? NARA_ENOMEM : db_step_err(rc);
+	}
+	err = db_commit(db);
+	if (err == NARA_OK) {
+		*out = list;
+		*count = n;
+	}
+	return err;
 }
 
 /* ---- moves ---- */

@@ -34,6 +34,12 @@ struct case_clock {
 	int days_left;
 };
 
+/* What happens next, for the person: a state and, when known, by when. */
+struct case_next {
+	const char *what; /* catalogue key: "next.preliminary", ... */
+	int64_t by;	  /* 0: no date */
+};
+
 /* A case as a list shows it: a worklist row, or a row of "my cases". */
 struct case_summary {
 	int64_t id, version;
@@ -57,6 +63,7 @@ struct case_summary {
 	int unassessed_reports;
 	int objections; /* the person's comments awaiting staff */
 	int reopened;	/* R1.3: the clock was not reset */
+	struct case_next next; /* the person's own list and views only */
 };
 
 /* Fills the clocks of a summary from its dates, as of now. */
@@ -123,12 +130,6 @@ struct case_intervention_view {
 	const char *name, *level, *end_reason;
 };
 
-/* What happens next, for the person: a state and, when known, by when. */
-struct case_next {
-	const char *what; /* catalogue key: "next.preliminary", ... */
-	int64_t by;	  /* 0: no date */
-};
-
 struct journal_note_view;
 struct report_view;
 
@@ -181,6 +182,34 @@ enum nara_err case_list_own(struct db *db, struct arena *a,
 enum nara_err case_read_own(struct db *db, struct arena *a,
 			    const struct actor *who, int64_t case_id,
 			    int64_t now, struct case_view *out);
+
+/* The same, for a document the person takes away (audited as an export). */
+enum nara_err case_export_own(struct db *db, struct arena *a,
+			      const struct actor *who, int64_t case_id,
+			      int64_t now, struct case_view *out);
+
+/*
+ * The person subscribes to news of their own case (the live page): the
+ * read policy decides once, the subscription is audited as such (not as
+ * a read: it reads nothing), and *version gets the case's version now.
+ */
+enum nara_err case_subscribe_own(struct db *db, const struct actor *who,
+				 int64_t case_id, int64_t *version);
+
+/* "Who has read this case" (R2.6): a staff read, its unit and time. */
+struct case_read_log {
+	int64_t at;
+	const char *municipality_name;
+	const char *unit_name;
+};
+
+/*
+ * The staff reads of one of the person's own cases, newest first. The
+ * read policy decides; a refusal is audited, flagged.
+ */
+enum nara_err case_reads_own(struct db *db, struct arena *a,
+			     const struct actor *who, int64_t case_id,
+			     struct case_read_log **out, size_t *count);
 
 /* The version of a case, for the live pages (no audit: no personal data). */
 enum nara_err case_version(struct db *db, int64_t case_id, int64_t *version);

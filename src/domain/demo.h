@@ -43,4 +43,13 @@ enum nara_err demo_add_interventions(struct db *db);
  */
 enum nara_err demo_add_cases(struct db *db, int64_t now);
 
+/*
+ * The case of "Mina sidor": a known citizen's application with released,
+ * corrected, delayed and withheld notes, a private reporter, a decision
+ * and a staff read (demo_citizen_case.c), made by `nara demo` after
+ * demo_fill. Once; later runs add nothing. Not part of demo_fill, whose
+ * base set the unit tests count on.
+ */
+enum nara_err demo_add_citizen_case(struct db *db, int64_t now);
+
 #endif

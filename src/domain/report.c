@@ -2,6 +2,7 @@
 #include "domain/report.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,37 +55,72 @@ static const char *s_or_empty(const char *s)
 	return s ? s : "";
 }
 
-static const char *check_report(const struct report_new *r)
+/* Adds a problem to the list, as long as there is room. */
+static void problem(struct report_problem *out, size_t *n, const char *field,
+		    const char *why)
 {
+	if (*n < REPORT_MAX_PROBLEMS)
+		out[(*n)++] = (struct report_problem){field, why};
+}
+
+size_t report_check(const struct report_new *r, int64_t now,
+		    struct report_problem out[REPORT_MAX_PROBLEMS])
+{
+	size_t n = 0;
 	if (!text_ok(r->child_name, NAME_MAX_LEN, 1))
-		return "report.error.child_name";
+		problem(out, &n, "child_name", "report.error.child_name");
 	if (!text_ok(r->child_details, DETAILS_MAX, 0))
-		return "report.error.child_details";
+		problem(out, &n, "child_details", "report.error.child_details");
 	if (!text_ok(r->concern, CONCERN_MAX, 1))
-		return "report.error.concern";
+		problem(out, &n, "concern", "report.error.concern");
 	const char *kind = s_or_empty(r->reporter_kind);
+	int pro = strcmp(kind, "professional") == 0;
 	if (strcmp(kind, "anonymous") != 0 && strcmp(kind, "private") != 0 &&
-	    strcmp(kind, "professional") != 0)
-		return "report.error.reporter_kind";
-	if (!text_ok(r->reporter_name, NAME_MAX_LEN, 0) ||
-	    !text_ok(r->reporter_organisation, NAME_MAX_LEN, 0) ||
-	    !text_ok(r->reporter_phone, 40, 0) ||
-	    !text_ok(r->reporter_email, NAME_MAX_LEN, 0))
-		return "report.error.reporter";
+	    !pro)
+		problem(out, &n, "reporter_kind", "report.error.reporter_kind");
+	static const struct {
+		const char *field;
+		size_t offset, max;
+	} about_you[] = {
+	    {"reporter_name", offsetof(struct report_new, reporter_name),
+	     NAME_MAX_LEN},
+	    {"reporter_organisation",
+	     offsetof(struct report_new, reporter_organisation), NAME_MAX_LEN},
+	    {"reporter_phone", offsetof(struct report_new, reporter_phone), 40},
+	    {"reporter_email", offsetof(struct report_new, reporter_email),
+	     NAME_MAX_LEN},
+	};
+	for (size_t i = 0; i < sizeof(about_you) / sizeof(about_you[0]); i++) {
+		const char *v = *(const char *const *)((const char *)r +
+						       about_you[i].offset);
+		if (!text_ok(v, about_you[i].max, 0))
+			problem(out, &n, about_you[i].field,
+				"report.error.reporter");
+	}
 	if (strcmp(kind, "private") == 0 && blank(r->reporter_name))
-		return "report.error.private_name";
-	if (strcmp(kind, "professional") == 0) {
-		if (blank(r->reporter_name) || blank(r->reporter_organisation))
-			return "report.error.professional";
+		problem(out, &n, "reporter_name", "report.error.private_name");
+	if (pro) {
+		if (blank(r->reporter_name))
+			problem(out, &n, "reporter_name",
+				"report.error.professional");
+		if (blank(r->reporter_organisation))
+			problem(out, &n, "reporter_organisation",
+				"report.error.professional");
 		int known = 0;
 		for (size_t i = 0;
 		     report_professions[i] && r->reporter_profession; i++)
 			known |= strcmp(report_professions[i],
 					r->reporter_profession) == 0;
 		if (!known)
-			return "report.error.profession";
+			problem(out, &n, "reporter_profession",
+				"report.error.profession");
 	}
-	return NULL;
+	struct personnummer pnr;
+	if (!blank(r->child_personnummer) &&
+	    personnummer_parse(r->child_personnummer, now, &pnr) != NARA_OK)
+		problem(out, &n, "child_personnummer",
+			"report.error.child_pnr");
+	return n;
 }
 
 /* The receipt: 60 random bits in a 32-letter alphabet without look-alikes. */
@@ -258,16 +294,17 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 			    int64_t *case_id, const char **why)
 {
 	receipt[0] = '\0';
-	*why = check_report(r);
-	if (*why != NULL)
+	*why = NULL;
+	struct report_problem problems[REPORT_MAX_PROBLEMS];
+	if (report_check(r, now, problems) > 0) {
+		*why = problems[0].why;
 		return NARA_EINVAL;
+	}
 	struct personnummer pnr;
 	int have_pnr = !blank(r->child_personnummer);
 	if (have_pnr &&
-	    personnummer_parse(r->child_personnummer, now, &pnr) != NARA_OK) {
-		*why = "report.error.child_pnr";
-		return NARA_EINVAL;
-	}
+	    personnummer_parse(r->child_personnummer, now, &pnr) != NARA_OK)
+		return NARA_EINVAL; /* report_check said so already */
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;

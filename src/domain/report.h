@@ -47,6 +47,21 @@ struct report_new {
 /* The professions a professional reporter chooses from (catalogue keys). */
 extern const char *const report_professions[];
 
+/* One thing to fix in a report: the field and a catalogue key. */
+struct report_problem {
+	const char *field; /* "child_name", "reporter_organisation", ... */
+	const char *why;
+};
+enum { REPORT_MAX_PROBLEMS = 12 };
+
+/*
+ * Every problem of a report at once, in the order of the form, so that a
+ * page can mark each field; the number found (0: the report is good).
+ * report_submit refuses with the first of them.
+ */
+size_t report_check(const struct report_new *r, int64_t now,
+		    struct report_problem out[REPORT_MAX_PROBLEMS]);
+
 /*
  * Files a report. NARA_EINVAL with *why a catalogue key naming what to
  * fix; NARA_ENOTFOUND when no municipality has the slug; NARA_EDENIED

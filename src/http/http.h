@@ -44,6 +44,12 @@ struct resp {
 	struct buf body;             /* owned, freed with the request */
 	const unsigned char *fixed;  /* or: static bytes that outlive us */
 	size_t fixed_len;
+	/* Or a server-sent event stream (resp_stream, http/live.h). */
+	struct {
+		const char *topic; /* NULL: an ordinary reply */
+		int64_t id, since, current;
+		uint64_t owner;
+	} stream;
 };
 
 struct route;
@@ -95,7 +101,16 @@ struct route {
 	 * that change something; over the limit the server answers 429.
 	 */
 	enum rate_class rate_class;
+	/*
+	 * The largest body this route takes, in bytes; 0: NARA_MAX_BODY.
+	 * Only for routes that take files (an application's attachments):
+	 * everything else keeps the small global limit.
+	 */
+	size_t max_body;
 };
+
+/* The largest body any route takes: at least cfg->max_body. */
+size_t routes_max_body(const struct config *cfg);
 
 /* The routing table (src/http/routes.c) and its size. */
 extern const struct route routes[];
@@ -114,5 +129,16 @@ int http_status_of(enum nara_err err);
 
 void resp_header(struct req *r, const char *name, const char *value);
 void resp_redirect(struct req *r, int status, const char *location);
+
+/*
+ * Answers with a server-sent event stream that follows (topic, id)
+ * instead of a body (http/live.h). The handler has let the subscriber in
+ * through the policy layer; the server then hands the connection to the
+ * live hub on the loop. since: the version the page shows; current: the
+ * version the handler read; owner: the session, for the bound per
+ * session. topic must be a string that outlives the request.
+ */
+void resp_stream(struct req *r, const char *topic, int64_t id, int64_t since,
+		 int64_t current, uint64_t owner);
 
 #endif

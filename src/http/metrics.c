@@ -2,6 +2,7 @@
 #include "http/metrics.h"
 
 #include "http/http.h"
+#include "http/live.h"
 
 /* The statuses Nära sends; anything else is counted as "other". */
 static const int statuses[] = {200, 204, 301, 302, 303, 304, 400, 403, 404,
@@ -82,4 +83,8 @@ void metrics_render(struct buf *out)
 			"# TYPE nara_db_seconds_total counter\n"
 			"nara_db_seconds_total %.6f\n",
 		   (double)LOAD(db_sum_ns) / 1e9);
+	buf_printf(out, "# HELP nara_live_streams Live event streams open now.\n"
+			"# TYPE nara_live_streams gauge\n"
+			"nara_live_streams %zu\n",
+		   live_stream_count());
 }

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "core/config.h"
+
 /* Matches path against pattern; fills params (pointers into the arena). */
 static int match(const char *pattern, const char *path, struct req *r,
 		 int fill)
@@ -62,6 +64,15 @@ enum nara_err router_match(const char *path, enum http_method method,
 	return any ? NARA_EINVAL : NARA_ENOTFOUND;
 }
 
+size_t routes_max_body(const struct config *cfg)
+{
+	size_t max = cfg->max_body;
+	for (size_t i = 0; i < routes_count; i++)
+		if (routes[i].max_body > max)
+			max = routes[i].max_body;
+	return max;
+}
+
 void resp_header(struct req *r, const char *name, const char *value)
 {
 	if (r->resp.nheaders == RESP_MAX_HEADERS)
@@ -75,4 +86,16 @@ void resp_redirect(struct req *r, int status, const char *location)
 {
 	r->resp.status = status;
 	resp_header(r, "Location", location);
+}
+
+void resp_stream(struct req *r, const char *topic, int64_t id, int64_t since,
+		 int64_t current, uint64_t owner)
+{
+	r->resp.status = 200;
+	r->resp.content_type = "text/event-stream; charset=utf-8";
+	r->resp.stream.topic = topic;
+	r->resp.stream.id = id;
+	r->resp.stream.since = since;
+	r->resp.stream.current = current;
+	r->resp.stream.owner = owner;
 }

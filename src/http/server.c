@@ -42,6 +42,7 @@
 #include "http/cookie.h"
 #include "http/form.h"
 #include "http/http.h"
+#include "http/live.h"
 #include "http/metrics.h"
 #include "http/path.h"
 #include "web/web.h"
@@ -52,7 +53,12 @@ enum {
 	MAX_QUERY_FIELDS = 64,
 	MAX_FORM_FIELDS = 256,
 	MAX_COOKIES = 50,
-	MAX_PARTS = 32,
+	/*
+	 * A form with a file field is sent whole as multipart, one part per
+	 * field (an application has dozens), so parts are bounded like the
+	 * fields of any other form.
+	 */
+	MAX_PARTS = MAX_FORM_FIELDS,
 	CONN_BUCKETS = 1024,
 	REQUEST_TIMEOUT_S = 30,
 };
@@ -73,6 +79,7 @@ struct loop {
 	struct event_base *base;
 	struct evhttp *http;
 	struct db *db; /* SQLite: this loop's connection, opened when needed */
+	struct live_loop *live; /* the event streams on this loop */
 	const struct config *cfg;
 	pthread_mutex_t done_lock;
 	struct job *done_head;
@@ -176,6 +183,7 @@ static size_t conn_hash(const void *p)
 static void on_conn_close(struct evhttp_connection *conn, void *arg)
 {
 	struct loop *l = arg;
+	live_connection_closed(l->live, conn);
 	struct conn_node **pp = &l->conns[conn_hash(conn)];
 	for (; *pp != NULL; pp = &(*pp)->next) {
 		if ((*pp)->conn == conn) {
@@ -241,7 +249,13 @@ static struct job *job_take(struct loop *l)
 		j = calloc(1, sizeof(*j));
 		if (j == NULL)
 			return NULL;
-		arena_init(&j->req.arena, l->cfg->max_body * 3 + 8 * 1024 * 1024);
+		/*
+		 * Room for the body, the parsed copy of its parts and what a
+		 * handler makes of them (an attachment's ciphertext), for
+		 * the route that takes the largest body.
+		 */
+		arena_init(&j->req.arena,
+			   routes_max_body(l->cfg) * 3 + 8 * 1024 * 1024);
 		buf_init(&j->req.resp.body);
 		buf_init(&j->req.scratch);
 		return j;
@@ -259,6 +273,9 @@ static struct job *job_take(struct loop *l)
 	buf_reset(&j->req.scratch);
 	return j;
 }
+
+static void log_and_count(struct job *j, uint64_t ns);
+static void resp_clear(struct resp *rs);
 
 static void finish(struct job *j)
 {
@@ -288,6 +305,28 @@ static void finish(struct job *j)
 	for (int i = 0; i < rs->nheaders; i++)
 		evhttp_add_header(h, rs->headers[i].name, rs->headers[i].value);
 
+	if (rs->stream.topic != NULL && rs->status == 200 &&
+	    r->method != HTTP_HEAD) {
+		enum nara_err err = live_attach(
+		    j->loop->live, j->evreq, rs->stream.topic, rs->stream.id,
+		    rs->stream.since, rs->stream.current, rs->stream.owner);
+		if (err == NARA_OK) {
+			log_and_count(j, now_ns() - j->t0);
+			job_release(j);
+			return;
+		}
+		/*
+		 * Too many streams (or no memory): 503 with Retry-After, and
+		 * the page works on reload; the browser's EventSource gives
+		 * up on a status other than 200.
+		 */
+		evhttp_clear_headers(h);
+		resp_clear(rs);
+		web_error_page(r, 503);
+		finish(j);
+		return;
+	}
+
 	struct evbuffer *out = evhttp_request_get_output_buffer(j->evreq);
 	if (r->method != HTTP_HEAD && rs->status != 304) {
 		if (rs->fixed != NULL) {
@@ -303,8 +342,16 @@ static void finish(struct job *j)
 		}
 	}
 	evhttp_send_reply(j->evreq, rs->status, reason_phrase(rs->status), NULL);
+	log_and_count(j, now_ns() - j->t0);
+	job_release(j);
+}
 
-	uint64_t ns = now_ns() - j->t0;
+/* The access log line and the metrics of a request answered. */
+static void log_and_count(struct job *j, uint64_t ns)
+{
+	struct req *r = &j->req;
+	struct resp *rs = &r->resp;
+	const struct config *cfg = j->loop->cfg;
 	size_t route = r->route ? (size_t)(r->route - routes) : routes_count;
 	metrics_request(route, rs->status, ns, j->db_ns);
 	if (cfg->access_log) {
@@ -319,7 +366,6 @@ static void finish(struct job *j)
 		       r->route ? r->route->name : "-", "status", status,
 		       "ms", ms, NULL);
 	}
-	job_release(j);
 }
 
 /* ---- step 2 ---- */
@@ -334,6 +380,7 @@ static void resp_clear(struct resp *rs)
 	rs->content_type = NULL;
 	rs->cache_control = NULL;
 	rs->status = 200;
+	memset(&rs->stream, 0, sizeof(rs->stream));
 }
 
 static void fail(struct req *r, enum nara_err err)
@@ -511,10 +558,21 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 			return err == NARA_ETOOBIG ? NARA_EINVAL : err;
 	}
 
-
+	/*
+	 * The route first: its limit decides how large a body may be. An
+	 * oversize body is refused with 413 and a malformed one with 400
+	 * whatever the path, as before routes had limits of their own; only
+	 * then 404 or 405. HEAD is GET without the body.
+	 */
+	enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
+	unsigned route_allowed = 0;
+	enum nara_err routed = router_match(r->path, m, r, &route_allowed);
+	size_t limit = j->loop->cfg->max_body;
+	if (routed == NARA_OK && r->route->max_body > limit)
+		limit = r->route->max_body;
 	struct evbuffer *body = evhttp_request_get_input_buffer(ev);
 	size_t len = evbuffer_get_length(body);
-	if (len > j->loop->cfg->max_body)
+	if (len > limit)
 		return NARA_ETOOBIG;
 	if (len > 0) {
 		char *copy = arena_alloc(&r->arena, len + 1);
@@ -541,10 +599,8 @@ static enum nara_err parse_request(struct job *j, unsigned *allowed)
 				return err == NARA_ETOOBIG ? NARA_EINVAL : err;
 		}
 	}
-
-	/* HEAD is GET without the body. */
-	enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
-	return router_match(r->path, m, r, allowed);
+	*allowed = route_allowed;
+	return routed;
 }
 
 /*
@@ -691,16 +747,19 @@ static int loop_init(struct loop *l, int index, const struct config *cfg)
 		return -1;
 	l->http = evhttp_new(l->base);
 	l->done_ev = event_new(l->base, -1, EV_READ, on_done, l);
-	if (l->http == NULL || l->done_ev == NULL)
+	l->live = live_loop_new(l->base);
+	if (l->http == NULL || l->done_ev == NULL || l->live == NULL)
 		return -1;
 	int fd = open_listener(cfg);
 	if (fd < 0 || evhttp_accept_socket_with_handle(l->http, fd) == NULL)
 		return -1;
 	/*
 	 * evhttp refuses bodies above its own limit with a bare 413 of its
-	 * own; ours (cfg->max_body) is lower, so people see our page.
+	 * own; ours (cfg->max_body, or a route's own) is lower, so people
+	 * see our page.
 	 */
-	evhttp_set_max_body_size(l->http, (ev_ssize_t)cfg->max_body * 4);
+	evhttp_set_max_body_size(
+	    l->http, (ev_ssize_t)(routes_max_body(cfg) + 3 * cfg->max_body));
 	evhttp_set_max_headers_size(l->http, MAX_HEADERS_SIZE);
 	evhttp_set_timeout(l->http, REQUEST_TIMEOUT_S);
 	evhttp_set_allowed_methods(
@@ -727,6 +786,9 @@ static void loop_free(struct loop *l)
 	}
 	if (l->done_ev)
 		event_free(l->done_ev);
+	/* The streams end before evhttp frees their connections. */
+	live_loop_free(l->live);
+	l->live = NULL;
 	if (l->http)
 		evhttp_free(l->http);
 	if (l->base)
@@ -768,6 +830,8 @@ enum nara_err server_run(const struct config *cfg)
 		limiter = NULL;
 		return NARA_ENOMEM;
 	}
+	live_init(NULL);
+	struct db_listener *listener = NULL;
 	enum nara_err result = NARA_OK;
 	int started = 0;
 	for (int i = 0; i < n; i++) {
@@ -800,6 +864,14 @@ enum nara_err server_run(const struct config *cfg)
 					   worker_main, NULL) == 0)
 				pool.count++;
 	}
+	/*
+	 * The live pages hear of changes through the storage layer: on
+	 * PostgreSQL a connection of its own that LISTENs (changes made on
+	 * every node), on SQLite the commits of this process.
+	 */
+	if (db_listener_start(cfg->database, live_on_notify, NULL,
+			      &listener) != NARA_OK)
+		log_kv(LOG_ERROR, "live updates are off: no listener", NULL);
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]) == 0)
 			started = i + 1;
@@ -817,6 +889,8 @@ enum nara_err server_run(const struct config *cfg)
 	log_kv(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM",
 	       NULL);
 
+	db_listener_stop(listener);
+	listener = NULL;
 	for (int i = 0; i < started; i++)
 		event_base_loopexit(loops[i].base, NULL);
 	for (int i = 0; i < started; i++)
@@ -839,10 +913,12 @@ out:
 	free(pool.threads);
 	pool.threads = NULL;
 	pool.count = 0;
+	db_listener_stop(listener);
 	for (int i = 0; i < n; i++)
 		loop_free(&loops[i]);
 	free(loops);
 	ratelimit_free(limiter);
 	limiter = NULL;
+	live_shutdown();
 	return result;
 }

@@ -78,6 +78,24 @@ static void to_login(struct req *r)
 	buf_free(&q);
 }
 
+/* The actor of a live session: staff with their roles, or a citizen. */
+static enum nara_err actor_of(struct req *r, const struct session *s,
+			      struct actor *who)
+{
+	if (strcmp(s->kind, "staff") == 0) {
+		enum nara_err err =
+		    access_load_staff(r->db, &r->arena, s->staff_id, who);
+		if (err == NARA_ENOTFOUND)
+			return NARA_EDENIED; /* the account was closed */
+		if (err != NARA_OK)
+			return err;
+	} else {
+		access_citizen(s->personnummer, who);
+	}
+	who->request_id = r->request_id;
+	return NARA_OK;
+}
+
 enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 			  struct actor *who, int *redirected)
 {
@@ -92,17 +110,22 @@ enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 		return err;
 	if (strcmp(s->kind, kind) != 0)
 		return NARA_EDENIED;
-	if (strcmp(kind, "staff") == 0) {
-		err = access_load_staff(r->db, &r->arena, s->staff_id, who);
-		if (err == NARA_ENOTFOUND)
-			return NARA_EDENIED; /* the account was closed */
-		if (err != NARA_OK)
-			return err;
-	} else {
-		access_citizen(s->personnummer, who);
+	return actor_of(r, s, who);
+}
+
+enum nara_err web_require_any(struct req *r, struct session *s,
+			      struct actor *who, int *redirected)
+{
+	*redirected = 0;
+	enum nara_err err = web_session(r, s);
+	if (err == NARA_ENOTFOUND) {
+		to_login(r);
+		*redirected = 1;
+		return NARA_OK;
 	}
-	who->request_id = r->request_id;
-	return NARA_OK;
+	if (err != NARA_OK)
+		return err;
+	return actor_of(r, s, who);
 }
 
 void web_session_vars(struct req *r, struct tvars *v, const struct session *s,

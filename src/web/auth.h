@@ -42,6 +42,13 @@ enum nara_err web_session(struct req *r, struct session *s);
 enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 			  struct actor *who, int *redirected);
 
+/*
+ * As web_require, for pages that staff and citizens both use (a document
+ * of a case): whoever is logged in, as the actor of their kind.
+ */
+enum nara_err web_require_any(struct req *r, struct session *s,
+			      struct actor *who, int *redirected);
+
 /* What the layout shows for a logged-in person (name, log-out form). */
 void web_session_vars(struct req *r, struct tvars *v, const struct session *s,
 		      const struct actor *who);

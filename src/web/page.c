@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/application_form.h"
 #include "web/html.h"
 
 enum nara_err web_init(char *errmsg, size_t errlen)
@@ -15,11 +16,15 @@ enum nara_err web_init(char *errmsg, size_t errlen)
 	enum nara_err err = i18n_load(errmsg, errlen);
 	if (err == NARA_OK)
 		err = tpl_load(errmsg, errlen);
+	/* The application forms are pages too: a broken one stops us here. */
+	if (err == NARA_OK)
+		err = application_forms_load(errmsg, errlen);
 	return err;
 }
 
 void web_free(void)
 {
+	application_forms_free();
 	tpl_free();
 	i18n_free();
 }
@@ -38,6 +43,31 @@ const char *i18n_format(struct req *r, const char *key, const char *value)
 	const char *s = arena_printf(&r->arena, "%.*s%s%s", (int)(at - text),
 				     text, value, at + 6);
 	return s ? s : text;
+}
+
+const char *i18n_replace(struct req *r, const char *text, const char *name,
+			 const char *value)
+{
+	if (strstr(text, name) == NULL)
+		return text;
+	struct buf b;
+	buf_init(&b);
+	size_t nlen = strlen(name);
+	for (const char *p = text, *at; *p; p = at + nlen) {
+		at = strstr(p, name);
+		if (at == NULL) {
+			buf_adds(&b, p);
+			break;
+		}
+		buf_add(&b, p, (size_t)(at - p));
+		buf_adds(&b, value);
+		if (at[nlen] == '\0')
+			break;
+	}
+	const char *out =
+	    b.failed ? NULL : arena_strdup(&r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out ? out : text;
 }
 
 struct tvars *page_vars(struct req *r)

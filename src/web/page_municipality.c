@@ -64,6 +64,7 @@ enum nara_err page_municipality(struct req *r)
 	struct tvars *v = page_vars(r);
 	const char *title = i18n_format(r, "municipality.title",
 					page.municipality.name);
+	tv_set(v, "slug", page.municipality.slug);
 	add_units(r, v, "units", page.units, page.nunits);
 	add_units(r, v, "shared", page.shared, page.nshared);
 	return page_render(r, "municipality", v, title);

@@ -2,16 +2,19 @@
  * The citizen's own pages (/mina-sidor): what each municipality has
  * recorded about them, who in the social services has read it (R2.6), and
  * the young children whose records they may read as guardian (R2.5), each
- * a link to the child's page (page_child.c). Cases, journals and decisions
- * come with the case work.
+ * a link to the child's page (page_child.c), and their cases with what
+ * happens next (each case opens at /mina-sidor/arenden/{id},
+ * page_mycase.c).
  */
 #include <stdio.h>
 #include <time.h>
 
+#include "domain/case.h"
 #include "domain/guardian.h"
 #include "domain/person.h"
 #include "web/auth.h"
 #include "web/format.h"
+#include "web/mycase.h"
 #include "web/web.h"
 
 void web_reads_vars(struct req *r, struct tvars *v,
@@ -24,6 +27,35 @@ void web_reads_vars(struct req *r, struct tvars *v,
 		tv_set(item, "municipality", reads[i].municipality_name);
 		tv_set(item, "unit", reads[i].unit_name);
 	}
+}
+
+/* The person's cases, with what happens next and by when. */
+static enum nara_err list_cases(struct req *r, const struct actor *who,
+				struct tvars *v)
+{
+	struct case_summary *cases;
+	size_t n;
+	enum nara_err err = case_list_own(r->db, &r->arena, who,
+					  (int64_t)time(NULL), &cases, &n);
+	for (size_t i = 0; err == NARA_OK && i < n; i++) {
+		const struct case_summary *c = &cases[i];
+		struct tvars *item = tv_item(v, "cases");
+		tv_setf(item, "id", "%lld", (long long)c->id);
+		tv_set(item, "reference", c->reference);
+		tv_set(item, "matter",
+		       mycase_word(r, "matter", c->matter,
+				   arena_printf(&r->arena, "casekind.%s",
+						case_kind_name(c->kind))));
+		tv_set(item, "municipality", c->municipality_name);
+		tv_set(item, "unit", c->unit_name);
+		tv_set(item, "state",
+		       mycase_word(r, "state", case_state_name(c->state),
+				   "state.received"));
+		tv_set(item, "next", i18n_get(r->lang, c->next.what));
+		if (c->next.by != 0)
+			tv_set(item, "next_by", web_date(r, c->next.by));
+	}
+	return err;
 }
 
 enum nara_err page_mypages(struct req *r)
@@ -53,6 +85,9 @@ enum nara_err page_mypages(struct req *r)
 
 	struct tvars *v = page_vars(r);
 	web_session_vars(r, v, &s, &who);
+	err = list_cases(r, &who, v);
+	if (err != NARA_OK)
+		return err;
 	if (n > 0)
 		tv_set(v, "who_name", arena_printf(&r->arena, "%s %s", own[0].given_name,
 						   own[0].family_name));

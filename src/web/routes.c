@@ -10,8 +10,17 @@
  * is special about it.
  */
 #include "api/api.h"
+#include "domain/document.h"
 #include "http/http.h"
 #include "web/web.h"
+
+/*
+ * An application with its attachments: five files of the largest size,
+ * and room for the answers and the multipart framing around them.
+ */
+#define APPLY_MAX_BODY                                                         \
+	((size_t)DOCUMENT_MAX_PER_APPLICATION * DOCUMENT_MAX_BYTES +           \
+	 1024 * 1024)
 
 /* Designated fields: a route names only what is special about it. */
 #define ROUTE(m, p, h, n, db, ...)                                              \
@@ -48,10 +57,28 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/arbete/granskning", page_review_done, "review_done", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1),
 	ROUTE(HTTP_GET, "/mina-sidor/barn/{}", page_child, "mypages_child", 1),
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}", page_mycase, "mycase", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/arenden/{}/kommentar", page_mycase_comment, "mycase_comment", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/mina-sidor/arenden/{}/fel", page_mycase_wrong, "mycase_wrong", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/handelser", page_mycase_events, "mycase_events", 1),
+	/* A PDF of a long file takes tens of milliseconds: off the loop. */
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/pdf", page_mycase_pdf, "mycase_pdf", 1, .off_loop = 1),
 	ROUTE(HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1),
 	ROUTE(HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/konto/tvastegsverifiering", page_two_step, "two_step", 1),
 	ROUTE(HTTP_POST, "/konto/tvastegsverifiering", page_two_step_change, "two_step_change", 1, .rate_class = RATE_LOGIN),
+	ROUTE(HTTP_GET, "/ansok", page_apply_choose, "apply", 1),
+	ROUTE(HTTP_GET, "/ansok/kvitto/{}", page_apply_receipt, "apply_receipt", 1),
+	ROUTE(HTTP_GET, "/ansok/{}/{}", page_apply_form, "apply_form", 1),
+	ROUTE(HTTP_POST, "/ansok/{}/{}", page_apply_submit, "apply_submit", 1, .rate_class = RATE_FORM, .max_body = APPLY_MAX_BODY),
+	ROUTE(HTTP_GET, "/dokument/{}", page_document, "document", 1),
+	/* The public forms, for anyone: a report of concern and its receipt. */
+	ROUTE(HTTP_GET, "/orosanmalan", page_report_choose, "report", 1),
+	ROUTE(HTTP_GET, "/orosanmalan/kvitto", page_report_receipt, "report_receipt", 0),
+	ROUTE(HTTP_GET, "/orosanmalan/status", page_report_status, "report_status", 0),
+	ROUTE(HTTP_POST, "/orosanmalan/status", page_report_status_check, "report_status_check", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/orosanmalan/{}", page_report_form, "report_form", 1),
+	ROUTE(HTTP_POST, "/orosanmalan/{}", page_report_submit, "report_submit", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/static/{}", page_static, "static", 0),
 	/* The JSON API (docs/openapi.yaml): what the pages offer. */
 	ROUTE(HTTP_GET, "/api/v1/me", api_me, "api_me", 1),

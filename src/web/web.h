@@ -20,6 +20,13 @@ const char *i18n_choose_request(const struct req *r);
 /* Catalogue text for key with "{name}" replaced by value (arena copy). */
 const char *i18n_format(struct req *r, const char *key, const char *value);
 
+/*
+ * text with every "{name}" (name given with its braces) replaced by value,
+ * in the arena; text itself when it has none or memory runs out.
+ */
+const char *i18n_replace(struct req *r, const char *text, const char *name,
+			 const char *value);
+
 /* New template values with what the layout needs already set. */
 struct tvars *page_vars(struct req *r);
 
@@ -75,6 +82,11 @@ struct actor;
 enum nara_err work_search_vars(struct req *r, struct tvars *v,
 			       const struct actor *who);
 enum nara_err page_mypages(struct req *r);
+enum nara_err page_mycase(struct req *r);
+enum nara_err page_mycase_comment(struct req *r);
+enum nara_err page_mycase_wrong(struct req *r);
+enum nara_err page_mycase_events(struct req *r);
+enum nara_err page_mycase_pdf(struct req *r);
 enum nara_err page_review(struct req *r);
 enum nara_err page_sessions(struct req *r);
 enum nara_err page_sessions_end(struct req *r);
@@ -91,6 +103,17 @@ enum nara_err page_login_code(struct req *r);
 enum nara_err page_login_code_check(struct req *r);
 enum nara_err page_two_step(struct req *r);
 enum nara_err page_two_step_change(struct req *r);
+enum nara_err page_apply_choose(struct req *r);
+enum nara_err page_apply_form(struct req *r);
+enum nara_err page_apply_submit(struct req *r);
+enum nara_err page_apply_receipt(struct req *r);
+enum nara_err page_document(struct req *r);
+enum nara_err page_report_choose(struct req *r);
+enum nara_err page_report_form(struct req *r);
+enum nara_err page_report_submit(struct req *r);
+enum nara_err page_report_receipt(struct req *r);
+enum nara_err page_report_status(struct req *r);
+enum nara_err page_report_status_check(struct req *r);
 enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);
 enum nara_err page_metrics(struct req *r);
