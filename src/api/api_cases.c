@@ -217,8 +217,8 @@ enum nara_err api_case_assign(struct req *r)
 	if (has != 1)
 		return api_error(r, 400, "case.error.staff");
 	int64_t now = (int64_t)time(NULL), id = api_param_id(r, 0);
-	err = member_only ? case_add_member(r->db, &who, id, staff_id, now)
-			  : case_assign(r->db, &who, id, staff_id, now);
+	err = member_only ? case_add_member(r->db, &who, id, staff_id, 0, now)
+			  : case_assign(r->db, &who, id, staff_id, 0, now);
 	if (err != NARA_OK)
 		return answer(r, err, "case.error.staff");
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
@@ -243,8 +243,9 @@ enum nara_err api_note_visibility(struct req *r)
 	if (bad)
 		return api_error(r, 400, "journal.error.visibility");
 	const char *why = NULL;
-	err = journal_set_visibility(r->db, &who, api_param_id(r, 0), v, from,
-				     reason, (int64_t)time(NULL), &why);
+	err =
+	    journal_set_visibility(r->db, &who, 0, api_param_id(r, 0), v, from,
+				   reason, 0, (int64_t)time(NULL), &why);
 	if (err != NARA_OK)
 		return answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
@@ -270,8 +271,8 @@ enum nara_err api_report_protection(struct req *r)
 	const char *why = NULL;
 	if (!bad)
 		err = report_assess_protection(
-		    r->db, &who, api_param_id(r, 0), json_is_true(ji),
-		    api_str(body, "assessment"), v, from, reason,
+		    r->db, &who, 0, api_param_id(r, 0), json_is_true(ji),
+		    api_str(body, "assessment"), v, from, reason, 0,
 		    (int64_t)time(NULL), &why);
 	json_decref(body);
 	if (bad)

@@ -34,9 +34,11 @@ int cmd_demo(int argc, char **argv)
 		printf("usage: nara demo [--persons N] [--database URL]\n\n"
 		       "Fills the database with the 11 Familjen Helsingborg municipalities,\n"
 		       "their units, the shared units under agreements, staff and fictitious\n"
-		       "citizens, and one citizen's case for \"Mina sidor\" (the first\n"
-		       "Helsingborg citizen on the development login). Runs the migrations\n"
-		       "first. Running it again adds nothing but the extra persons.\n"
+		       "citizens, demo cases dated around the time it runs (reports due\n"
+		       "today and overdue, investigations, decisions, a long journal) and\n"
+		       "one citizen's case for \"Mina sidor\" (the first Helsingborg citizen\n"
+		       "on the development login). Runs the migrations first. Running it\n"
+		       "again adds nothing but the extra persons.\n"
 		       "  --persons N  add N more fictitious persons (for benchmarks)\n");
 		return 0;
 	}
@@ -59,8 +61,11 @@ int cmd_demo(int argc, char **argv)
 	enum nara_err err = db_migrate(db, 0);
 	int tty = isatty(STDERR_FILENO);
 	if (err == NARA_OK)
-		err = demo_fill(db, persons, progress, &tty);
-	/* The case of "Mina sidor", made through the domain like any case. */
+		err = demo_fill_at(db, persons, (int64_t)time(NULL), progress, &tty);
+	/*
+	 * The case of "Mina sidor", made through the domain like any case;
+	 * after the worklists' cases, which go only where no case is yet.
+	 */
 	if (err == NARA_OK)
 		err = demo_add_citizen_case(db, (int64_t)time(NULL));
 	if (err != NARA_OK)

@@ -628,20 +628,18 @@ static int does_casework(const struct actor *who)
 	return 0;
 }
 
-enum nara_err case_worklist(struct db *db, struct arena *a,
-			    const struct actor *who,
-			    const struct case_filter *f, int64_t now,
-			    struct case_summary **out, size_t *count)
+/*
+ * The rows of a worklist, inside the caller's transaction: the cases of
+ * the actor's units and teams that the policy lets them read, filtered and
+ * in order. No audit row: the callers decide what they show.
+ */
+static enum nara_err worklist_rows(struct db *db, struct arena *a,
+				   const struct actor *who,
+				   const struct case_filter *f, int64_t now,
+				   struct case_summary **out, size_t *count)
 {
-	*out = NULL;
-	*count = 0;
-	if (who->subject.kind != SUBJECT_STAFF || !does_casework(who))
-		return NARA_EDENIED;
-	enum nara_err err = db_begin(db);
-	if (err != NARA_OK)
-		return err;
 	struct db_stmt *st;
-	err = db_prepare(
+	enum nara_err err = db_prepare(
 	    db,
 	    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM
 	    " WHERE c.municipality_id = ?"
@@ -656,10 +654,8 @@ enum nara_err case_worklist(struct db *db, struct arena *a,
 	    " AND (? = 1 OR c.state <> 'closed')"
 	    " ORDER BY c.received_at DESC LIMIT ?",
 	    &st);
-	if (err != NARA_OK) {
-		db_rollback(db);
+	if (err != NARA_OK)
 		return err;
-	}
 	int64_t me = who->staff_id;
 	db_bind_int(st, 1, who->subject.municipality_id);
 	db_bind_int(st, 2, me);
@@ -695,23 +691,43 @@ enum nara_err case_worklist(struct db *db, struct arena *a,
 		n++;
 	}
 	db_done(st);
-	if (list == NULL || rc < 0) {
-		db_rollback(db);
+	if (list == NULL || rc < 0)
 		return list == NULL ? NARA_ENOMEM : db_step_err(rc);
-	}
 	const char *sort = f->sort ? f->sort : "due";
 	qsort(list, n, sizeof(*list),
 	      strcmp(sort, "received") == 0    ? by_received
 	      : strcmp(sort, "reference") == 0 ? by_reference
 					       : by_due);
 	size_t limit = f->limit > 0 ? (size_t)f->limit : 200;
-	if (n > limit)
-		n = limit;
+	*out = list;
+	*count = n > limit ? limit : n;
+	return NARA_OK;
+}
+
+enum nara_err case_worklist(struct db *db, struct arena *a,
+			    const struct actor *who,
+			    const struct case_filter *f, int64_t now,
+			    struct case_summary **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	if (who->subject.kind != SUBJECT_STAFF || !does_casework(who))
+		return NARA_EDENIED;
+	enum nara_err err = db_begin(db);
+	if (err != NARA_OK)
+		return err;
+	struct case_summary *list;
+	size_t n;
+	err = worklist_rows(db, a, who, f, now, &list, &n);
+	if (err != NARA_OK) {
+		db_rollback(db);
+		return err;
+	}
 	char *reason = arena_printf(a, "worklist: %zu cases, unit %lld", n,
 				    (long long)f->unit_id);
 	struct audit_entry e = {
 	    .actor_kind = "staff",
-	    .actor_id = me,
+	    .actor_id = who->staff_id,
 	    .actor_label = who->label,
 	    .municipality_id = who->subject.municipality_id,
 	    .action = "read",
@@ -735,15 +751,26 @@ enum nara_err case_unit_counts(struct db *db, struct arena *a,
 {
 	*out = NULL;
 	*count = 0;
+	if (who->subject.kind != SUBJECT_STAFF || !does_casework(who))
+		return NARA_EDENIED;
 	struct case_filter f = {.limit = WORKLIST_MAX, .sort = "received"};
 	struct case_summary *list;
 	size_t n;
 	/*
 	 * The counts are of the same rows the worklist shows, computed with
-	 * the same clocks, so the heading never disagrees with the list.
+	 * the same clocks, so the heading never disagrees with the list. They
+	 * are numbers, not people (R4.3), so they leave no audit row; the
+	 * list they stand beside leaves its own.
 	 */
-	enum nara_err err = case_worklist(db, a, who, &f, now, &list, &n);
+	enum nara_err err = db_begin_read(db);
 	if (err != NARA_OK)
+		return err;
+	err = worklist_rows(db, a, who, &f, now, &list, &n);
+	if (err != NARA_OK) {
+		db_rollback(db);
+		return err;
+	}
+	if ((err = db_commit(db)) != NARA_OK)
 		return err;
 	struct case_unit_count *units = arena_calloc(a, 64, sizeof(*units));
 	if (units == NULL)
@@ -1004,6 +1031,22 @@ static void what_next(struct case_view *v)
 	v->s.next = v->next;
 }
 
+/*
+ * The moves the flow allows from where the case stands, so that a page
+ * offers only those; case_move asks the flow again when one is made.
+ */
+static unsigned allowed_moves(const struct case_facts *facts)
+{
+	unsigned moves = 0;
+	for (int action = 0; action < CA_COUNT; action++) {
+		enum case_state to;
+		if (case_flow_next(facts, (enum case_action)action, &to) ==
+		    FLOW_OK)
+			moves |= 1u << action;
+	}
+	return moves;
+}
+
 static enum nara_err read_view(struct db *db, struct arena *a, int64_t case_id,
 			       int64_t now, int for_person, struct case_view *v)
 {
@@ -1040,6 +1083,8 @@ enum nara_err case_read(struct db *db, struct arena *a, const struct actor *who,
 	err = authorize(db, a, who, case_id, ACT_READ, &f);
 	if (err == NARA_OK)
 		err = read_view(db, a, case_id, now, 0, out);
+	if (err == NARA_OK)
+		out->moves = allowed_moves(&f.flow);
 	if (err == NARA_OK)
 		err = audit_case(db, who, f.municipality_id, case_id,
 				 f.person_id, "read", "", 0);
@@ -1317,14 +1362,22 @@ static const char *check_move(const struct case_move *m,
 					   strcmp(m->outcome, "partly") != 0 &&
 					   strcmp(m->outcome, "refused") != 0))
 			return "case.error.outcome";
-		if (blank(m->subject) || blank(m->content) || blank(m->reasons))
-			return "case.error.decision";
+		/* Each part named on its own, so the form can point at it. */
+		if (blank(m->subject))
+			return "case.error.subject";
+		if (blank(m->content))
+			return "case.error.content";
+		if (blank(m->reasons))
+			return "case.error.reasons";
 		if (blank(m->appeal))
 			return "case.error.appeal";
 		return NULL;
 	case CA_START_INTERVENTION:
 		return m->intervention_kind_id > 0 ? NULL
 						   : "case.error.intervention";
+	case CA_FOLLOW_UP:
+		/* A follow-up records what it found: that is its point. */
+		return blank(m->reason) ? "case.error.follow_up" : NULL;
 	case CA_CLOSE:
 	case CA_REOPEN:
 		return blank(m->reason) ? "case.error.reason" : NULL;
@@ -1433,7 +1486,8 @@ static enum nara_err add_decision(struct db *db, struct arena *a,
 
 static enum nara_err start_intervention(struct db *db, int64_t case_id,
 					const struct case_facts_row *f,
-					const struct case_move *m, int64_t now)
+					const struct case_move *m, int64_t now,
+					const char **why)
 {
 	int64_t kind_ok;
 	enum nara_err err =
@@ -1441,8 +1495,12 @@ static enum nara_err start_intervention(struct db *db, int64_t case_id,
 			 "SELECT id FROM intervention_kind WHERE id = ? AND"
 			 " municipality_id = ?",
 			 "ii", m->intervention_kind_id, f->municipality_id);
-	if (err == NARA_ENOTFOUND)
+	if (err == NARA_ENOTFOUND) {
+		/* Not in this municipality's catalogue: as if none was chosen.
+		 */
+		*why = "case.error.intervention";
 		return NARA_EINVAL;
+	}
 	if (err != NARA_OK)
 		return err;
 	return db_run(db,
@@ -1459,7 +1517,7 @@ static enum nara_err apply_move(struct db *db, struct arena *a,
 				const struct actor *who, int64_t case_id,
 				const struct case_facts_row *f,
 				const struct case_move *m, enum case_state to,
-				int64_t now)
+				int64_t now, const char **why)
 {
 	enum nara_err err = NARA_OK;
 	int from_preliminary = f->flow.state == CS_PRELIMINARY;
@@ -1513,7 +1571,7 @@ static enum nara_err apply_move(struct db *db, struct arena *a,
 		err = add_decision(db, a, who, case_id, f, m, now);
 		break;
 	case CA_START_INTERVENTION:
-		err = start_intervention(db, case_id, f, m, now);
+		err = start_intervention(db, case_id, f, m, now, why);
 		break;
 	case CA_CLOSE:
 		err = db_run(db,
@@ -1581,9 +1639,11 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 	if (err == NARA_OK && (*why = check_move(m, &f, now)) != NULL)
 		err = NARA_EINVAL;
 	if (err == NARA_OK)
-		err = apply_move(db, &a, who, case_id, &f, m, to, now);
+		err = apply_move(db, &a, who, case_id, &f, m, to, now, why);
+	/* The one other refusal inside a move: "presented by" is no colleague.
+	 */
 	if (err == NARA_EINVAL && *why == NULL)
-		*why = "case.error.staff";
+		*why = "case.error.presented_by";
 	if (err == NARA_OK)
 		err = case_event_in_tx(db, case_id, now,
 				       case_action_name(m->action),
@@ -1628,7 +1688,8 @@ static enum nara_err check_colleague(struct db *db, int64_t staff_id,
 }
 
 static enum nara_err team_change(struct db *db, const struct actor *who,
-				 int64_t case_id, int64_t staff_id, int64_t now,
+				 int64_t case_id, int64_t staff_id,
+				 int64_t expected_version, int64_t now,
 				 int assign)
 {
 	if (who->subject.kind != SUBJECT_STAFF)
@@ -1642,6 +1703,9 @@ static enum nara_err team_change(struct db *db, const struct actor *who,
 	}
 	struct case_facts_row f;
 	err = authorize(db, &a, who, case_id, ACT_WRITE, &f);
+	if (err == NARA_OK && expected_version != 0 &&
+	    expected_version != f.version)
+		err = NARA_ECONFLICT;
 	if (err == NARA_OK)
 		err = check_colleague(db, staff_id, f.municipality_id);
 	const char *name = "";
@@ -1680,15 +1744,19 @@ static enum nara_err team_change(struct db *db, const struct actor *who,
 }
 
 enum nara_err case_assign(struct db *db, const struct actor *who,
-			  int64_t case_id, int64_t staff_id, int64_t now)
+			  int64_t case_id, int64_t staff_id,
+			  int64_t expected_version, int64_t now)
 {
-	return team_change(db, who, case_id, staff_id, now, 1);
+	return team_change(db, who, case_id, staff_id, expected_version, now,
+			   1);
 }
 
 enum nara_err case_add_member(struct db *db, const struct actor *who,
-			      int64_t case_id, int64_t staff_id, int64_t now)
+			      int64_t case_id, int64_t staff_id,
+			      int64_t expected_version, int64_t now)
 {
-	return team_change(db, who, case_id, staff_id, now, 0);
+	return team_change(db, who, case_id, staff_id, expected_version, now,
+			   0);
 }
 
 enum nara_err case_staff_options(struct db *db, struct arena *a,

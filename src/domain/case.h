@@ -149,6 +149,11 @@ struct case_view {
 	struct case_intervention_view *interventions;
 	size_t ninterventions;
 	struct case_next next;
+	/*
+	 * The moves the flow allows now: bit (1u << action) for each enum
+	 * case_action, so a page offers only those (case_flow.h).
+	 */
+	unsigned moves;
 	/* The journal: every note for staff; for the person, what they may
 	 * read. */
 	struct journal_note_view *notes;
@@ -240,13 +245,20 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 			const struct case_move *m, int64_t now,
 			const char **why, const char **warning);
 
-/* Assigns the case to a member of staff, who joins the team. */
+/*
+ * Assigns the case to a member of staff, who joins the team. NARA_EINVAL
+ * when staff_id is no colleague who does casework in the municipality
+ * ("case.error.staff"); NARA_ECONFLICT when expected_version (0: do not
+ * check) is not the case's version any more.
+ */
 enum nara_err case_assign(struct db *db, const struct actor *who,
-			  int64_t case_id, int64_t staff_id, int64_t now);
+			  int64_t case_id, int64_t staff_id,
+			  int64_t expected_version, int64_t now);
 
 /* Adds a member of staff of the same municipality to the case's team. */
 enum nara_err case_add_member(struct db *db, const struct actor *who,
-			      int64_t case_id, int64_t staff_id, int64_t now);
+			      int64_t case_id, int64_t staff_id,
+			      int64_t expected_version, int64_t now);
 
 /* Staff of the case's municipality who may be assigned or added. */
 struct case_staff_option {

@@ -468,6 +468,14 @@ enum nara_err demo_fill(struct db *db, long extra_persons,
 			void (*progress)(long done, long total, void *arg),
 			void *arg)
 {
+	return demo_fill_at(db, extra_persons, 0, progress, arg);
+}
+
+enum nara_err demo_fill_at(struct db *db, long extra_persons,
+			   int64_t cases_at,
+			   void (*progress)(long done, long total, void *arg),
+			   void *arg)
+{
 	int64_t have = 0;
 	enum nara_err err = db_query_int(
 		db, &have, "SELECT count(*) FROM municipality WHERE slug = 'helsingborg'", "");
@@ -486,6 +494,8 @@ enum nara_err demo_fill(struct db *db, long extra_persons,
 		if ((err = db_commit(db)) != NARA_OK)
 			return err;
 	}
+	if (cases_at != 0 && (err = demo_add_cases(db, cases_at)) != NARA_OK)
+		return err;
 	if (extra_persons <= 0)
 		return NARA_OK;
 

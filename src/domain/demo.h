@@ -24,8 +24,24 @@ enum nara_err demo_fill(struct db *db, long extra_persons,
 			void (*progress)(long done, long total, void *arg),
 			void *arg);
 
+/*
+ * demo_fill, and then the demo cases placed around the clock cases_at
+ * (epoch seconds; 0: no cases, which is demo_fill). `nara demo` passes
+ * the time it runs; tests that want an empty case table use demo_fill.
+ */
+enum nara_err demo_fill_at(struct db *db, long extra_persons, int64_t cases_at,
+			   void (*progress)(long done, long total, void *arg),
+			   void *arg);
+
 /* The catalogue of interventions in every municipality (demo_cases.c). */
 enum nara_err demo_add_interventions(struct db *db);
+
+/*
+ * The demo cases (demo_cases.c) in every municipality that has none yet,
+ * each in its own transactions through the case domain: reports, their
+ * assessments and decisions, applications, a long journal.
+ */
+enum nara_err demo_add_cases(struct db *db, int64_t now);
 
 /*
  * The case of "Mina sidor": a known citizen's application with released,

@@ -127,7 +127,7 @@ static enum nara_err fill(struct db *db, struct arena *a, int64_t case_id,
 			   VIS_NOW, 0, WITHHELD_NONE, 0, &call);
 	/* The officer takes the case: the person sees who handles it. */
 	if (err == NARA_OK)
-		err = case_assign(db, &officer, case_id, officer.staff_id,
+		err = case_assign(db, &officer, case_id, officer.staff_id, 0,
 				  t + 1800);
 	struct case_move opening = {.action = CA_OPEN_INVESTIGATION,
 				    .child_heard = -1};

@@ -209,11 +209,11 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 	return err;
 }
 
-enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
-				     int64_t note_id, enum note_visibility v,
-				     int64_t visible_from,
-				     enum withheld_reason reason, int64_t now,
-				     const char **why)
+enum nara_err
+journal_set_visibility(struct db *db, const struct actor *who, int64_t of_case,
+		       int64_t note_id, enum note_visibility v,
+		       int64_t visible_from, enum withheld_reason reason,
+		       int64_t expected_version, int64_t now, const char **why)
 {
 	*why = NULL;
 	if (who->subject.kind != SUBJECT_STAFF)
@@ -226,14 +226,27 @@ enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
 	if (err != NARA_OK)
 		return err;
 	int64_t case_id = 0, municipality_id = 0, person_id = 0;
-	/* Only staff notes change visibility: the person's own stay theirs. */
-	err = db_query_int(db, &case_id,
-			   "SELECT case_id FROM journal_note WHERE id = ? AND"
-			   " author_kind <> 'citizen'",
-			   "i", note_id);
+	/*
+	 * Only staff notes change visibility: the person's own stay theirs.
+	 * A page names the case it shows, and its form never reaches another
+	 * case's note; the API names the note alone (of_case 0).
+	 */
+	err =
+	    db_query_int(db, &case_id,
+			 "SELECT case_id FROM journal_note WHERE id = ? AND"
+			 " (? = 0 OR case_id = ?) AND author_kind <> 'citizen'",
+			 "iii", note_id, of_case, of_case);
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);
+	if (err == NARA_OK && expected_version != 0) {
+		int64_t version = 0;
+		err = case_version(db, case_id, &version);
+		if (err == NARA_OK && version != expected_version) {
+			*why = "case.error.changed";
+			err = NARA_ECONFLICT;
+		}
+	}
 	if (err == NARA_OK) {
 		struct db_stmt *st;
 		err = db_prepare(db,

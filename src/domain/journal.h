@@ -58,12 +58,18 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 			  const struct journal_new *n, int64_t now, int64_t *id,
 			  const char **why);
 
-/* Changes what the person may see of a staff note (released or withheld). */
-enum nara_err journal_set_visibility(struct db *db, const struct actor *who,
-				     int64_t note_id, enum note_visibility v,
-				     int64_t visible_from,
-				     enum withheld_reason reason, int64_t now,
-				     const char **why);
+/*
+ * Changes what the person may see of a staff note (released or withheld).
+ * of_case: the case the note must belong to (0: whichever it belongs to).
+ * NARA_ENOTFOUND when there is no such staff note; NARA_ECONFLICT
+ * ("case.error.changed") when expected_version (0: do not check) is not
+ * the case's version any more.
+ */
+enum nara_err
+journal_set_visibility(struct db *db, const struct actor *who, int64_t of_case,
+		       int64_t note_id, enum note_visibility v,
+		       int64_t visible_from, enum withheld_reason reason,
+		       int64_t expected_version, int64_t now, const char **why);
 
 /*
  * The notes of a case, oldest first, inside the caller's transaction and

@@ -182,7 +182,8 @@ static enum nara_err receiving_unit(struct db *db, int64_t municipality_id,
 /* The child's person row, made from what the reporter gave when new. */
 static enum nara_err find_child(struct db *db, int64_t municipality_id,
 				const struct personnummer *pnr,
-				const char *child_name, int64_t *person_id)
+				const char *child_name, const char *actor_label,
+				int64_t *person_id)
 {
 	enum nara_err err =
 	    db_query_int(db, person_id,
@@ -211,7 +212,7 @@ static enum nara_err find_child(struct db *db, int64_t municipality_id,
 	    .personnummer = pnr->canonical,
 	    .given_name = given[0] ? given : "–",
 	    .family_name = family,
-	    .actor_label = "orosanmälan via webben",
+	    .actor_label = actor_label,
 	};
 	return person_add(db, &p, person_id);
 }
@@ -242,6 +243,51 @@ static enum nara_err open_case_of(struct db *db, int64_t person_id,
 	return rc < 0 ? db_step_err(rc) : NARA_OK;
 }
 
+/*
+ * Who files the report, for the timeline and the audit log: the public
+ * form, or the member of staff who registers a report that came another
+ * way. Staff may only register where they may open cases: the policy is
+ * asked as for a case of their municipality that has no unit yet, which
+ * lets every casework role of that municipality (first line included, who
+ * take most calls) and nobody else.
+ */
+struct report_origin {
+	const char *kind, *label;
+	int64_t id;
+};
+
+static enum nara_err report_origin(struct db *db, const struct actor *who,
+				   int64_t municipality_id, int64_t now,
+				   struct report_origin *o)
+{
+	if (who == NULL) {
+		*o = (struct report_origin){"system", "orosanmälan via webben",
+					    0};
+		return NARA_OK;
+	}
+	*o = (struct report_origin){"staff", who->label, who->staff_id};
+	struct policy_record rec = {.kind = REC_CASE,
+				    .municipality_id = municipality_id};
+	struct policy_decision d =
+	    policy_decide(&who->subject, ACT_WRITE, &rec);
+	if (who->subject.kind == SUBJECT_STAFF && d.allowed)
+		return NARA_OK;
+	struct audit_entry e = {
+	    .actor_kind = who->kind ? who->kind : "staff",
+	    .actor_id = who->staff_id,
+	    .actor_label = who->label,
+	    .municipality_id = municipality_id,
+	    .action = "write_denied",
+	    .record_kind = "child_report",
+	    .reason = policy_reason_text(d.reason),
+	    .flagged = 1,
+	    .request_id = who->request_id,
+	    .at = now,
+	};
+	enum nara_err err = audit_append(db, &e);
+	return err != NARA_OK ? err : NARA_EDENIED;
+}
+
 enum nara_err report_submit(struct db *db, struct arena *a,
 			    const struct report_new *r, int64_t now,
 			    char receipt[REPORT_RECEIPT_LEN + 1],
@@ -263,14 +309,21 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	int64_t municipality_id = 0, unit_id = 0, child_id = 0;
-	err = db_query_int(db, &municipality_id,
-			   "SELECT id FROM municipality WHERE slug = ?", "s",
-			   s_or_empty(r->municipality_slug));
+	struct report_origin origin = {"system", "", 0};
+	if (r->registered_by != NULL)
+		municipality_id = r->registered_by->subject.municipality_id;
+	else
+		err = db_query_int(db, &municipality_id,
+				   "SELECT id FROM municipality WHERE slug = ?",
+				   "s", s_or_empty(r->municipality_slug));
+	if (err == NARA_OK)
+		err = report_origin(db, r->registered_by, municipality_id, now,
+				    &origin);
 	if (err == NARA_OK)
 		err = receiving_unit(db, municipality_id, &unit_id);
 	if (err == NARA_OK && have_pnr)
 		err = find_child(db, municipality_id, &pnr, r->child_name,
-				 &child_id);
+				 origin.label, &child_id);
 	*case_id = 0;
 	int joined = 0;
 	if (err == NARA_OK && child_id)
@@ -283,8 +336,9 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		    .kind = CASE_CHILD_REPORT,
 		    .matter = "child_protection",
 		    .received_at = now,
-		    .actor_kind = "system",
-		    .actor_label = "orosanmälan via webben",
+		    .actor_kind = origin.kind,
+		    .actor_label = origin.label,
+		    .actor_id = origin.id,
 		};
 		err = case_create_in_tx(db, a, &c, case_id, NULL);
 	}
@@ -372,21 +426,27 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 		err = case_touch_in_tx(db, *case_id, now);
 	if (err == NARA_OK) {
 		struct audit_entry e = {
-		    .actor_kind = "system",
-		    .actor_label = "orosanmälan via webben",
+		    .actor_kind = origin.kind,
+		    .actor_id = origin.id,
+		    .actor_label = origin.label,
 		    .municipality_id = municipality_id,
 		    .action = "create",
 		    .record_kind = "child_report",
 		    .record_id = report_id,
 		    .person_id = child_id,
+		    .request_id =
+			r->registered_by ? r->registered_by->request_id : NULL,
 		    .at = now,
 		};
 		err = audit_append(db, &e);
 	}
-	if (err == NARA_OK)
-		err = db_commit(db);
-	else
+	/* A refusal keeps its audit row; anything else half-done goes. */
+	if (err == NARA_OK || err == NARA_EDENIED) {
+		enum nara_err c = db_commit(db);
+		err = c != NARA_OK ? c : err;
+	} else {
 		db_rollback(db);
+	}
 	if (err != NARA_OK) {
 		sodium_memzero(receipt, REPORT_RECEIPT_LEN + 1);
 		if (err == NARA_ENOTFOUND && municipality_id == 0)
@@ -396,6 +456,26 @@ enum nara_err report_submit(struct db *db, struct arena *a,
 					   unit */
 	}
 	return err;
+}
+
+/*
+ * What came of a report: one that joined a running investigation says so
+ * (recorded when it arrived); otherwise its case's dates tell whether an
+ * investigation was opened, or a decision or closure came without one.
+ * R1.5 tells the reporter this much, R1.6 shows it to staff beside each
+ * report about a child.
+ */
+static enum report_status outcome_of(int joined_investigation,
+				     int64_t decided_at, int64_t opened_at,
+				     int closed)
+{
+	if (joined_investigation)
+		return REPORT_ALREADY_RUNNING;
+	if (opened_at != 0)
+		return REPORT_OPENED;
+	if (decided_at != 0 || closed)
+		return REPORT_NOT_OPENED;
+	return REPORT_PENDING;
 }
 
 enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
@@ -427,18 +507,10 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	if (rc == DB_ROW) {
 		id = db_col_int(st, 0);
 		municipality_id = db_col_int(st, 1);
-		int64_t decided = db_col_int(st, 3);
-		int64_t opened = db_col_int(st, 4);
-		int closed = strcmp(db_col_text(st, 5), "closed") == 0;
+		*out = outcome_of((int)db_col_int(st, 7), db_col_int(st, 3),
+				  db_col_int(st, 4),
+				  strcmp(db_col_text(st, 5), "closed") == 0);
 		child = db_col_int(st, 6);
-		if (db_col_int(st, 7) != 0)
-			*out = REPORT_ALREADY_RUNNING;
-		else if (opened != 0)
-			*out = REPORT_OPENED;
-		else if (decided != 0 || closed)
-			*out = REPORT_NOT_OPENED;
-		else
-			*out = REPORT_PENDING;
 	}
 	db_done(st);
 	if (rc != DB_ROW) {
@@ -468,9 +540,12 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 	" r.reporter_name, r.reporter_organisation, r.reporter_profession,"    \
 	" r.reporter_phone, r.reporter_email, r.concern,"                      \
 	" COALESCE(r.protection_assessed_at, 0),"                              \
-	" COALESCE(r.protection_immediate, -1), COALESCE(s.display_name, '')"  \
-	" FROM child_report r LEFT JOIN staff_user s ON s.id ="                \
-	" r.protection_assessed_by"
+	" COALESCE(r.protection_immediate, -1), COALESCE(s.display_name, '')," \
+	" c.id, c.reference, COALESCE(c.preliminary_decided_at, 0),"           \
+	" COALESCE(c.investigation_opened_at, 0), c.state,"                    \
+	" r.joined_investigation"                                              \
+	" FROM child_report r JOIN case_file c ON c.id = r.case_id"            \
+	" LEFT JOIN staff_user s ON s.id = r.protection_assessed_by"
 
 static enum nara_err read_reports(struct db_stmt *st, struct arena *a,
 				  struct report_view **out, size_t *count)
@@ -497,6 +572,12 @@ static enum nara_err read_reports(struct db_stmt *st, struct arena *a,
 		v->protection_assessed_at = db_col_int(st, 13);
 		v->protection_immediate = (int)db_col_int(st, 14);
 		v->protection_assessed_by = col(a, st, 15);
+		v->case_id = db_col_int(st, 16);
+		v->case_reference = col(a, st, 17);
+		v->outcome =
+		    outcome_of((int)db_col_int(st, 21), db_col_int(st, 18),
+			       db_col_int(st, 19),
+			       strcmp(db_col_text(st, 20), "closed") == 0);
 	}
 	if (list == NULL)
 		return NARA_ENOMEM;
@@ -525,6 +606,7 @@ enum nara_err report_read_in_tx(struct db *db, struct arena *a, int64_t case_id,
 enum nara_err report_list_for_child(struct db *db, struct arena *a,
 				    const struct actor *who,
 				    int64_t child_person_id,
+				    struct person_view *child_out,
 				    struct report_view **out, size_t *count)
 {
 	*out = NULL;
@@ -535,14 +617,16 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 	    person_read(db, a, who, child_person_id, NULL, &child);
 	if (err != NARA_OK)
 		return err;
+	if (child_out != NULL)
+		*child_out = child;
 	if ((err = db_begin(db)) != NARA_OK)
 		return err;
 	struct db_stmt *st;
-	err =
-	    db_prepare(db,
-		       "SELECT " REPORT_COLUMNS " WHERE r.child_person_id = ?"
-		       " AND r.municipality_id = ? ORDER BY r.received_at DESC",
-		       &st);
+	err = db_prepare(
+	    db,
+	    "SELECT " REPORT_COLUMNS " WHERE r.child_person_id = ?"
+	    " AND r.municipality_id = ? ORDER BY r.received_at DESC, r.id DESC",
+	    &st);
 	if (err == NARA_OK) {
 		db_bind_int(st, 1, child_person_id);
 		db_bind_int(st, 2, child.municipality_id);
@@ -571,9 +655,10 @@ enum nara_err report_list_for_child(struct db *db, struct arena *a,
 }
 
 enum nara_err report_assess_protection(
-    struct db *db, const struct actor *who, int64_t report_id, int immediate,
-    const char *assessment, enum note_visibility v, int64_t visible_from,
-    enum withheld_reason reason, int64_t now, const char **why)
+    struct db *db, const struct actor *who, int64_t of_case, int64_t report_id,
+    int immediate, const char *assessment, enum note_visibility v,
+    int64_t visible_from, enum withheld_reason reason, int64_t expected_version,
+    int64_t now, const char **why)
 {
 	*why = NULL;
 	if (who->subject.kind != SUBJECT_STAFF)
@@ -594,12 +679,25 @@ enum nara_err report_assess_protection(
 	if (err != NARA_OK)
 		return err;
 	int64_t case_id = 0, municipality_id = 0, person_id = 0, assessed = 0;
+	/*
+	 * A page names the case it shows, and its form never reaches another
+	 * case's report; the API names the report alone (of_case 0).
+	 */
 	err = db_query_int(db, &case_id,
-			   "SELECT case_id FROM child_report WHERE id = ?", "i",
-			   report_id);
+			   "SELECT case_id FROM child_report WHERE id = ? AND"
+			   " (? = 0 OR case_id = ?)",
+			   "iii", report_id, of_case, of_case);
 	if (err == NARA_OK)
 		err = case_authorize_in_tx(db, who, case_id, 1,
 					   &municipality_id, &person_id);
+	if (err == NARA_OK && expected_version != 0) {
+		int64_t version = 0;
+		err = case_version(db, case_id, &version);
+		if (err == NARA_OK && version != expected_version) {
+			*why = "case.error.changed";
+			err = NARA_ECONFLICT;
+		}
+	}
 	if (err == NARA_OK)
 		err = db_query_int(
 		    db, &assessed,

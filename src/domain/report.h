@@ -34,6 +34,14 @@ struct report_new {
 	const char *reporter_name, *reporter_organisation, *reporter_profession;
 	const char *reporter_phone, *reporter_email;
 	const char *concern;
+	/*
+	 * A report that came by telephone, letter or from the police and is
+	 * registered by staff: who registered it (NULL: the public form).
+	 * The report then belongs to their own municipality, whatever
+	 * municipality_slug says, and the policy must let them open cases
+	 * there.
+	 */
+	const struct actor *registered_by;
 };
 
 /* The professions a professional reporter chooses from (catalogue keys). */
@@ -56,8 +64,10 @@ size_t report_check(const struct report_new *r, int64_t now,
 
 /*
  * Files a report. NARA_EINVAL with *why a catalogue key naming what to
- * fix; NARA_ENOTFOUND when no municipality has the slug. On success
- * receipt holds the code to give the reporter (shown once, never stored).
+ * fix; NARA_ENOTFOUND when no municipality has the slug; NARA_EDENIED
+ * when registered_by may not open cases in their municipality (the
+ * attempt is audited, flagged). On success receipt holds the code to give
+ * the reporter (shown once, never stored).
  */
 enum nara_err report_submit(struct db *db, struct arena *a,
 			    const struct report_new *r, int64_t now,
@@ -80,6 +90,9 @@ enum nara_err report_status(struct db *db, const char *receipt, int64_t now,
 
 struct report_view {
 	int64_t id, received_at, child_person_id;
+	int64_t case_id;
+	const char *case_reference;
+	enum report_status outcome; /* what came of it (R1.6) */
 	const char *child_name, *child_personnummer, *child_details;
 	const char *reporter_kind, *reporter_name, *reporter_organisation,
 	    *reporter_profession, *reporter_phone, *reporter_email;
@@ -95,21 +108,30 @@ enum nara_err report_read_in_tx(struct db *db, struct arena *a, int64_t case_id,
 
 /*
  * Every report about a child, in every case of the municipality (R1.6),
- * including those that led to nothing. Staff; audited.
+ * including those that led to nothing, newest first. Staff; audited. The
+ * child as the policy let the actor read them goes to *child (may be
+ * NULL).
  */
+struct person_view;
 enum nara_err report_list_for_child(struct db *db, struct arena *a,
 				    const struct actor *who,
 				    int64_t child_person_id,
+				    struct person_view *child,
 				    struct report_view **out, size_t *count);
 
 /*
  * R1.1: the protection assessment of a report, documented at once: is
  * the child in immediate need of protection, and the assessment itself
- * as a journal note with its visibility.
+ * as a journal note with its visibility. of_case: the case the report
+ * must belong to (0: whichever it belongs to). NARA_ENOTFOUND when there
+ * is no such report; NARA_ECONFLICT when it is done
+ * already ("report.error.assessed") or the case changed since
+ * expected_version (0: do not check; "case.error.changed").
  */
 enum nara_err report_assess_protection(
-    struct db *db, const struct actor *who, int64_t report_id, int immediate,
-    const char *assessment, enum note_visibility v, int64_t visible_from,
-    enum withheld_reason reason, int64_t now, const char **why);
+    struct db *db, const struct actor *who, int64_t of_case, int64_t report_id,
+    int immediate, const char *assessment, enum note_visibility v,
+    int64_t visible_from, enum withheld_reason reason, int64_t expected_version,
+    int64_t now, const char **why);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * The staff's start page (/arbete): who they are, their roles, and finding
- * a person of their own municipality by personnummer; and the person page
- * (/arbete/person/{id}). Each person shown is read through the policy
+ * Finding a person of the own municipality by personnummer (the search on
+ * /arbete, whose page is the worklist, page_worklist.c) and the person
+ * page (/arbete/person/{id}). Each person shown is read through the policy
  * layer and audited (domain/person.c); another municipality's person is
  * never found, and opening one by address gives the 403 page, with the
  * attempt in the audit log.
@@ -20,16 +20,6 @@
 #include "domain/person.h"
 #include "web/auth.h"
 #include "web/web.h"
-
-static void add_roles(struct req *r, struct tvars *v, const struct actor *who)
-{
-	char key[64];
-	for (size_t i = 0; i < who->subject.ngrants; i++) {
-		snprintf(key, sizeof(key), "role.%s",
-			 policy_role_name(who->subject.grants[i].role));
-		tv_set(tv_item(v, "roles"), "role", i18n_get(r->lang, key));
-	}
-}
 
 static const char *pnr_shown(struct req *r, const char *pnr)
 {
@@ -61,29 +51,17 @@ static void person_vars(struct req *r, struct tvars *p,
 		tv_set(p, "break_glass", "1");
 }
 
-enum nara_err page_work(struct req *r)
+enum nara_err work_search_vars(struct req *r, struct tvars *v,
+			       const struct actor *who)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
-		return err;
-	struct tvars *v = page_vars(r);
-	web_session_vars(r, v, &s, &who);
-	tv_set(v, "municipality", who.municipality_name);
-	add_roles(r, v, &who);
-	for (size_t i = 0; i < who.subject.ngrants; i++)
-		if (who.subject.grants[i].role == ROLE_SECURITY_OFFICER)
-			tv_set(v, "security_officer", "1");
-
+	enum nara_err err = NARA_OK;
 	const char *pnr = kv_get(&r->query, "pnr");
 	if (pnr != NULL && pnr[0] != '\0') {
 		tv_set(v, "searched", "1");
 		tv_set(v, "pnr_query", pnr);
 		struct person_view *found;
 		size_t n;
-		err = person_search(r->db, &r->arena, &who, pnr, &found, &n);
+		err = person_search(r->db, &r->arena, who, pnr, &found, &n);
 		if (err == NARA_EINVAL)
 			tv_set(v, "pnr_error", "1");
 		else if (err != NARA_OK)
@@ -105,7 +83,7 @@ enum nara_err page_work(struct req *r)
 			       "1");
 		}
 	}
-	return page_render(r, "work", v, i18n_get(r->lang, "work.title"));
+	return NARA_OK;
 }
 
 /* The refusal that may be lifted: the break-the-glass form, status 403 or 400.

@@ -60,10 +60,27 @@ enum nara_err page_logout(struct req *r);
 enum nara_err page_auth_citizen(struct req *r);
 enum nara_err page_auth_staff(struct req *r);
 enum nara_err page_auth_callback(struct req *r);
-enum nara_err page_work(struct req *r);
+enum nara_err page_worklist(struct req *r);
 enum nara_err page_work_person(struct req *r);
 enum nara_err page_work_person_open(struct req *r);
 enum nara_err page_child(struct req *r);
+enum nara_err page_work_reports(struct req *r);
+enum nara_err page_case(struct req *r);
+enum nara_err page_case_move(struct req *r);
+enum nara_err page_case_team(struct req *r);
+enum nara_err page_case_protection(struct req *r);
+enum nara_err page_case_note(struct req *r);
+enum nara_err page_case_visibility(struct req *r);
+enum nara_err page_report_new(struct req *r);
+enum nara_err page_report_register(struct req *r);
+
+/*
+ * The person search of /arbete (page_work.c): ?pnr= fills `searched`,
+ * `pnr_query`, `pnr_error` and the list `found` of v.
+ */
+struct actor;
+enum nara_err work_search_vars(struct req *r, struct tvars *v,
+			       const struct actor *who);
 enum nara_err page_mypages(struct req *r);
 enum nara_err page_mycase(struct req *r);
 enum nara_err page_mycase_comment(struct req *r);

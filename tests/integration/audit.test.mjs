@@ -37,37 +37,54 @@ function row(actor, fields) {
 const read = (actor, id, fields = {}) => row(actor, { action: 'read', record_kind: 'person', record_id: id,
   person_id: id, reason: "the unit's caseload", ...fields });
 
-test('/arbete: the start page reads nobody; a search writes its own row and one per person found', async () => {
+test('/arbete: the worklist is one row; a search writes its own row and one per person found', async () => {
   const officer = await demo.staff('bjuv.handlaggare');
   const c = await demo.login(/ · bjuv\.handlaggare$/);
   const [own, other] = await demo.pnrs(/, Bjuv$/);
   const hbg = await demo.pnr(/, Helsingborg$/);
   const ownId = await personId(await demo.login(/ · bjuv\.handlaggare$/), own);
   const otherId = await personId(await demo.login(/ · bjuv\.handlaggare2$/), other);
+  // /arbete is the worklist: one row says which list was read and how long
+  // it was (each case opened from it is a row of its own); the counts per
+  // unit beside it are numbers, not people, and write none.
+  const get = async (path) => {
+    const [res, rows] = await audited(() => c.get(path));
+    const shown = /Antal ärenden i listan: (\d+)/.exec(await res.text())?.[1];
+    return [res, rows, row(officer, { action: 'read', record_kind: 'worklist', reason: `worklist: ${shown} cases, unit 0` })];
+  };
 
-  let [res, rows] = await audited(() => c.get('/arbete'));
+  let [res, rows, worklist] = await get('/arbete');
   assert.equal(res.status, 200);
-  expectRows(res, rows, []);
+  expectRows(res, rows, [worklist]);
 
-  [res, rows] = await audited(() => c.get(`/arbete?pnr=${own.slice(0, 8)}-${own.slice(8)}`));
+  [res, rows, worklist] = await get(`/arbete?pnr=${own.slice(0, 8)}-${own.slice(8)}`);
   expectRows(res, rows, [
+    worklist,
     row(officer, { action: 'search', record_kind: 'person', reason: own }),
     read(officer, ownId),
   ]);
 
   // In another unit: found, refused, flagged.
-  [res, rows] = await audited(() => c.get(`/arbete?pnr=${other}`));
+  [res, rows, worklist] = await get(`/arbete?pnr=${other}`);
   expectRows(res, rows, [
+    worklist,
     row(officer, { action: 'search', record_kind: 'person', reason: other }),
     read(officer, otherId, { action: 'read_denied', reason: "another unit's record", flagged: true }),
   ]);
 
   // In another municipality: the search is logged, nobody is found.
-  [res, rows] = await audited(() => c.get(`/arbete?pnr=${hbg}`));
-  expectRows(res, rows, [row(officer, { action: 'search', record_kind: 'person', reason: hbg })]);
+  [res, rows, worklist] = await get(`/arbete?pnr=${hbg}`);
+  expectRows(res, rows, [worklist, row(officer, { action: 'search', record_kind: 'person', reason: hbg })]);
 
   // Not a personnummer: nothing was looked up.
-  [res, rows] = await audited(() => c.get('/arbete?pnr=19121212-1213'));
+  [res, rows, worklist] = await get('/arbete?pnr=19121212-1213');
+  expectRows(res, rows, [worklist]);
+
+  // Staff who do no casework have no worklist, and read nothing.
+  const admin = await demo.login(/ · bjuv\.admin$/);
+  [res, rows] = await audited(() => admin.get('/arbete'));
+  assert.equal(res.status, 200);
+  assert.doesNotMatch(await res.text(), /Arbetslista/);
   expectRows(res, rows, []);
 });
 

@@ -19,6 +19,7 @@
 #include "domain/case.h"
 #include "domain/demo.h"
 #include "domain/journal.h"
+#include "domain/person.h"
 #include "domain/report.h"
 #include "fixture.h"
 
@@ -175,12 +176,10 @@ static void test_reports_and_receipts(void **state)
 	/* R1.6: every report is found from the child. */
 	struct report_view *reports;
 	size_t n;
-	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv,
-					       w->child_id, &reports, &n),
+	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv, w->child_id, NULL, &reports, &n),
 			 NARA_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->hbg,
-					       w->child_id, &reports, &n),
+	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->hbg, w->child_id, NULL, &reports, &n),
 			 NARA_EDENIED);
 
 	/* Opening the investigation answers the reporters (R1.5). */
@@ -271,7 +270,7 @@ static void test_walls(void **state)
 			 NARA_EDENIED);
 	/* ...until they are added to the case's team. */
 	assert_int_equal(case_add_member(w->t.db, &w->bjuv, case_id,
-					 w->bjuv_adults.staff_id, T0),
+					 w->bjuv_adults.staff_id, 0, T0),
 			 NARA_OK);
 	load_staff(w, "bjuv.handlaggare2", &w->bjuv_adults);
 	assert_int_equal(case_read(w->t.db, &w->a, &w->bjuv_adults, case_id, T0, &v),
@@ -279,7 +278,7 @@ static void test_walls(void **state)
 	assert_int_equal(v.nmembers, 1);
 	/* Helsingborg's staff can never join a Bjuv case. */
 	assert_int_equal(case_add_member(w->t.db, &w->bjuv, case_id,
-					 w->hbg.staff_id, T0),
+					 w->hbg.staff_id, 0, T0),
 			 NARA_EINVAL);
 	/* The worklists agree. */
 	struct case_filter f = {0};
@@ -312,14 +311,14 @@ static void test_the_whole_journey(void **state)
 	/* The protection assessment stops its clock; only once. */
 	struct case_view v;
 	assert_int_equal(case_read(w->t.db, &w->a, &w->bjuv, id, t, &v), NARA_OK);
-	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, v.reports[0].id,
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, v.reports[0].id,
 						  0, "Inget akut skyddsbehov.",
-						  VIS_NOW, 0, WITHHELD_NONE, t + 3600,
-						  &why),
+						  VIS_NOW, 0, WITHHELD_NONE, 0,
+						  t + 3600, &why),
 			 NARA_OK);
-	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, v.reports[0].id,
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, v.reports[0].id,
 						  0, "Igen.", VIS_NOW, 0,
-						  WITHHELD_NONE, t + 3600, &why),
+						  WITHHELD_NONE, 0, t + 3600, &why),
 			 NARA_ECONFLICT);
 	assert_int_equal(case_read(w->t.db, &w->a, &w->bjuv, id, t + 3600, &v), NARA_OK);
 	assert_int_equal(v.s.protection.due, 0);
@@ -477,8 +476,8 @@ static void test_what_the_person_reads(void **state)
 	assert_int_equal(db_query_int(w->t.db, &report_note,
 				      "SELECT id FROM journal_note WHERE kind = 'report'", ""),
 			 NARA_OK);
-	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, report_note, VIS_NOW,
-						0, WITHHELD_NONE, T0 + 8 * DAY, &why),
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, id, report_note, VIS_NOW,
+						0, WITHHELD_NONE, 0, T0 + 8 * DAY, &why),
 			 NARA_OK);
 	assert_int_equal(case_read_own(w->t.db, &w->a, &w->child, id, T0 + 8 * DAY, &v),
 			 NARA_OK);
@@ -503,8 +502,8 @@ static void test_what_the_person_reads(void **state)
 	assert_int_equal(n2, 1);
 	assert_int_equal(list[0].objections, 1);
 	/* The person cannot change what staff may see. */
-	assert_int_equal(journal_set_visibility(w->t.db, &w->child, note_withheld,
-						VIS_NOW, 0, WITHHELD_NONE, T0, &why),
+	assert_int_equal(journal_set_visibility(w->t.db, &w->child, id, note_withheld,
+						VIS_NOW, 0, WITHHELD_NONE, 0, T0, &why),
 			 NARA_EDENIED);
 	/* Every read by the person is in the log as theirs. */
 	assert_true(audit_count(w->t.db, "actor_kind = 'citizen' AND action = 'read_own'") >= 3);
@@ -512,6 +511,269 @@ static void test_what_the_person_reads(void **state)
 	assert_int_not_equal(db_run(w->t.db, "UPDATE journal_note SET body = 'x'", ""),
 			     NARA_OK);
 	assert_int_not_equal(db_run(w->t.db, "DELETE FROM journal_note", ""), NARA_OK);
+}
+
+
+/* The moves a page may offer, as a set of bits (case_view.moves). */
+static unsigned moves(enum case_action a, ...)
+{
+	unsigned m = 1u << a;
+	va_list ap;
+	va_start(ap, a);
+	for (int next; (next = va_arg(ap, int)) >= 0;)
+		m |= 1u << next;
+	va_end(ap);
+	return m;
+}
+
+static struct case_view reread(struct world *w, int64_t id, int64_t at)
+{
+	struct case_view v;
+	assert_int_equal(case_read(w->t.db, &w->a, &w->bjuv, id, at, &v), NARA_OK);
+	return v;
+}
+
+/*
+ * What the staff pages rely on: only the legal moves are offered, a form
+ * sent on an old version of the case is refused by every kind of change,
+ * each requirement of a decision is named on its own, and the reports
+ * about a child say what came of them (R1.6).
+ */
+static void test_what_the_pages_need(void **state)
+{
+	struct world *w = world(state);
+	char receipt[REPORT_RECEIPT_LEN + 1];
+	int64_t id = file_report(w, "private", "Karin Granne", T0, receipt);
+	const char *why, *warning;
+	struct case_view v = reread(w, id, T0);
+	assert_int_equal(v.moves, moves(CA_OPEN_INVESTIGATION, CA_NOT_OPEN, -1));
+
+	/* A protection assessment on an old version changes nothing. */
+	int64_t report = v.reports[0].id, version = v.s.version;
+	/* Nor does one sent through another case, or a note changed so. */
+	int64_t other = 0;
+	struct report_new elsewhere = {
+		.municipality_slug = "bjuv", .child_name = "Annat Barn",
+		.reporter_kind = "anonymous", .concern = "Oro.",
+	};
+	assert_int_equal(report_submit(w->t.db, &w->a, &elsewhere, T0, receipt,
+				       &other, &why),
+			 NARA_OK);
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, other, report, 1,
+						  "Fel ärende.", VIS_NOW, 0,
+						  WITHHELD_NONE, 0, T0, &why),
+			 NARA_ENOTFOUND);
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, other,
+						v.notes[0].id, VIS_NOW, 0,
+						WITHHELD_NONE, 0, T0, &why),
+			 NARA_ENOTFOUND);
+	/* Named alone (the API), a note is found in whichever case it is. */
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, 0,
+						v.notes[0].id, VIS_WITHHELD, 0,
+						WITHHELD_REPORTER_IDENTITY, 0, T0,
+						&why),
+			 NARA_OK);
+	v = reread(w, id, T0);
+	version = v.s.version;
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, report, 1,
+						  "Barnet placeras akut.", VIS_NOW,
+						  0, WITHHELD_NONE, version - 1,
+						  T0, &why),
+			 NARA_ECONFLICT);
+	assert_string_equal(why, "case.error.changed");
+	v = reread(w, id, T0);
+	assert_int_equal(v.s.unassessed_reports, 1);
+	assert_int_equal(v.s.version, version);
+	assert_int_equal(report_assess_protection(w->t.db, &w->bjuv, id, report, 1,
+						  "Barnet placeras akut.", VIS_NOW,
+						  0, WITHHELD_NONE, version, T0,
+						  &why),
+			 NARA_OK);
+	v = reread(w, id, T0);
+	assert_true(v.s.version > version);
+	assert_int_equal(v.reports[0].protection_immediate, 1);
+
+	/* So do a change of officer and of a note's visibility. */
+	assert_int_equal(case_assign(w->t.db, &w->bjuv, id, w->bjuv.staff_id,
+				     version, T0),
+			 NARA_ECONFLICT);
+	assert_int_equal(case_assign(w->t.db, &w->bjuv, id, w->hbg.staff_id,
+				     v.s.version, T0),
+			 NARA_EINVAL);
+	assert_int_equal(case_assign(w->t.db, &w->bjuv, id, w->bjuv.staff_id,
+				     v.s.version, T0),
+			 NARA_OK);
+	v = reread(w, id, T0);
+	assert_int_equal(v.s.assigned_staff_id, w->bjuv.staff_id);
+	assert_int_equal(journal_set_visibility(w->t.db, &w->bjuv, id, v.notes[0].id,
+						VIS_NOW, 0, WITHHELD_NONE,
+						v.s.version - 1, T0, &why),
+			 NARA_ECONFLICT);
+	assert_string_equal(why, "case.error.changed");
+	assert_int_equal(reread(w, id, T0).notes[0].visibility, VIS_WITHHELD);
+
+	/* Opened an hour after the report: opened for it, not already running. */
+	const int64_t T1 = T0 + 3600;
+	struct case_move open = {.action = CA_OPEN_INVESTIGATION, .child_heard = 1};
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &open, T1, &why,
+				   &warning),
+			 NARA_OK);
+	v = reread(w, id, T1);
+	assert_int_equal(v.moves, moves(CA_EXTEND, CA_DECIDE, CA_CLOSE, -1));
+
+	/* Each part of a decision that is missing is named (R2.2). */
+	struct case_move d = {.action = CA_DECIDE, .outcome = "refused",
+			      .appeal = "Överklaga inom tre veckor."};
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &d, T1, &why, &warning),
+			 NARA_EINVAL);
+	assert_string_equal(why, "case.error.subject");
+	d.subject = "Familjebehandling";
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &d, T1, &why, &warning),
+			 NARA_EINVAL);
+	assert_string_equal(why, "case.error.content");
+	d.content = "Ansökan avslås.";
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &d, T1, &why, &warning),
+			 NARA_EINVAL);
+	assert_string_equal(why, "case.error.reasons");
+	d.reasons = "Behovet tillgodoses på annat sätt.";
+	/* Presented by someone of another municipality: no. */
+	d.presented_by = w->hbg.staff_id;
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &d, T1, &why, &warning),
+			 NARA_EINVAL);
+	assert_string_equal(why, "case.error.presented_by");
+	d.presented_by = w->bjuv_adults.staff_id;
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &d, T1, &why, &warning),
+			 NARA_OK);
+	/* A refusal allows no intervention; a later granted decision does. */
+	assert_int_equal(reread(w, id, T1).moves, moves(CA_DECIDE, CA_CLOSE, -1));
+	d.outcome = "partly";
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &d, T1, &why, &warning),
+			 NARA_OK);
+	assert_int_equal(reread(w, id, T1).moves,
+			 moves(CA_DECIDE, CA_START_INTERVENTION, CA_CLOSE, -1));
+
+	/* Another municipality's intervention is no intervention here. */
+	int64_t foreign = 0;
+	assert_int_equal(db_query_int(w->t.db, &foreign,
+				      "SELECT k.id FROM intervention_kind k JOIN"
+				      " municipality m ON m.id = k.municipality_id"
+				      " WHERE m.slug = 'helsingborg' ORDER BY k.id"
+				      " LIMIT 1", ""),
+			 NARA_OK);
+	struct case_move start = {.action = CA_START_INTERVENTION,
+				  .intervention_kind_id = foreign};
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &start, T1, &why, &warning),
+			 NARA_EINVAL);
+	assert_string_equal(why, "case.error.intervention");
+	struct case_intervention_kind *kinds;
+	size_t nk;
+	assert_int_equal(case_intervention_kinds(w->t.db, &w->a, v.s.municipality_id,
+						 &kinds, &nk),
+			 NARA_OK);
+	start.intervention_kind_id = kinds[4].id;
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &start, T1, &why, &warning),
+			 NARA_OK);
+
+	/* A follow-up says what it found. */
+	struct case_move follow = {.action = CA_FOLLOW_UP};
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &follow, T1, &why, &warning),
+			 NARA_EINVAL);
+	assert_string_equal(why, "case.error.follow_up");
+	follow.reason = "Barnet mår bättre, skolan rapporterar närvaro.";
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &follow, T1, &why, &warning),
+			 NARA_OK);
+	v = reread(w, id, T1);
+	assert_int_equal(v.moves, moves(CA_DECIDE, CA_RESUME, CA_CLOSE, -1));
+	assert_string_equal(v.events[v.nevents - 1].reason, follow.reason);
+	struct case_move close = {.action = CA_CLOSE, .reason = "Målen är nådda."};
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &close, T1, &why, &warning),
+			 NARA_OK);
+	assert_int_equal(reread(w, id, T1).moves, moves(CA_REOPEN, -1));
+
+	/* R1.6: the report, its case and what came of it, from the child. */
+	struct report_view *reports;
+	size_t n;
+	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv, w->child_id, NULL,
+					       &reports, &n),
+			 NARA_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(reports[0].case_id, id);
+	assert_string_equal(reports[0].case_reference, v.s.reference);
+	assert_int_equal(reports[0].outcome, REPORT_OPENED);
+}
+
+/*
+ * A report that comes by telephone or letter is registered by staff: it
+ * lands in their own municipality under their name, and only casework
+ * roles may do it; a refusal is audited and flagged.
+ */
+static void test_staff_registers_a_report(void **state)
+{
+	struct world *w = world(state);
+	struct actor first_line, security;
+	load_staff(w, "bjuv.forstalinjen", &first_line);
+	load_staff(w, "bjuv.sakerhet", &security);
+	struct report_new r = {
+		.municipality_slug = "helsingborg", /* ignored for staff */
+		.child_name = "Demo Barn",
+		.child_personnummer = w->child_pnr,
+		.reporter_kind = "professional",
+		.reporter_name = "Polisen Syd",
+		.reporter_organisation = "Polismyndigheten",
+		.reporter_profession = "police",
+		.concern = "Polisen var på plats efter ett larm om bråk i hemmet.",
+		.registered_by = &first_line,
+	};
+	char receipt[REPORT_RECEIPT_LEN + 1];
+	int64_t id = 0;
+	const char *why;
+	assert_int_equal(report_submit(w->t.db, &w->a, &r, T0, receipt, &id, &why),
+			 NARA_OK);
+	struct case_view v = reread(w, id, T0);
+	assert_true(strncmp(v.s.reference, "BJUV-", 5) == 0);
+	assert_int_equal(v.s.person_id, w->child_id);
+	char where[160];
+	snprintf(where, sizeof(where),
+		 "record_kind = 'child_report' AND action = 'create' AND"
+		 " actor_kind = 'staff' AND actor_id = %lld",
+		 (long long)first_line.staff_id);
+	assert_int_equal(audit_count(w->t.db, where), 1);
+
+	/* The security officer does no casework: refused, flagged, nothing made. */
+	int64_t flagged = audit_count(w->t.db, "flagged = 1");
+	r.registered_by = &security;
+	int64_t none = -1;
+	assert_int_equal(report_submit(w->t.db, &w->a, &r, T0, receipt, &none, &why),
+			 NARA_EDENIED);
+	assert_int_equal(audit_count(w->t.db, "flagged = 1"), flagged + 1);
+	assert_int_equal(audit_count(w->t.db, "action = 'write_denied' AND"
+					      " record_kind = 'child_report'"),
+			 1);
+	int64_t reports = -1;
+	assert_int_equal(db_query_int(w->t.db, &reports,
+				      "SELECT COUNT(*) FROM child_report", ""),
+			 NARA_OK);
+	assert_int_equal(reports, 1);
+
+	/* Not opened: the list from the child says so (R1.6). */
+	struct case_move no = {.action = CA_NOT_OPEN, .child_heard = 0,
+			       .child_not_heard_reason = "Barnet är två år.",
+			       .reason = "Familjen har redan stöd."};
+	const char *warning;
+	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &no, T0 + DAY, &why,
+				   &warning),
+			 NARA_OK);
+	struct report_view *list;
+	size_t n;
+	struct person_view child;
+	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->bjuv, w->child_id,
+					       &child, &list, &n),
+			 NARA_OK);
+	assert_int_equal(child.id, w->child_id);
+	assert_string_equal(child.personnummer, w->child_pnr);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].outcome, REPORT_NOT_OPENED);
+	assert_string_equal(list[0].reporter_organisation, "Polismyndigheten");
 }
 
 #define EACH(setup_fn)                                                         \
@@ -524,6 +786,10 @@ static void test_what_the_person_reads(void **state)
 		cmocka_unit_test_setup_teardown(test_the_whole_journey,         \
 						setup_fn, teardown),            \
 		cmocka_unit_test_setup_teardown(test_what_the_person_reads,     \
+						setup_fn, teardown),            \
+		cmocka_unit_test_setup_teardown(test_what_the_pages_need,       \
+						setup_fn, teardown),            \
+		cmocka_unit_test_setup_teardown(test_staff_registers_a_report,  \
 						setup_fn, teardown),            \
 	}
 

@@ -242,7 +242,7 @@ static void test_reporter_learns_only_the_four_answers(void **state)
 	struct report_view *list;
 	size_t n;
 	assert_int_equal(report_list_for_child(w->t.db, &w->a, &w->officer,
-					       w->child_id, &list, &n),
+					       w->child_id, NULL, &list, &n),
 			 NARA_OK);
 	assert_int_equal(n, 3);
 	int in_first = 0;

@@ -1,0 +1,49 @@
+/*
+ * What the staff's casework pages share (page_worklist.c, page_case.c,
+ * page_case_forms.c, page_reports.c, page_report_new.c): the legal clocks
+ * in words, the names of states and kinds from the catalogue, and reading
+ * ids, versions and dates from a request. Rendering help only: the rules
+ * themselves live in policy/ and domain/.
+ */
+#ifndef NARA_WEB_CASEWORK_H
+#define NARA_WEB_CASEWORK_H
+
+#include <stdint.h>
+
+#include "domain/case.h"
+#include "domain/report.h"
+#include "http/http.h"
+#include "web/template.h"
+
+/*
+ * A clock as a list item of `list` in v: its name (`what`), the due date,
+ * the state in words (`state`), its class for the look (`tone`: overdue,
+ * soon, running, done) and the days left or late in words (`days`).
+ * Nothing is added for a clock that does not apply (due 0).
+ */
+void casework_clock(struct req *r, struct tvars *v, const char *list,
+		    const char *what_key, const struct case_clock *c);
+
+/* The three clocks of a case, in the list `clocks`; 1 if any is late. */
+int casework_clocks(struct req *r, struct tvars *v,
+		    const struct case_summary *s);
+
+/*
+ * Catalogue text for "<prefix>.<name>", e.g. ("state", "investigation");
+ * name itself when the catalogue has none.
+ */
+const char *casework_text(struct req *r, const char *prefix, const char *name);
+
+/* tv_set under a name made in the arena, which may have failed (NULL). */
+void casework_set(struct tvars *v, const char *name, const char *value);
+
+/* A positive id from text (a path segment or a form field), else 0. */
+int64_t casework_id(const char *s);
+
+/* The case id of the route's first parameter, else 0. */
+int64_t casework_path_id(const struct req *r);
+
+/* The report outcome in words (R1.5, R1.6). */
+const char *casework_report_outcome(struct req *r, enum report_status s);
+
+#endif

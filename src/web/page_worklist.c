@@ -1,0 +1,150 @@
+/*
+ * The staff's start page, /arbete: the worklist of the units where they do
+ * casework, with the statutory clocks of DOMAIN.md R1.1–R1.3 (protection
+ * assessment the day a report arrives, preliminary assessment in 14 days,
+ * investigation in four months), the count per unit, and the person
+ * search. Filters and order are a GET form, so a list can be bookmarked
+ * and works without JavaScript. What is overdue or due soon says so in
+ * words as well as in colour (WCAG 1.4.1).
+ *
+ * Staff who do no casework (administrators, security officers) see no
+ * list: the domain refuses it, and the page shows the search alone.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/case.h"
+#include "web/auth.h"
+#include "web/casework.h"
+#include "web/format.h"
+#include "web/web.h"
+
+static void add_roles(struct req *r, struct tvars *v, const struct actor *who)
+{
+	for (size_t i = 0; i < who->subject.ngrants; i++) {
+		tv_set(tv_item(v, "roles"), "role",
+		       casework_text(
+			   r, "role",
+			   policy_role_name(who->subject.grants[i].role)));
+		if (who->subject.grants[i].role == ROLE_SECURITY_OFFICER)
+			tv_set(v, "security_officer", "1");
+	}
+}
+
+/* The filter from the query string; anything unknown is the default. */
+static void read_filter(struct req *r, struct tvars *v, struct case_filter *f)
+{
+	static const char *const sorts[] = {"due", "received", "reference"};
+	memset(f, 0, sizeof(*f));
+	f->unit_id = casework_id(kv_get(&r->query, "unit"));
+	f->mine = kv_get(&r->query, "mine") != NULL;
+	f->only_attention = kv_get(&r->query, "attention") != NULL;
+	f->include_closed = kv_get(&r->query, "closed") != NULL;
+	f->sort = "due";
+	const char *sort = kv_get(&r->query, "sort");
+	for (size_t i = 0; sort != NULL && i < 3; i++)
+		if (strcmp(sort, sorts[i]) == 0)
+			f->sort = sorts[i];
+	if (f->mine)
+		tv_set(v, "f_mine", "1");
+	if (f->only_attention)
+		tv_set(v, "f_attention", "1");
+	if (f->include_closed)
+		tv_set(v, "f_closed", "1");
+	for (size_t i = 0; i < 3; i++) {
+		struct tvars *o = tv_item(v, "sorts");
+		tv_set(o, "value", sorts[i]);
+		tv_set(o, "label", casework_text(r, "worklist.sort", sorts[i]));
+		if (strcmp(f->sort, sorts[i]) == 0)
+			tv_set(o, "selected", "1");
+	}
+}
+
+static void units_vars(struct tvars *v, const struct case_unit_count *units,
+		       size_t n, int64_t chosen)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct tvars *u = tv_item(v, "units");
+		tv_setf(u, "id", "%lld", (long long)units[i].unit_id);
+		tv_set(u, "name", units[i].unit_name);
+		tv_setf(u, "open", "%d", units[i].open);
+		tv_setf(u, "overdue", "%d", units[i].overdue);
+		tv_setf(u, "due_soon", "%d", units[i].due_soon);
+		if (units[i].overdue > 0)
+			tv_set(u, "has_overdue", "1");
+		if (units[i].unit_id == chosen)
+			tv_set(u, "selected", "1");
+	}
+}
+
+static void row_vars(struct req *r, struct tvars *row,
+		     const struct case_summary *c, const struct actor *who)
+{
+	tv_setf(row, "id", "%lld", (long long)c->id);
+	tv_set(row, "reference", c->reference);
+	tv_set(row, "person",
+	       c->person_name[0] ? c->person_name
+				 : i18n_get(r->lang, "case.no_person"));
+	if (c->protected_identity)
+		tv_set(row, "protected", "1");
+	tv_set(row, "kind",
+	       casework_text(r, "casekind", case_kind_name(c->kind)));
+	tv_set(row, "matter", casework_text(r, "matter", c->matter));
+	tv_set(row, "state",
+	       casework_text(r, "state", case_state_name(c->state)));
+	tv_set(row, "unit", c->unit_name);
+	tv_set(row, "received", web_iso_date(r, c->received_at));
+	if (c->assigned_staff_id == 0)
+		tv_set(row, "unassigned", "1");
+	else if (c->assigned_staff_id == who->staff_id)
+		tv_set(row, "mine", "1");
+	tv_set(row, "assigned", c->assigned_name);
+	int overdue = casework_clocks(r, row, c);
+	int soon = c->protection.state == CLOCK_DUE_SOON ||
+		   c->preliminary.state == CLOCK_DUE_SOON ||
+		   c->investigation.state == CLOCK_DUE_SOON;
+	tv_set(row, "tone", overdue ? "overdue" : soon ? "soon" : "");
+	if (c->objections > 0)
+		tv_setf(row, "objections", "%d", c->objections);
+	if (c->reopened)
+		tv_set(row, "reopened", "1");
+}
+
+enum nara_err page_worklist(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int redirected;
+	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
+	if (err != NARA_OK || redirected)
+		return err;
+	struct tvars *v = page_vars(r);
+	web_session_vars(r, v, &s, &who);
+	tv_set(v, "municipality", who.municipality_name);
+	add_roles(r, v, &who);
+
+	int64_t now = (int64_t)time(NULL);
+	struct case_filter f;
+	read_filter(r, v, &f);
+	struct case_unit_count *units;
+	size_t nunits;
+	err = case_unit_counts(r->db, &r->arena, &who, now, &units, &nunits);
+	if (err == NARA_OK) {
+		tv_set(v, "casework", "1");
+		units_vars(v, units, nunits, f.unit_id);
+		struct case_summary *list;
+		size_t n;
+		err = case_worklist(r->db, &r->arena, &who, &f, now, &list, &n);
+		for (size_t i = 0; err == NARA_OK && i < n; i++)
+			row_vars(r, tv_item(v, "cases"), &list[i], &who);
+		if (err == NARA_OK)
+			tv_setf(v, "shown", "%zu", n);
+	}
+	/* No casework role: the search alone, which the policy still guards. */
+	if (err != NARA_OK && err != NARA_EDENIED)
+		return err;
+	if ((err = work_search_vars(r, v, &who)) != NARA_OK)
+		return err;
+	return page_render(r, "work", v, i18n_get(r->lang, "work.title"));
+}
