@@ -70,5 +70,10 @@ enum nara_err api_case_move(struct req *r);
 enum nara_err api_case_assign(struct req *r);
 enum nara_err api_note_visibility(struct req *r);
 enum nara_err api_report_protection(struct req *r);
+enum nara_err api_child_reports(struct req *r);
+enum nara_err api_my_case_reads(struct req *r);
+enum nara_err api_forms(struct req *r);
+enum nara_err api_form(struct req *r);
+enum nara_err api_application_create(struct req *r);
 
 #endif

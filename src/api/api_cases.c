@@ -281,3 +281,38 @@ enum nara_err api_report_protection(struct req *r)
 		return answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
 }
+
+enum nara_err api_child_reports(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int done;
+	enum nara_err err = staff(r, &s, &who, &done);
+	if (done)
+		return err;
+	struct report_view *list;
+	size_t n;
+	err = report_list_for_child(r->db, &r->arena, &who, api_param_id(r, 0),
+				    NULL, &list, &n);
+	if (err != NARA_OK)
+		return answer(r, err, NULL);
+	static const char *const outcomes[] = {
+	    [REPORT_PENDING] = "pending",
+	    [REPORT_OPENED] = "opened",
+	    [REPORT_NOT_OPENED] = "not_opened",
+	    [REPORT_ALREADY_RUNNING] = "already_running",
+	};
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(
+		    arr,
+		    json_pack(
+			"{s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
+			(json_int_t)list[i].id, "received_at",
+			(json_int_t)list[i].received_at, "case",
+			(json_int_t)list[i].case_id, "case_reference",
+			list[i].case_reference ? list[i].case_reference : "",
+			"outcome", outcomes[list[i].outcome], "reporter_kind",
+			list[i].reporter_kind, "concern", list[i].concern));
+	return api_send(r, 200, json_pack("{s:o}", "reports", arr));
+}

@@ -184,7 +184,16 @@ json_t *api_case_view_json(struct req *r, const struct case_view *v, int staff)
 	    json_pack("{s:s,s:s,s:o}", "key", v->next.what, "text",
 		      i18n_get(r->lang, v->next.what), "by",
 		      v->next.by ? json_integer(v->next.by) : json_null()));
-	if (staff)
+	if (staff) {
 		json_object_set_new(o, "reports", reports_json(v));
+		/* The moves the state machine allows now (POST .../moves). */
+		json_t *moves = json_array();
+		for (int a = 0; moves && a < CA_COUNT; a++)
+			if (v->moves & (1u << a))
+				json_array_append_new(
+				    moves, json_string(case_action_name(
+					       (enum case_action)a)));
+		json_object_set_new(o, "moves", moves);
+	}
 	return o;
 }

@@ -114,3 +114,31 @@ enum nara_err api_my_comment(struct req *r)
 		return err;
 	return api_send(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
+
+enum nara_err api_my_case_reads(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int done;
+	enum nara_err err = citizen(r, &s, &who, &done);
+	if (done)
+		return err;
+	struct case_read_log *reads;
+	size_t n;
+	err = case_reads_own(r->db, &r->arena, &who, api_param_id(r, 0), &reads,
+			     &n);
+	if (err == NARA_EDENIED || err == NARA_ENOTFOUND)
+		return api_error(r, err == NARA_EDENIED ? 403 : 404,
+				 err == NARA_EDENIED ? "error.403.title"
+						     : "error.404.title");
+	if (err != NARA_OK)
+		return err;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:I,s:s,s:s}", "at", (json_int_t)reads[i].at,
+			      "municipality", reads[i].municipality_name,
+			      "unit", reads[i].unit_name));
+	return api_send(r, 200, json_pack("{s:o}", "reads", arr));
+}

@@ -411,10 +411,11 @@ static const char *field_of(const struct kvlist *fields, const char *key)
 
 /*
  * The journal note: the questions asked and their answers, in Swedish,
- * the language of the file; the person reads it on their own pages.
+ * the language of the file; the person reads it on their own pages. The
+ * JSON API files applications with the same note (web.h).
  */
-static const char *answers_note(struct req *r, const struct form_def *f,
-				const struct form_result *res)
+const char *apply_answers_note(struct req *r, const struct form_def *f,
+			       const struct form_result *res)
 {
 	struct buf b;
 	buf_init(&b);
@@ -514,7 +515,7 @@ enum nara_err page_apply_submit(struct req *r)
 	    .municipality_slug = r->params[0],
 	    .form = f,
 	    .answers = &res,
-	    .note = answers_note(r, f, &res),
+	    .note = apply_answers_note(r, f, &res),
 	    .given_name = p.given_name,
 	    .family_name = p.family_name,
 	};

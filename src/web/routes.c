@@ -95,6 +95,12 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/api/v1/cases/{}/moves", api_case_move, "api_case_move", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/api/v1/cases/{}/team", api_case_assign, "api_case_team", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/api/v1/notes/{}/visibility", api_note_visibility, "api_note_visibility", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/api/v1/persons/{}/reports", api_child_reports, "api_child_reports", 1),
+	ROUTE(HTTP_GET, "/api/v1/my/cases/{}/reads", api_my_case_reads, "api_my_case_reads", 1),
+	ROUTE(HTTP_GET, "/api/v1/forms", api_forms, "api_forms", 0),
+	ROUTE(HTTP_GET, "/api/v1/forms/{}", api_form, "api_form", 0),
+	/* Attachments come as base64 in the JSON: a third more than as files. */
+	ROUTE(HTTP_POST, "/api/v1/applications", api_application_create, "api_application_create", 1, .rate_class = RATE_FORM, .max_body = APPLY_MAX_BODY / 3 * 4 + 4096),
 	ROUTE(HTTP_GET, "/healthz", page_healthz, "healthz", 0),
 	ROUTE(HTTP_GET, "/readyz", page_readyz, "readyz", 1),
 	ROUTE(HTTP_GET, "/metrics", page_metrics, "metrics", 0),

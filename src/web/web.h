@@ -118,4 +118,10 @@ enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);
 enum nara_err page_metrics(struct req *r);
 
+struct form_def;
+struct form_result;
+/* The answers of an application as its journal note (page_apply.c). */
+const char *apply_answers_note(struct req *r, const struct form_def *f,
+			       const struct form_result *res);
+
 #endif

@@ -188,16 +188,95 @@ test('every /api/v1 route is described in docs/openapi.yaml, and nothing more', 
   const routes = fs.readFileSync('src/web/routes.c', 'utf8');
   const spec = fs.readFileSync('docs/openapi.yaml', 'utf8');
   const served = new Set([...routes.matchAll(/ROUTE\(HTTP_(GET|POST|PUT|DELETE), "(\/api\/v1[^"]*)"/g)]
-    .map((m) => `${m[1].toLowerCase()} ${m[2].replace(/\{\}/g, '{id}')}`));
+    .map((m) => `${m[1].toLowerCase()} ${m[2]}`));
   const described = new Set();
   let path = null;
   for (const line of spec.split('\n')) {
     const p = /^  (\/api\/v1\S*):$/.exec(line);
     if (p) { path = p[1]; continue; }
     const m = /^    (get|post|put|delete):$/.exec(line);
-    if (m && path) described.add(`${m[1]} ${path}`);
+    if (m && path) described.add(`${m[1]} ${path.replace(/\{[^}]+\}/g, '{}')}`);
     if (/^\S/.test(line)) path = null;
   }
   assert.ok(served.size >= 14);
   assert.deepEqual([...served].sort(), [...described].sort());
+});
+
+test('applications through the API: the forms as data, answers checked per question, the case opened', async () => {
+  const forms = await call(null, 'GET', '/api/v1/forms');
+  assert.equal(forms.status, 200);
+  const slugs = forms.json.forms.map((f) => f.slug).sort();
+  assert.deepEqual(slugs, ['ekonomiskt-bistand', 'familjestod', 'stod-och-hjalp', 'stod-vid-vald']);
+  const def = await call(null, 'GET', '/api/v1/forms/familjestod');
+  assert.equal(def.status, 200);
+  assert.ok(Array.isArray(def.json.questions) || Array.isArray(def.json.sections));
+  assert.equal((await call(null, 'GET', '/api/v1/forms/finns-inte')).status, 404);
+  const version = forms.json.forms.find((f) => f.slug === 'familjestod').version;
+
+  const { list } = await new Client(server.base).accounts();
+  const pnr = citizenPnr(list, 'Klippan');
+  const person = await apiClient(new RegExp(`^citizen:${pnr}$`));
+  // Nothing answered: an error per required question, nothing filed.
+  const empty = await call(person, 'POST', '/api/v1/applications', { municipality: 'klippan', form: 'familjestod',
+    version, answers: {} });
+  assert.equal(empty.status, 400);
+  assert.equal(empty.json.error.key, 'api.error.answers');
+  assert.ok(Object.keys(empty.json.error.questions).includes('describe'));
+  // A file that is not what its name says is refused by what it is.
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+  // Answer every required question from the form's own data: the first
+  // option of a choice, a number, a text, "no" to yes/no questions.
+  const answers = {};
+  for (const question of def.json.sections.flatMap((sec) => sec.questions)) {
+    if (!question.required || question.when) continue;
+    if (question.type === 'choice') answers[question.id] = question.multiple ? [question.options[0].value] : question.options[0].value;
+    else if (question.type === 'number') answers[question.id] = 2;
+    else if (question.type === 'yesno') answers[question.id] = 'no';
+    else answers[question.id] = 'Sonen vill inte gå till skolan.';
+  }
+  const bad = await call(person, 'POST', '/api/v1/applications', { municipality: 'klippan', form: 'familjestod', version,
+    answers, files: [{ question: 'documents', filename: 'intyg.pdf', content: Buffer.from('MZ not a pdf').toString('base64') }] });
+  assert.equal(bad.status, 400, JSON.stringify(bad.json));
+  const made = await call(person, 'POST', '/api/v1/applications', { municipality: 'klippan', form: 'familjestod', version,
+    answers, files: [{ question: 'documents', filename: 'intyg.pdf', content: pdf.toString('base64') }] });
+  assert.equal(made.status, 201, JSON.stringify(made.json));
+  assert.match(made.json.reference, /^KLIPPAN-\d{4}-\d{6}$/);
+  const mine = await call(person, 'GET', `/api/v1/my/cases/${made.json.case}`);
+  assert.equal(mine.status, 200);
+  assert.match(JSON.stringify(mine.json.notes), /Sonen vill inte gå till skolan/);
+  // Nobody has read it yet; a Klippan officer does, and it shows.
+  assert.deepEqual((await call(person, 'GET', `/api/v1/my/cases/${made.json.case}/reads`)).json.reads, []);
+  const officer = await apiClient(/klippan\.handlaggare$/);
+  const seen = await call(officer, 'GET', `/api/v1/cases/${made.json.case}`);
+  assert.equal(seen.status, 200);
+  assert.ok(seen.json.moves.includes('open_investigation'));
+  assert.ok(!seen.json.moves.includes('decide'));
+  const reads = await call(person, 'GET', `/api/v1/my/cases/${made.json.case}/reads`);
+  assert.equal(reads.json.reads.length, 1);
+  assert.equal(reads.json.reads[0].municipality, 'Klippan');
+  // Another person cannot read who read it.
+  const stranger = await apiClient(new RegExp(`^citizen:${citizenPnr(list, 'Bjuv')}$`));
+  assert.equal((await call(stranger, 'GET', `/api/v1/my/cases/${made.json.case}/reads`)).status, 403);
+});
+
+test('every report about a child, from the child (R1.6), for staff of that municipality only', async () => {
+  const { list } = await new Client(server.base).accounts();
+  const pnr = citizenPnr(list, 'Höganäs');
+  for (const concern of ['Första oron.', 'Andra oron.'])
+    assert.equal((await call(null, 'POST', '/api/v1/reports', { municipality: 'hoganas', child_name: 'Ett Barn',
+      child_personnummer: pnr, reporter_kind: 'anonymous', concern })).status, 201);
+  const officer = await apiClient(/hoganas\.handlaggare$/);
+  const wl = await call(officer, 'GET', '/api/v1/worklist');
+  const caseId = wl.json.cases.find((c) => c.unassessed_reports === 2).id;
+  const caseView = await call(officer, 'GET', `/api/v1/cases/${caseId}`);
+  assert.equal(caseView.json.reports.length, 2);
+  // The child's person id is what the staff case page links to.
+  const page = await fetch(`${server.base}/arbete/arende/${caseId}`, { headers: { Cookie: officer.cookieHeader() } });
+  const personId2 = /\/arbete\/person\/(\d+)/.exec(await page.text())[1];
+  const all = await call(officer, 'GET', `/api/v1/persons/${personId2}/reports`);
+  assert.equal(all.status, 200);
+  assert.ok(all.json.reports.length >= 2);
+  assert.ok(all.json.reports.every((r) => r.outcome === 'pending'));
+  const hbg = await apiClient(/helsingborg\.handlaggare$/);
+  assert.equal((await call(hbg, 'GET', `/api/v1/persons/${personId2}/reports`)).status, 403);
 });
