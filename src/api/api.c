@@ -105,6 +105,28 @@ enum nara_err api_require(struct req *r, const char *kind, struct session *s,
 	return NARA_OK;
 }
 
+int api_begin(struct req *r, const char *kind, int with_body,
+	      struct api_call *c, enum nara_err *err)
+{
+	c->body = NULL;
+	*err = api_require(r, kind, &c->s, &c->who);
+	if (*err == NARA_ENOTFOUND) {
+		*err = api_error(r, 401, "api.error.login");
+		return 0;
+	}
+	if (*err == NARA_EDENIED) {
+		*err = api_error(r, 403, "error.403.title");
+		return 0;
+	}
+	if (*err != NARA_OK)
+		return 0;
+	if (with_body && api_body(r, &c->body) != NARA_OK) {
+		*err = api_error(r, 400, "api.error.body");
+		return 0;
+	}
+	return 1;
+}
+
 /* Refuses nesting deeper than the API ever sends: bounded work. */
 static int too_deep(json_t *v, int depth)
 {

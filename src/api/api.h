@@ -42,6 +42,22 @@ void api_error_body(struct req *r, int status);
 enum nara_err api_require(struct req *r, const char *kind, struct session *s,
 			  struct actor *who);
 
+/* What every call starts with: who calls, and for a POST what they sent. */
+struct api_call {
+	struct session s;
+	struct actor who;
+	json_t *body; /* with_body: the request's object (the caller decrefs) */
+};
+
+/*
+ * 1 when the call may go on. 0 when it is answered already: 401 without
+ * a login, 403 for the other kind of login or a missing CSRF token, 400
+ * for a body that is not a JSON object; or it failed. *err is then what
+ * the handler returns.
+ */
+int api_begin(struct req *r, const char *kind, int with_body,
+	      struct api_call *c, enum nara_err *err);
+
 /*
  * The request body as a JSON object. NARA_EINVAL when it is not
  * application/json, not valid JSON, or not an object.

@@ -152,18 +152,11 @@ static json_t *errors_json(struct req *r, const struct form_def *f,
 
 enum nara_err api_application_create(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	enum nara_err err = api_require(r, "citizen", &s, &who);
-	if (err == NARA_ENOTFOUND)
-		return api_error(r, 401, "api.error.login");
-	if (err == NARA_EDENIED)
-		return api_error(r, 403, "error.403.title");
-	if (err != NARA_OK)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "citizen", 1, &c, &err))
 		return err;
-	json_t *body;
-	if (api_body(r, &body) != NARA_OK)
-		return api_error(r, 400, "api.error.body");
+	json_t *body = c.body;
 	const char *municipality = api_str(body, "municipality");
 	const char *slug = api_str(body, "form");
 	int64_t version = 0;
@@ -211,7 +204,7 @@ enum nara_err api_application_create(struct req *r)
 	const char *reference = NULL, *why = NULL, *why_field = NULL;
 	err = app.note == NULL
 		  ? NARA_ENOMEM
-		  : application_submit(r->db, &r->arena, &who, &app, now,
+		  : application_submit(r->db, &r->arena, &c.who, &app, now,
 				       &case_id, &reference, &why, &why_field);
 	/* The strings above live in body: it goes only now. */
 	json_decref(body);

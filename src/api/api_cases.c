@@ -15,22 +15,6 @@
 #include "domain/report.h"
 #include "web/i18n.h"
 
-/* Logged in as staff, or the error is already answered (*done). */
-static enum nara_err staff(struct req *r, struct session *s, struct actor *who,
-			   int *done)
-{
-	*done = 1;
-	enum nara_err err = api_require(r, "staff", s, who);
-	if (err == NARA_ENOTFOUND)
-		return api_error(r, 401, "api.error.login");
-	if (err == NARA_EDENIED)
-		return api_error(r, 403, "error.403.title");
-	if (err != NARA_OK)
-		return err;
-	*done = 0;
-	return NARA_OK;
-}
-
 /* Maps what a domain call said to an answer; NARA_OK when answered. */
 static enum nara_err answer(struct req *r, enum nara_err err, const char *why)
 {
@@ -50,11 +34,9 @@ static enum nara_err answer(struct req *r, enum nara_err err, const char *why)
 
 enum nara_err api_worklist(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 0, &c, &err))
 		return err;
 	struct case_filter f = {.sort = kv_get(&r->query, "sort")};
 	const char *unit = kv_get(&r->query, "unit");
@@ -66,7 +48,7 @@ enum nara_err api_worklist(struct req *r)
 	struct case_summary *list;
 	size_t n;
 	int64_t now = (int64_t)time(NULL);
-	err = case_worklist(r->db, &r->arena, &who, &f, now, &list, &n);
+	err = case_worklist(r->db, &r->arena, &c.who, &f, now, &list, &n);
 	if (err != NARA_OK)
 		return answer(r, err, NULL);
 	json_t *arr = json_array();
@@ -79,14 +61,12 @@ enum nara_err api_worklist(struct req *r)
 
 enum nara_err api_case(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 0, &c, &err))
 		return err;
 	struct case_view v;
-	err = case_read(r->db, &r->arena, &who, api_param_id(r, 0),
+	err = case_read(r->db, &r->arena, &c.who, api_param_id(r, 0),
 			(int64_t)time(NULL), &v);
 	if (err != NARA_OK)
 		return answer(r, err, NULL);
@@ -112,15 +92,11 @@ static int read_visibility(json_t *body, enum note_visibility *v, int64_t *from,
 
 enum nara_err api_case_note(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 1, &c, &err))
 		return err;
-	json_t *body;
-	if (api_body(r, &body) != NARA_OK)
-		return api_error(r, 400, "api.error.body");
+	json_t *body = c.body;
 	struct journal_new n = {.case_id = api_param_id(r, 0),
 				.body = api_str(body, "body")};
 	if (read_visibility(body, &n.visibility, &n.visible_from,
@@ -132,7 +108,7 @@ enum nara_err api_case_note(struct req *r)
 	}
 	int64_t id = 0;
 	const char *why = NULL;
-	err = journal_add(r->db, &who, &n, (int64_t)time(NULL), &id, &why);
+	err = journal_add(r->db, &c.who, &n, (int64_t)time(NULL), &id, &why);
 	json_decref(body);
 	if (err != NARA_OK)
 		return answer(r, err, why);
@@ -141,15 +117,11 @@ enum nara_err api_case_note(struct req *r)
 
 enum nara_err api_case_move(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 1, &c, &err))
 		return err;
-	json_t *body;
-	if (api_body(r, &body) != NARA_OK)
-		return api_error(r, 400, "api.error.body");
+	json_t *body = c.body;
 	int action = case_action_parse(api_str(body, "action"));
 	int64_t heard = -1;
 	struct case_move m = {
@@ -180,13 +152,13 @@ enum nara_err api_case_move(struct req *r)
 	m.action = (enum case_action)action;
 	const char *why = NULL, *warning = NULL;
 	int64_t id = api_param_id(r, 0);
-	err =
-	    case_move(r->db, &who, id, &m, (int64_t)time(NULL), &why, &warning);
+	err = case_move(r->db, &c.who, id, &m, (int64_t)time(NULL), &why,
+			&warning);
 	json_decref(body);
 	if (err != NARA_OK)
 		return answer(r, err, why);
 	struct case_view v;
-	err = case_read(r->db, &r->arena, &who, id, (int64_t)time(NULL), &v);
+	err = case_read(r->db, &r->arena, &c.who, id, (int64_t)time(NULL), &v);
 	if (err != NARA_OK)
 		return answer(r, err, NULL);
 	json_t *o = api_case_view_json(r, &v, 1);
@@ -200,52 +172,51 @@ enum nara_err api_case_move(struct req *r)
 
 enum nara_err api_case_assign(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 1, &c, &err))
 		return err;
-	json_t *body;
-	if (api_body(r, &body) != NARA_OK)
-		return api_error(r, 400, "api.error.body");
-	int64_t staff_id = 0;
+	json_t *body = c.body;
+	int64_t staff_id = 0, version = 0;
 	int has = api_int(body, "staff_id", &staff_id);
+	if (api_int(body, "expected_version", &version) < 0)
+		has = -1;
 	json_t *jm = json_object_get(body, "member_only");
 	int member_only = json_is_true(jm);
 	json_decref(body);
 	if (has != 1)
 		return api_error(r, 400, "case.error.staff");
 	int64_t now = (int64_t)time(NULL), id = api_param_id(r, 0);
-	err = member_only ? case_add_member(r->db, &who, id, staff_id, 0, now)
-			  : case_assign(r->db, &who, id, staff_id, 0, now);
+	err = member_only
+		  ? case_add_member(r->db, &c.who, id, staff_id, version, now)
+		  : case_assign(r->db, &c.who, id, staff_id, version, now);
 	if (err != NARA_OK)
-		return answer(r, err, "case.error.staff");
+		return answer(r, err,
+			      err == NARA_ECONFLICT ? "case.error.changed"
+						    : "case.error.staff");
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
 enum nara_err api_note_visibility(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 1, &c, &err))
 		return err;
-	json_t *body;
-	if (api_body(r, &body) != NARA_OK)
-		return api_error(r, 400, "api.error.body");
+	json_t *body = c.body;
 	enum note_visibility v;
 	int64_t from;
 	enum withheld_reason reason;
-	int bad = read_visibility(body, &v, &from, &reason);
+	int64_t version = 0;
+	int bad = read_visibility(body, &v, &from, &reason) != 0 ||
+		  api_int(body, "expected_version", &version) < 0;
 	json_decref(body);
 	if (bad)
 		return api_error(r, 400, "journal.error.visibility");
 	const char *why = NULL;
-	err =
-	    journal_set_visibility(r->db, &who, 0, api_param_id(r, 0), v, from,
-				   reason, 0, (int64_t)time(NULL), &why);
+	err = journal_set_visibility(r->db, &c.who, 0, api_param_id(r, 0), v,
+				     from, reason, version, (int64_t)time(NULL),
+				     &why);
 	if (err != NARA_OK)
 		return answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
@@ -253,26 +224,24 @@ enum nara_err api_note_visibility(struct req *r)
 
 enum nara_err api_report_protection(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 1, &c, &err))
 		return err;
-	json_t *body;
-	if (api_body(r, &body) != NARA_OK)
-		return api_error(r, 400, "api.error.body");
+	json_t *body = c.body;
 	json_t *ji = json_object_get(body, "immediate");
 	enum note_visibility v;
 	int64_t from;
 	enum withheld_reason reason;
+	int64_t version = 0;
 	int bad = read_visibility(body, &v, &from, &reason) != 0 ||
-		  !json_is_boolean(ji);
+		  !json_is_boolean(ji) ||
+		  api_int(body, "expected_version", &version) < 0;
 	const char *why = NULL;
 	if (!bad)
 		err = report_assess_protection(
-		    r->db, &who, 0, api_param_id(r, 0), json_is_true(ji),
-		    api_str(body, "assessment"), v, from, reason, 0,
+		    r->db, &c.who, 0, api_param_id(r, 0), json_is_true(ji),
+		    api_str(body, "assessment"), v, from, reason, version,
 		    (int64_t)time(NULL), &why);
 	json_decref(body);
 	if (bad)
@@ -284,16 +253,14 @@ enum nara_err api_report_protection(struct req *r)
 
 enum nara_err api_child_reports(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = staff(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "staff", 0, &c, &err))
 		return err;
 	struct report_view *list;
 	size_t n;
-	err = report_list_for_child(r->db, &r->arena, &who, api_param_id(r, 0),
-				    NULL, &list, &n);
+	err = report_list_for_child(r->db, &r->arena, &c.who,
+				    api_param_id(r, 0), NULL, &list, &n);
 	if (err != NARA_OK)
 		return answer(r, err, NULL);
 	static const char *const outcomes[] = {

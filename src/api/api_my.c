@@ -13,21 +13,6 @@
 #include "web/auth.h"
 #include "web/i18n.h"
 
-static enum nara_err citizen(struct req *r, struct session *s,
-			     struct actor *who, int *done)
-{
-	*done = 1;
-	enum nara_err err = api_require(r, "citizen", s, who);
-	if (err == NARA_ENOTFOUND)
-		return api_error(r, 401, "api.error.login");
-	if (err == NARA_EDENIED)
-		return api_error(r, 403, "error.403.title");
-	if (err != NARA_OK)
-		return err;
-	*done = 0;
-	return NARA_OK;
-}
-
 enum nara_err api_me(struct req *r)
 {
 	struct session s;
@@ -43,16 +28,14 @@ enum nara_err api_me(struct req *r)
 
 enum nara_err api_my_cases(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = citizen(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "citizen", 0, &c, &err))
 		return err;
 	struct case_summary *list;
 	size_t n;
-	err = case_list_own(r->db, &r->arena, &who, (int64_t)time(NULL), &list,
-			    &n);
+	err = case_list_own(r->db, &r->arena, &c.who, (int64_t)time(NULL),
+			    &list, &n);
 	if (err != NARA_OK)
 		return err;
 	json_t *arr = json_array();
@@ -63,14 +46,12 @@ enum nara_err api_my_cases(struct req *r)
 
 enum nara_err api_my_case(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = citizen(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "citizen", 0, &c, &err))
 		return err;
 	struct case_view v;
-	err = case_read_own(r->db, &r->arena, &who, api_param_id(r, 0),
+	err = case_read_own(r->db, &r->arena, &c.who, api_param_id(r, 0),
 			    (int64_t)time(NULL), &v);
 	if (err == NARA_EDENIED || err == NARA_ENOTFOUND)
 		return api_error(r, err == NARA_EDENIED ? 403 : 404,
@@ -83,15 +64,11 @@ enum nara_err api_my_case(struct req *r)
 
 enum nara_err api_my_comment(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = citizen(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "citizen", 1, &c, &err))
 		return err;
-	json_t *body;
-	if (api_body(r, &body) != NARA_OK)
-		return api_error(r, 400, "api.error.body");
+	json_t *body = c.body;
 	struct journal_new n = {.case_id = api_param_id(r, 0),
 				.body = api_str(body, "body")};
 	int has = api_int(body, "objection_to", &n.corrects_id);
@@ -102,7 +79,7 @@ enum nara_err api_my_comment(struct req *r)
 	}
 	int64_t id = 0;
 	const char *why = NULL;
-	err = journal_add(r->db, &who, &n, (int64_t)time(NULL), &id, &why);
+	err = journal_add(r->db, &c.who, &n, (int64_t)time(NULL), &id, &why);
 	json_decref(body);
 	if (err == NARA_EINVAL)
 		return api_error(r, 400, why ? why : "api.error.body");
@@ -117,16 +94,14 @@ enum nara_err api_my_comment(struct req *r)
 
 enum nara_err api_my_case_reads(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int done;
-	enum nara_err err = citizen(r, &s, &who, &done);
-	if (done)
+	struct api_call c;
+	enum nara_err err;
+	if (!api_begin(r, "citizen", 0, &c, &err))
 		return err;
 	struct case_read_log *reads;
 	size_t n;
-	err = case_reads_own(r->db, &r->arena, &who, api_param_id(r, 0), &reads,
-			     &n);
+	err = case_reads_own(r->db, &r->arena, &c.who, api_param_id(r, 0),
+			     &reads, &n);
 	if (err == NARA_EDENIED || err == NARA_ENOTFOUND)
 		return api_error(r, err == NARA_EDENIED ? 403 : 404,
 				 err == NARA_EDENIED ? "error.403.title"

@@ -280,3 +280,31 @@ test('every report about a child, from the child (R1.6), for staff of that munic
   const hbg = await apiClient(/helsingborg\.handlaggare$/);
   assert.equal((await call(hbg, 'GET', `/api/v1/persons/${personId2}/reports`)).status, 403);
 });
+
+test('a change made on an old version of the case is refused, on every kind of change', async () => {
+  const made = await call(null, 'POST', '/api/v1/reports', { municipality: 'astorp', child_name: 'Gammal Version',
+    reporter_kind: 'anonymous', concern: 'Oro om barnet.' });
+  assert.equal(made.status, 201);
+  const officer = await apiClient(/astorp\.handlaggare$/);
+  const row = (await call(officer, 'GET', '/api/v1/worklist')).json.cases.find((c) => c.person_name === 'Gammal Version');
+  const view = (await call(officer, 'GET', `/api/v1/cases/${row.id}`)).json;
+  const old = view.version - 1;
+  const note = view.notes[0].id;
+  const me = (await call(officer, 'GET', '/api/v1/me')).json;
+  const stale = [
+    await call(officer, 'POST', `/api/v1/cases/${row.id}/team`, { staff_id: 1, expected_version: old }),
+    await call(officer, 'POST', `/api/v1/notes/${note}/visibility`, { visibility: 'now', expected_version: old }),
+    await call(officer, 'POST', `/api/v1/reports/${view.reports[0].id}/protection`, { immediate: false,
+      assessment: 'Ingen akut fara.', expected_version: old }),
+    await call(officer, 'POST', `/api/v1/cases/${row.id}/notes`, { body: 'x', expected_version: old }),
+  ];
+  for (const r of stale) {
+    assert.equal(r.status, 409, JSON.stringify(r.json));
+    assert.equal(r.json.error.key, 'case.error.changed');
+  }
+  assert.ok(me.csrf);
+  // The same with the right version goes through.
+  const ok = await call(officer, 'POST', `/api/v1/reports/${view.reports[0].id}/protection`, { immediate: false,
+    assessment: 'Ingen akut fara.', expected_version: view.version });
+  assert.equal(ok.status, 200, JSON.stringify(ok.json));
+});
