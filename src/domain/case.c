@@ -845,139 +845,136 @@ static enum nara_err read_summary(struct db *db, struct arena *a,
 	return rc < 0 ? db_step_err(rc) : NARA_OK;
 }
 
-static enum nara_err read_events(struct db *db, struct arena *a,
-				 int64_t case_id, struct case_view *v)
+/*
+ * The lists of a case's view (timeline, team, decisions, interventions)
+ * are read alike: a statement with the case as its first parameter and
+ * the most rows as its second, each row filled into an arena array by a
+ * function that knows its columns.
+ */
+typedef void (*fill_row)(struct db_stmt *st, struct arena *a, void *item);
+
+static enum nara_err read_rows(struct db *db, struct arena *a, const char *sql,
+			       int64_t case_id, size_t item_size, fill_row fill,
+			       void **out, size_t *count)
 {
+	*out = NULL;
+	*count = 0;
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT at, action, from_state, to_state, actor_label, reason,"
-	    " COALESCE(due, 0) FROM case_event WHERE case_id = ?"
-	    " ORDER BY at, id LIMIT ?",
-	    &st);
+	enum nara_err err = db_prepare(db, sql, &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, case_id);
 	db_bind_int(st, 2, LIST_MAX);
-	v->events = arena_alloc(a, LIST_MAX * sizeof(*v->events));
+	char *items = arena_alloc(a, LIST_MAX * item_size);
+	size_t n = 0;
 	int rc = DB_DONE;
-	while (v->events != NULL && (rc = db_step(st)) == DB_ROW) {
-		struct case_event_view *e = &v->events[v->nevents++];
-		e->at = db_col_int(st, 0);
-		e->action = col(a, st, 1);
-		int from = case_state_parse(db_col_text(st, 2));
-		int to = case_state_parse(db_col_text(st, 3));
-		e->from = from < 0 ? CS_CLOSED : (enum case_state)from;
-		e->to = to < 0 ? CS_CLOSED : (enum case_state)to;
-		e->actor_label = col(a, st, 4);
-		e->reason = col(a, st, 5);
-		e->due = db_col_int(st, 6);
-	}
+	while (items != NULL && n < LIST_MAX && (rc = db_step(st)) == DB_ROW)
+		fill(st, a, items + item_size * n++);
 	db_done(st);
-	if (v->events == NULL)
+	if (items == NULL)
 		return NARA_ENOMEM;
-	return db_step_err(rc);
-}
-
-static enum nara_err read_members(struct db *db, struct arena *a,
-				  int64_t case_id, struct case_view *v)
-{
-	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT s.id, s.display_name, COALESCE((SELECT MIN(u.name) FROM"
-	    " staff_role r JOIN unit u ON u.id = r.unit_id WHERE r.user_id ="
-	    " s.id), '') FROM case_member cm JOIN staff_user s ON s.id ="
-	    " cm.staff_id WHERE cm.case_id = ? ORDER BY cm.added_at, s.id",
-	    &st);
-	if (err != NARA_OK)
-		return err;
-	db_bind_int(st, 1, case_id);
-	v->members = arena_alloc(a, 64 * sizeof(*v->members));
-	int rc = DB_DONE;
-	while (v->members != NULL && v->nmembers < 64 &&
-	       (rc = db_step(st)) == DB_ROW) {
-		struct case_member_view *m = &v->members[v->nmembers++];
-		m->staff_id = db_col_int(st, 0);
-		m->name = col(a, st, 1);
-		m->unit_name = col(a, st, 2);
-	}
-	db_done(st);
-	if (v->members == NULL)
-		return NARA_ENOMEM;
+	*out = items;
+	*count = n;
 	return rc < 0 ? db_step_err(rc) : NARA_OK;
 }
 
-static enum nara_err read_decisions(struct db *db, struct arena *a,
-				    int64_t case_id, struct case_view *v)
+static void fill_event(struct db_stmt *st, struct arena *a, void *item)
 {
-	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT id, decided_at, outcome, subject, content, reasons,"
-	    " legal_basis, decided_by_label, presented_by_label, delegation,"
-	    " appeal FROM decision WHERE case_id = ? ORDER BY decided_at, id"
-	    " LIMIT ?",
-	    &st);
-	if (err != NARA_OK)
-		return err;
-	db_bind_int(st, 1, case_id);
-	db_bind_int(st, 2, LIST_MAX);
-	v->decisions = arena_alloc(a, LIST_MAX * sizeof(*v->decisions));
-	int rc = DB_DONE;
-	while (v->decisions != NULL && (rc = db_step(st)) == DB_ROW) {
-		struct case_decision_view *d = &v->decisions[v->ndecisions++];
-		d->id = db_col_int(st, 0);
-		d->decided_at = db_col_int(st, 1);
-		d->outcome = col(a, st, 2);
-		d->subject = col(a, st, 3);
-		d->content = col(a, st, 4);
-		d->reasons = col(a, st, 5);
-		d->legal_basis = col(a, st, 6);
-		d->decided_by = col(a, st, 7);
-		d->presented_by = col(a, st, 8);
-		d->delegation = col(a, st, 9);
-		d->appeal = col(a, st, 10);
-	}
-	db_done(st);
-	if (v->decisions == NULL)
-		return NARA_ENOMEM;
-	return db_step_err(rc);
+	struct case_event_view *e = item;
+	e->at = db_col_int(st, 0);
+	e->action = col(a, st, 1);
+	int from = case_state_parse(db_col_text(st, 2));
+	int to = case_state_parse(db_col_text(st, 3));
+	e->from = from < 0 ? CS_CLOSED : (enum case_state)from;
+	e->to = to < 0 ? CS_CLOSED : (enum case_state)to;
+	e->actor_label = col(a, st, 4);
+	e->reason = col(a, st, 5);
+	e->due = db_col_int(st, 6);
 }
 
-static enum nara_err read_interventions(struct db *db, struct arena *a,
-					int64_t case_id, struct case_view *v)
+static void fill_member(struct db_stmt *st, struct arena *a, void *item)
 {
-	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT ci.id, ci.started_at, COALESCE(ci.follow_up_due, 0),"
-	    " COALESCE(ci.ended_at, 0), k.name, k.level, ci.end_reason"
-	    " FROM case_intervention ci JOIN intervention_kind k ON k.id ="
-	    " ci.kind_id WHERE ci.case_id = ? ORDER BY ci.started_at, ci.id"
-	    " LIMIT ?",
-	    &st);
-	if (err != NARA_OK)
-		return err;
-	db_bind_int(st, 1, case_id);
-	db_bind_int(st, 2, LIST_MAX);
-	v->interventions = arena_alloc(a, LIST_MAX * sizeof(*v->interventions));
-	int rc = DB_DONE;
-	while (v->interventions != NULL && (rc = db_step(st)) == DB_ROW) {
-		struct case_intervention_view *i =
-		    &v->interventions[v->ninterventions++];
-		i->id = db_col_int(st, 0);
-		i->started_at = db_col_int(st, 1);
-		i->follow_up_due = db_col_int(st, 2);
-		i->ended_at = db_col_int(st, 3);
-		i->name = col(a, st, 4);
-		i->level = col(a, st, 5);
-		i->end_reason = col(a, st, 6);
-	}
-	db_done(st);
-	if (v->interventions == NULL)
-		return NARA_ENOMEM;
-	return db_step_err(rc);
+	struct case_member_view *m = item;
+	m->staff_id = db_col_int(st, 0);
+	m->name = col(a, st, 1);
+	m->unit_name = col(a, st, 2);
+}
+
+static void fill_decision(struct db_stmt *st, struct arena *a, void *item)
+{
+	struct case_decision_view *d = item;
+	d->id = db_col_int(st, 0);
+	d->decided_at = db_col_int(st, 1);
+	d->outcome = col(a, st, 2);
+	d->subject = col(a, st, 3);
+	d->content = col(a, st, 4);
+	d->reasons = col(a, st, 5);
+	d->legal_basis = col(a, st, 6);
+	d->decided_by = col(a, st, 7);
+	d->presented_by = col(a, st, 8);
+	d->delegation = col(a, st, 9);
+	d->appeal = col(a, st, 10);
+}
+
+static void fill_intervention(struct db_stmt *st, struct arena *a, void *item)
+{
+	struct case_intervention_view *i = item;
+	i->id = db_col_int(st, 0);
+	i->started_at = db_col_int(st, 1);
+	i->follow_up_due = db_col_int(st, 2);
+	i->ended_at = db_col_int(st, 3);
+	i->name = col(a, st, 4);
+	i->level = col(a, st, 5);
+	i->end_reason = col(a, st, 6);
+}
+
+static enum nara_err read_lists(struct db *db, struct arena *a,
+				int64_t case_id, struct case_view *v)
+{
+	void *items = NULL;
+	enum nara_err err = read_rows(
+	    db, a,
+	    "SELECT at, action, from_state, to_state, actor_label, reason,"
+	    " COALESCE(due, 0) FROM case_event WHERE case_id = ?"
+	    " ORDER BY at, id LIMIT ?",
+	    case_id, sizeof(*v->events), fill_event, &items, &v->nevents);
+	v->events = items;
+	if (err == NARA_OK)
+		err = read_rows(
+		    db, a,
+		    "SELECT s.id, s.display_name, COALESCE((SELECT MIN(u.name)"
+		    " FROM staff_role r JOIN unit u ON u.id = r.unit_id WHERE"
+		    " r.user_id = s.id), '') FROM case_member cm JOIN staff_user"
+		    " s ON s.id = cm.staff_id WHERE cm.case_id = ?"
+		    " ORDER BY cm.added_at, s.id LIMIT ?",
+		    case_id, sizeof(*v->members), fill_member, &items,
+		    &v->nmembers);
+	if (err == NARA_OK)
+		v->members = items;
+	if (err == NARA_OK)
+		err = read_rows(
+		    db, a,
+		    "SELECT id, decided_at, outcome, subject, content, reasons,"
+		    " legal_basis, decided_by_label, presented_by_label,"
+		    " delegation, appeal FROM decision WHERE case_id = ?"
+		    " ORDER BY decided_at, id LIMIT ?",
+		    case_id, sizeof(*v->decisions), fill_decision, &items,
+		    &v->ndecisions);
+	if (err == NARA_OK)
+		v->decisions = items;
+	if (err == NARA_OK)
+		err = read_rows(
+		    db, a,
+		    "SELECT ci.id, ci.started_at, COALESCE(ci.follow_up_due, 0),"
+		    " COALESCE(ci.ended_at, 0), k.name, k.level, ci.end_reason"
+		    " FROM case_intervention ci JOIN intervention_kind k ON"
+		    " k.id = ci.kind_id WHERE ci.case_id = ?"
+		    " ORDER BY ci.started_at, ci.id LIMIT ?",
+		    case_id, sizeof(*v->interventions), fill_intervention,
+		    &items, &v->ninterventions);
+	if (err == NARA_OK)
+		v->interventions = items;
+	return err;
 }
 
 /*
@@ -1058,13 +1055,7 @@ static enum nara_err read_view(struct db *db, struct arena *a, int64_t case_id,
 		err = report_read_in_tx(db, a, case_id, &v->reports,
 					&v->nreports);
 	if (err == NARA_OK)
-		err = read_events(db, a, case_id, v);
-	if (err == NARA_OK)
-		err = read_members(db, a, case_id, v);
-	if (err == NARA_OK)
-		err = read_decisions(db, a, case_id, v);
-	if (err == NARA_OK)
-		err = read_interventions(db, a, case_id, v);
+		err = read_lists(db, a, case_id, v);
 	if (err == NARA_OK)
 		what_next(v);
 	return err;
