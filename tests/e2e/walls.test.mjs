@@ -118,7 +118,9 @@ test('too many logins: the 429 page says when to try again', async () => {
     await page.click('button:has-text("bjuv.handlaggare")');
     assert.equal((await response).status(), 429);
     assert.equal((await page.textContent('h1')).trim(), 'För många försök');
-    assert.match(await page.textContent('main'), /Vänta 60 sekunder och försök sedan igen/);
+    // The wait counts down from 60; a loaded machine may take a second
+    // between the two logins.
+    assert.match(await page.textContent('main'), /Vänta (60|5\d) sekunder och försök sedan igen/);
     assert.deepEqual(await axe(page), []);
     await page.close();
   } finally {
