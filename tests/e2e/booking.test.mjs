@@ -89,16 +89,18 @@ async function loginStaff(page, username) {
 }
 
 // Books from Mina sidor; returns the meeting's address.
-async function bookVideoWithInterpreter(page, hostPattern) {
+// `audit`: run axe on each page (not without JavaScript: axe is a script).
+async function bookVideoWithInterpreter(page, hostPattern, audit = true) {
+  const axeOr = async () => (audit ? axe(page) : []);
   await page.click('a[href="/mina-sidor/moten"]');
   await page.waitForURL(/\/mina-sidor\/moten$/);
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeOr(), []);
   await page.click('a[href="/mina-sidor/moten/boka"]');
   await page.waitForURL(/\/mina-sidor\/moten\/boka$/);
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeOr(), []);
   await page.locator('a', { hasText: hostPattern }).first().click();
   await page.waitForURL(/boka\?hos=/);
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeOr(), []);
   await page.check('#typ-video');
   await page.locator('input[name="tid"]').nth(2).check();
   await page.selectOption('#tolk', 'ar');
@@ -185,12 +187,11 @@ test('without JavaScript the same journey works', async () => {
   const ctx = await browserContext({ javaScriptEnabled: false });
   const { page } = await newPage(ctx);
   await loginCitizen(page, 'Svalöv');
-  const href = await bookVideoWithInterpreter(page, /Första linjen, Svalöv – (?!mottagningen)/);
+  const href = await bookVideoWithInterpreter(page, /Första linjen, Svalöv – (?!mottagningen)/, false);
   await page.locator('input[name="tid"]').nth(0).check();
   await page.click('button:has-text("Flytta till den valda tiden")');
   await page.waitForURL(new RegExp(`${href}\\?klart=flyttat$`));
   await page.click('button:has-text("Avboka")');
   await page.waitForURL(/\/mina-sidor\/moten\?klart=avbokat$/);
   assert.match(await page.textContent('main'), /Mötet är avbokat/);
-  assert.deepEqual(await axe(page), []);
 });
