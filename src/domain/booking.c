@@ -995,17 +995,13 @@ enum nara_err booking_rebook(struct db *db, const struct actor *who,
 		err = db_run(db,
 			     "UPDATE booking SET starts_at = ?, ends_at = ?,"
 			     " buffer_minutes = ?, availability_id = ?,"
-			     " staff_id = ?, interpreter_staff_id = NULL,"
+			     " staff_id = NULLIF(?, 0), interpreter_staff_id = NULL,"
 			     " interpreter_unit_id = NULL,"
 			     " interpreter_agreement_id = NULL,"
 			     " version = version + 1, updated_at = ?"
 			     " WHERE id = ?",
 			     "iiii" "iii", starts_at, ends_at, (int64_t)av.buffer,
 			     av.id, av.staff_id, now, booking_id);
-	/* staff_id 0 means the unit: store NULL, not a dangling 0. */
-	if (err == NARA_OK && av.staff_id == 0)
-		err = db_run(db, "UPDATE booking SET staff_id = NULL WHERE id = ?",
-			     "i", booking_id);
 	if (err == NARA_OK)
 		err = hold_meeting(db, booking_id, f.municipality_id,
 				   av.staff_id, av.unit_id, starts_at, ends_at,
