@@ -52,4 +52,10 @@ enum nara_err demo_add_cases(struct db *db, int64_t now);
  */
 enum nara_err demo_add_citizen_case(struct db *db, int64_t now);
 
+/*
+ * The demo's meeting hours, interpreters and e-mail addresses
+ * (demo_booking.c), after the citizen case. Once.
+ */
+enum nara_err demo_add_bookings(struct db *db, int64_t now);
+
 #endif

@@ -1,6 +1,6 @@
 /*
  * Video meeting rooms; see video.h. Each action is one transaction with
- * its checks: the door (policy/meeting.c) is asked again from the
+ * its checks: the door (policy/video_door.c) is asked again from the
  * booking as it is now, so a meeting cancelled or ended, or a participant
  * taken off it, shuts out a browser that was let in before.
  */
@@ -12,15 +12,18 @@
 
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/booking.h"
 
 /*
- * The booking's facts and the asking person's place in it. The one place
- * that reads the booking: the officer (booking.staff_id), the interpreter
- * (interpreter_staff_id) and the person (person_id, whose personnummer a
- * citizen logs in with).
+ * The booking's facts and the asking person's place in it. Who is
+ * invited is the booking's to say (booking_participant: the person, the
+ * officer or the unit's reception, the interpreter, of a booked meeting).
+ * For a meeting that is no longer booked, the row's own participants are
+ * matched only to tell them it was cancelled rather than "not allowed";
+ * that lets nobody in.
  */
 static enum nara_err booking_facts(struct db *db, const struct actor *who,
-				   int64_t booking_id, struct meeting_facts *f,
+				   int64_t booking_id, struct video_facts *f,
 				   int64_t *municipality_id, int64_t *person_id)
 {
 	memset(f, 0, sizeof(*f));
@@ -48,18 +51,34 @@ static enum nara_err booking_facts(struct db *db, const struct actor *who,
 		if (who->subject.kind == SUBJECT_STAFF) {
 			if (!db_col_is_null(st, 6) &&
 			    db_col_int(st, 6) == who->staff_id)
-				f->role = MEETING_OFFICER;
+				f->role = VIDEO_OFFICER;
 			else if (!db_col_is_null(st, 7) &&
 				 db_col_int(st, 7) == who->staff_id)
-				f->role = MEETING_INTERPRETER;
+				f->role = VIDEO_INTERPRETER;
 		} else if (who->subject.kind == SUBJECT_CITIZEN &&
 			   who->personnummer[0] != '\0' &&
 			   strcmp(db_col_text(st, 8), who->personnummer) == 0) {
-			f->role = MEETING_CITIZEN;
+			f->role = VIDEO_CITIZEN;
 		}
 	}
 	db_done(st);
-	return rc < 0 ? db_step_err(rc) : NARA_OK;
+	if (rc < 0)
+		return db_step_err(rc);
+	if (f->exists && f->booked) {
+		enum booking_role role = BOOKING_ROLE_NONE;
+		int64_t starts = 0, ends = 0;
+		f->role = VIDEO_NOT_INVITED;
+		if (booking_participant(db, booking_id, who, &role, &starts,
+					&ends)) {
+			f->starts = starts;
+			f->ends = ends;
+			f->role = role == BOOKING_ROLE_CITIZEN	   ? VIDEO_CITIZEN
+				  : role == BOOKING_ROLE_OFFICER   ? VIDEO_OFFICER
+				  : role == BOOKING_ROLE_INTERPRETER ? VIDEO_INTERPRETER
+								   : VIDEO_NOT_INVITED;
+		}
+	}
+	return NARA_OK;
 }
 
 enum nara_err video_room_find(struct db *db, const struct actor *who,
@@ -67,17 +86,17 @@ enum nara_err video_room_find(struct db *db, const struct actor *who,
 			      struct video_room *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct meeting_facts f;
+	struct video_facts f;
 	enum nara_err err = booking_facts(db, who, booking_id, &f,
 					  &out->municipality_id,
 					  &out->person_id);
 	if (err != NARA_OK)
 		return err;
-	out->door = meeting_door(&f, now);
+	out->door = video_door_decide(&f, now);
 	out->role = f.role;
 	/* Someone not invited learns nothing of the meeting. */
-	if (out->door != MEETING_DENY_NOT_FOUND &&
-	    out->door != MEETING_DENY_NOT_INVITED) {
+	if (out->door != VIDEO_DENY_NOT_FOUND &&
+	    out->door != VIDEO_DENY_NOT_INVITED) {
 		out->starts = f.starts;
 		out->ends = f.ends;
 	}
@@ -98,7 +117,7 @@ static enum nara_err audit_seat(struct db *db, const struct actor *who,
 	    .record_kind = "video_meeting",
 	    .record_id = booking_id,
 	    .person_id = room->person_id,
-	    .reason = meeting_role_name(room->role),
+	    .reason = video_role_name(room->role),
 	    .request_id = who->request_id,
 	};
 	return audit_append(db, &e);
@@ -151,9 +170,9 @@ static enum nara_err open_door(struct db *db, const struct actor *who,
 	enum nara_err err = video_room_find(db, who, booking_id, now, room);
 	if (err != NARA_OK)
 		return err;
-	if (room->door == MEETING_DENY_NOT_FOUND)
+	if (room->door == VIDEO_DENY_NOT_FOUND)
 		return NARA_ENOTFOUND;
-	return room->door == MEETING_OPEN ? NARA_OK : NARA_EDENIED;
+	return room->door == VIDEO_OPEN ? NARA_OK : NARA_EDENIED;
 }
 
 /* The seat is who's (their session's), in this room, not left. */
@@ -214,7 +233,7 @@ enum nara_err video_join(struct db *db, const struct actor *who,
 			     " session_hash, role, joined_at)"
 			     " VALUES (?, ?, ?, ?, ?)",
 			     "sissi", peer, booking_id, session_hash,
-			     meeting_role_name(room->role), now);
+			     video_role_name(room->role), now);
 	}
 	if (err == NARA_OK)
 		err = insert_signal(db, booking_id, peer, NULL,
@@ -245,7 +264,7 @@ enum nara_err video_send(struct db *db, const struct actor *who,
 	err = open_door(db, who, booking_id, now, &room);
 	/* Leaving is allowed after the end too: the seat is freed. */
 	if (err == NARA_EDENIED && msg->type == VIDEO_SIGNAL_LEAVE &&
-	    room.door == MEETING_DENY_ENDED)
+	    room.door == VIDEO_DENY_ENDED)
 		err = NARA_OK;
 	if (err == NARA_OK)
 		err = own_seat(db, session_hash, booking_id, peer);

@@ -10,7 +10,7 @@
  * (video_send) and fetches those meant for it (video_fetch), told of new
  * ones by the live hub (topic "video", id the booking, version the last
  * message's id). Every call asks the policy layer again
- * (policy/meeting.h): a participant is let in only while the meeting is
+ * (policy/video_door.h): a participant is let in only while the meeting is
  * open, and a message goes only to the seats of the same room. Joining
  * and leaving are audited; the messages themselves carry no personal
  * data beyond network addresses and are kept for a day.
@@ -25,7 +25,7 @@
 #include "core/err.h"
 #include "domain/access.h"
 #include "domain/video_signal.h"
-#include "policy/meeting.h"
+#include "policy/video_door.h"
 
 struct db;
 
@@ -42,8 +42,8 @@ enum {
 
 /* A meeting as the asking person may know it. */
 struct video_room {
-	enum meeting_door door;
-	enum meeting_role role;
+	enum video_door door;
+	enum video_role role;
 	int64_t starts, ends;
 	int64_t municipality_id, person_id; /* for the audit rows */
 };

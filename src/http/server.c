@@ -39,6 +39,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "db/db.h"
+#include "domain/notify.h"
 #include "http/cookie.h"
 #include "http/form.h"
 #include "http/http.h"
@@ -874,6 +875,8 @@ enum nara_err server_run(const struct config *cfg)
 	if (db_listener_start(cfg->database, live_on_notify, NULL,
 			      &listener) != NARA_OK)
 		log_kv(LOG_ERROR, "live updates are off: no listener", NULL);
+	/* E-mail and SMS notices from the outbox (domain/notify.h). */
+	struct notify_runner *notices = notify_server_start(cfg->database);
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&loops[i].thread, NULL, loop_main, &loops[i]) == 0)
 			started = i + 1;
@@ -893,6 +896,7 @@ enum nara_err server_run(const struct config *cfg)
 
 	db_listener_stop(listener);
 	listener = NULL;
+	notify_runner_stop(notices);
 	for (int i = 0; i < started; i++)
 		event_base_loopexit(loops[i].base, NULL);
 	for (int i = 0; i < started; i++)

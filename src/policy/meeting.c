@@ -1,40 +1,79 @@
-/*
- * The door of a video meeting; see meeting.h. The order of the checks is
- * what a refused person is told: someone not invited learns nothing of
- * the meeting's kind or time (a 403 like any record not theirs); an
- * invited one learns why they cannot come in yet, or any more.
- */
+/* Who may see and change a meeting; see meeting.h. */
 #include "policy/meeting.h"
 
-const char *meeting_role_name(enum meeting_role role)
+#include <string.h>
+
+static int casework(enum policy_role role)
 {
-	switch (role) {
-	case MEETING_CITIZEN:
-		return "citizen";
-	case MEETING_OFFICER:
-		return "officer";
-	case MEETING_INTERPRETER:
-		return "interpreter";
-	case MEETING_NOT_INVITED:
-		break;
-	}
-	return "";
+	return role == ROLE_FIRST_LINE || role == ROLE_CASE_OFFICER ||
+	       role == ROLE_TEAM_LEAD;
 }
 
-enum meeting_door meeting_door(const struct meeting_facts *f, int64_t now)
+static int holds(const struct policy_subject *who, int64_t municipality_id,
+		 int64_t unit_id, int shared_too)
 {
-	if (!f->exists)
-		return MEETING_DENY_NOT_FOUND;
-	if (f->role != MEETING_CITIZEN && f->role != MEETING_OFFICER &&
-	    f->role != MEETING_INTERPRETER)
-		return MEETING_DENY_NOT_INVITED;
-	if (!f->video)
-		return MEETING_DENY_NOT_VIDEO;
-	if (!f->booked)
-		return MEETING_DENY_CANCELLED;
-	if (now < f->starts - MEETING_OPENS_BEFORE)
-		return MEETING_DENY_TOO_EARLY;
-	if (now >= f->ends)
-		return MEETING_DENY_ENDED;
-	return MEETING_OPEN;
+	for (size_t i = 0; i < who->ngrants; i++) {
+		const struct policy_grant *g = &who->grants[i];
+		if (g->municipality_id != municipality_id || g->unit_id != unit_id)
+			continue;
+		if (casework(g->role) ||
+		    (shared_too && g->role == ROLE_SHARED_SERVICE))
+			return 1;
+	}
+	return 0;
+}
+
+enum meeting_access policy_meeting_access(const struct policy_subject *who,
+					  const struct policy_meeting *m)
+{
+	if (who->kind == SUBJECT_CITIZEN) {
+		if (m->personnummer != NULL && who->personnummer[0] != '\0' &&
+		    strcmp(m->personnummer, who->personnummer) == 0)
+			return MEETING_PERSON;
+		return MEETING_DENY;
+	}
+	if (who->kind != SUBJECT_STAFF || who->id == 0)
+		return MEETING_DENY;
+	if (m->officer_staff_id == who->id &&
+	    who->municipality_id == m->municipality_id)
+		return MEETING_OFFICER;
+	/* The interpreter may be of another municipality: the host's. */
+	if (m->interpreter_staff_id != 0 && m->interpreter_staff_id == who->id)
+		return MEETING_INTERPRETER;
+	if (who->municipality_id == m->municipality_id &&
+	    holds(who, m->municipality_id, m->unit_id, 0))
+		return MEETING_UNIT;
+	return MEETING_DENY;
+}
+
+int policy_meeting_may_change(enum meeting_access access)
+{
+	return access == MEETING_PERSON || access == MEETING_OFFICER ||
+	       access == MEETING_UNIT;
+}
+
+int policy_meeting_may_publish(const struct policy_subject *who,
+			       int64_t municipality_id, int64_t unit_id,
+			       int for_unit)
+{
+	if (who->kind != SUBJECT_STAFF)
+		return 0;
+	return holds(who, municipality_id, unit_id, !for_unit);
+}
+
+const char *policy_meeting_access_text(enum meeting_access access)
+{
+	switch (access) {
+	case MEETING_PERSON:
+		return "own meeting";
+	case MEETING_OFFICER:
+		return "the meeting's officer";
+	case MEETING_UNIT:
+		return "casework in the meeting's unit";
+	case MEETING_INTERPRETER:
+		return "the meeting's interpreter";
+	case MEETING_DENY:
+		break;
+	}
+	return "not a participant of the meeting";
 }

@@ -1,47 +1,57 @@
 /*
- * Who may enter a video meeting's room, and when (docs/rules.md, "Video
- * meetings"). A pure function like the rest of the policy layer: the
- * caller finds the booking and the asking person's place in it, and the
- * clock; this decides. Deny by default: only a booked video meeting,
- * only its invited participants (the person, the officer, the
- * interpreter), only from MEETING_OPENS_BEFORE before its start until its
- * end.
+ * Who may see and change a meeting (domain/booking.h). Pure: the caller
+ * loads the facts of the meeting and asks. Deny by default.
+ *
+ *   citizen   the person the meeting is with (by personnummer), in any
+ *             municipality (R2.3).
+ *   staff     the meeting's officer; the interpreter booked for it, who
+ *             sees its time, kind and language and nothing of the case
+ *             (MEETING_INTERPRETER: the caller shows no more); a casework
+ *             role (first line, case officer, team lead) in the meeting's
+ *             unit of the meeting's municipality (R3.1, R4.1). A case's
+ *             own walls (team, protected identity) are asked of the case
+ *             when a meeting is made for it (case_authorize_in_tx).
+ * An interpreter may not change a meeting; a citizen may change only
+ * their own; officers and the unit may.
  */
 #ifndef NARA_POLICY_MEETING_H
 #define NARA_POLICY_MEETING_H
 
 #include <stdint.h>
 
-enum { MEETING_OPENS_BEFORE = 10 * 60 };
+#include "policy/policy.h"
 
-enum meeting_role {
-	MEETING_NOT_INVITED = 0,
-	MEETING_CITIZEN,
-	MEETING_OFFICER,
-	MEETING_INTERPRETER,
+struct policy_meeting {
+	int64_t municipality_id, unit_id;
+	int64_t officer_staff_id;     /* 0: the unit's reception */
+	int64_t interpreter_staff_id; /* 0: none */
+	const char *personnummer;     /* the person the meeting is with */
 };
 
-/* "citizen", "officer", "interpreter"; "" for MEETING_NOT_INVITED. */
-const char *meeting_role_name(enum meeting_role role);
-
-struct meeting_facts {
-	int exists;	 /* a booking with that id (0: none, or unreadable) */
-	int booked;	 /* state 'booked': not proposed, not cancelled */
-	int video;	 /* kind 'video' */
-	enum meeting_role role; /* the asking person's place in it */
-	int64_t starts, ends;
+enum meeting_access {
+	MEETING_DENY = 0,
+	MEETING_PERSON,	     /* the citizen it is with */
+	MEETING_OFFICER,     /* its officer */
+	MEETING_UNIT,	     /* casework in its unit */
+	MEETING_INTERPRETER, /* its interpreter: time, kind, language only */
 };
 
-enum meeting_door {
-	MEETING_OPEN,
-	MEETING_DENY_NOT_FOUND,	  /* no such booking: 404 */
-	MEETING_DENY_NOT_INVITED, /* not a participant: 403 */
-	MEETING_DENY_NOT_VIDEO,	  /* an office or phone meeting */
-	MEETING_DENY_CANCELLED,	  /* cancelled, or only proposed */
-	MEETING_DENY_TOO_EARLY,	  /* opens MEETING_OPENS_BEFORE before */
-	MEETING_DENY_ENDED,
-};
+enum meeting_access policy_meeting_access(const struct policy_subject *who,
+					  const struct policy_meeting *m);
 
-enum meeting_door meeting_door(const struct meeting_facts *f, int64_t now);
+/* 1 when access allows changing (rebook, cancel) the meeting. */
+int policy_meeting_may_change(enum meeting_access access);
+
+/*
+ * 1 when the staff member may publish hours in unit_id of municipality_id:
+ * for_unit, a casework role there; else a casework or shared-service role
+ * there (interpreters and shared staff publish their own).
+ */
+int policy_meeting_may_publish(const struct policy_subject *who,
+			       int64_t municipality_id, int64_t unit_id,
+			       int for_unit);
+
+/* A stable English phrase for audit rows. */
+const char *policy_meeting_access_text(enum meeting_access access);
 
 #endif

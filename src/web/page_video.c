@@ -10,7 +10,7 @@
  *   GET  /mote/{id}/handelser  an event stream that says "look again"
  *
  * Every one asks domain/video.c, which asks the policy layer
- * (policy/meeting.c) from the booking as it is now. Without JavaScript
+ * (policy/video_door.c) from the booking as it is now. Without JavaScript
  * the page says that video needs it and gives the telephone instead.
  */
 #include <stdio.h>
@@ -44,15 +44,15 @@ static int64_t booking_param(const struct req *r)
 static const char *closed_text(struct req *r, const struct video_room *room)
 {
 	switch (room->door) {
-	case MEETING_DENY_TOO_EARLY: {
-		const char *opens = web_datetime(r, room->starts - MEETING_OPENS_BEFORE);
+	case VIDEO_DENY_TOO_EARLY: {
+		const char *opens = web_datetime(r, room->starts - VIDEO_OPENS_BEFORE);
 		return i18n_format(r, "video.closed.early", opens);
 	}
-	case MEETING_DENY_ENDED:
+	case VIDEO_DENY_ENDED:
 		return i18n_get(r->lang, "video.closed.ended");
-	case MEETING_DENY_CANCELLED:
+	case VIDEO_DENY_CANCELLED:
 		return i18n_get(r->lang, "video.closed.cancelled");
-	case MEETING_DENY_NOT_VIDEO:
+	case VIDEO_DENY_NOT_VIDEO:
 		return i18n_get(r->lang, "video.closed.not_video");
 	default:
 		return "";
@@ -74,9 +74,9 @@ enum nara_err page_video(struct req *r)
 	err = video_room_find(r->db, &who, id, (int64_t)time(NULL), &room);
 	if (err != NARA_OK)
 		return err;
-	if (room.door == MEETING_DENY_NOT_FOUND)
+	if (room.door == VIDEO_DENY_NOT_FOUND)
 		return NARA_ENOTFOUND;
-	if (room.door == MEETING_DENY_NOT_INVITED)
+	if (room.door == VIDEO_DENY_NOT_INVITED)
 		return NARA_EDENIED;
 
 	struct tvars *v = page_vars(r);
@@ -85,8 +85,8 @@ enum nara_err page_video(struct req *r)
 	tv_set(v, "starts", web_datetime(r, room.starts));
 	tv_set(v, "ends", web_datetime(r, room.ends));
 	tv_set(v, "role", i18n_get(r->lang, arena_printf(&r->arena, "video.role.%s",
-						  meeting_role_name(room.role))));
-	if (room.door == MEETING_OPEN) {
+						  video_role_name(room.role))));
+	if (room.door == VIDEO_OPEN) {
 		tv_set(v, "open", "1");
 		/* Only this page may use the camera and microphone. */
 		r->resp.permissions =
@@ -191,7 +191,7 @@ enum nara_err page_video_join(struct req *r)
 		return json_fail(r, err);
 	json_t *o = json_pack(
 	    "{s:s, s:I, s:s, s:o, s:b}", "peer", peer, "after", (json_int_t)after,
-	    "role", meeting_role_name(room.role), "iceServers",
+	    "role", video_role_name(room.role), "iceServers",
 	    ice_servers(r->cfg, peer, room.ends + VIDEO_TURN_MARGIN),
 	    "relayOnly", r->cfg->turn_relay_only);
 	return o ? api_send(r, 200, o) : NARA_ENOMEM;

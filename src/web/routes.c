@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "domain/document.h"
 #include "http/http.h"
+#include "web/booking_page.h"
 #include "web/web.h"
 
 /*
@@ -63,6 +64,22 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/handelser", page_mycase_events, "mycase_events", 1),
 	/* A PDF of a long file takes tens of milliseconds: off the loop. */
 	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/pdf", page_mycase_pdf, "mycase_pdf", 1, .off_loop = 1),
+	/* Meetings (page_booking.c, page_booking_staff.c). */
+	ROUTE(HTTP_GET, "/mina-sidor/moten", page_booking_list, "booking_list", 1),
+	ROUTE(HTTP_GET, "/mina-sidor/moten/boka", page_booking_new, "booking_new", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/moten/boka", page_booking_create, "booking_create", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor/moten/{}", page_booking_one, "booking_one", 1),
+	ROUTE(HTTP_GET, "/mina-sidor/moten/{}/kalender.ics", page_booking_ics, "booking_ics", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/moten/{}/flytta", page_booking_rebook, "booking_rebook", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/mina-sidor/moten/{}/avboka", page_booking_cancel, "booking_cancel", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/mina-sidor/moten/{}/acceptera", page_booking_accept, "booking_accept", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/moten", page_booking_work, "booking_work", 1),
+	ROUTE(HTTP_POST, "/arbete/moten/tider", page_booking_publish, "booking_publish", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/moten/tider/{}/ta-bort", page_booking_withdraw, "booking_withdraw", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/moten/boka", page_booking_staff_new, "booking_staff_new", 1),
+	ROUTE(HTTP_POST, "/arbete/moten/boka", page_booking_staff_create, "booking_staff_create", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/moten/{}/kalender.ics", page_booking_ics, "booking_staff_ics", 1),
+	ROUTE(HTTP_POST, "/arbete/moten/{}/avboka", page_booking_staff_cancel, "booking_staff_cancel", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/konto/inloggningar", page_sessions, "sessions", 1),
 	ROUTE(HTTP_POST, "/konto/inloggningar", page_sessions_end, "sessions_end", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/konto/tvastegsverifiering", page_two_step, "two_step", 1),

@@ -42,7 +42,7 @@ before(async () => {
   });
   citizen = (await demoAccount(server.base)).value;
   officer = staffId('helsingborg.handlaggare');
-  interpreter = staffId('helsingborg.handlaggare2');
+  interpreter = staffId('helsingborg.digital-tolktjanst');
   meeting = bookMeeting({
     pnr: citizen.slice('citizen:'.length), officer, interpreter,
     starts: now() - 60, ends: now() + 3600,
