@@ -10,7 +10,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { auditRows, auditLastId, prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { auditRows, auditLastId, cli, prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
 import { Client } from '../lib/login.mjs';
 import { openStream } from '../lib/sse.mjs';
 import { demoAccount } from '../lib/democase.mjs';
@@ -215,4 +218,35 @@ test('messages reach only their addressee in the same room, written again by nar
     ['video_join', 'staff', 'interpreter'], ['video_leave', 'staff', 'interpreter'],
   ]);
   assert.ok(mine.every((r) => r.person_id > 0 && r.municipality_id > 0));
+});
+
+test('TURN settings: URLs need the secret; the secret may come from a file', async () => {
+  const r = cli(['serve'], { NARA_LISTEN: '127.0.0.1:0', NARA_TURN_URLS: 'turn:127.0.0.1:3478' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /NARA_TURN_URLS needs NARA_TURN_SECRET or NARA_TURN_SECRET_FILE/);
+  const bad = cli(['serve'], { NARA_LISTEN: '127.0.0.1:0', NARA_TURN_URLS: 'http://x', NARA_TURN_SECRET: 's' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /NARA_TURN_URLS must be turn:, turns: or stun: URLs/);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nara-turn-secret-'));
+  const file = path.join(dir, 'turn.secret');
+  fs.writeFileSync(file, 'from-a-file\n');
+  const second = await startServer({ NARA_DEV_LOGIN: '1', NARA_TURN_URLS: 'turn:127.0.0.1:3478',
+    NARA_TURN_SECRET_FILE: file, NARA_TURN_RELAY_ONLY: '1' });
+  try {
+    const c = new Client(second.base);
+    await c.loginAs(new RegExp(`^staff:${officer}$`));
+    c.csrf = c.csrfFrom(await (await c.get('/konto/inloggningar')).text());
+    const res = await postJSON(c, `/mote/${meeting}/in`, {});
+    assert.equal(res.status, 200);
+    const seat = await res.json();
+    assert.equal(seat.relayOnly, true);
+    const ice = seat.iceServers[0];
+    assert.equal(ice.credential,
+      crypto.createHmac('sha1', 'from-a-file').update(ice.username).digest('base64'),
+      'the newline that ends the file is not part of the secret');
+  } finally {
+    assert.equal((await stopServer(second)).code, 0, second.stderr.slice(-2000));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
