@@ -250,3 +250,40 @@ test('TURN settings: URLs need the secret; the secret may come from a file', asy
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a video meeting booked through the booking pages has its room, linked for its participants', async () => {
+  const [[personId]] = sql(`SELECT p.id FROM person p JOIN municipality m ON m.id = p.municipality_id
+    WHERE m.slug = 'helsingborg' AND p.personnummer = '${pnr}'`);
+  const staff = await participant(`staff:${officer}`);
+  let html = await (await staff.get(`/arbete/moten/boka?person=${personId}`)).text();
+  const hosts = [...html.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(hosts.length > 0, 'whose hours to book');
+  let slot = null, host = null;
+  for (const h of hosts) {
+    html = await (await staff.get(`/arbete/moten/boka?person=${personId}&hos=${encodeURIComponent(h)}`)).text();
+    const m = /name="tid" value="(\d+-(\d+))"/.exec(html);
+    if (m && /value="video"/.test(html)) { slot = m; host = h; break; }
+  }
+  assert.ok(slot, 'published hours that offer video');
+  const res = await staff.post('/arbete/moten/boka', {
+    csrf: staff.csrf, person: personId, arende: '', hos: host, typ: 'video', tid: slot[1],
+    tolk: 'ar', tolksatt: 'remote', atgard: 'boka',
+  });
+  assert.equal(res.status, 303, await res.text());
+  const [[id, interp, starts]] = sql(`SELECT id, interpreter_staff_id, starts_at FROM booking
+    WHERE person_id = ${personId} AND kind = 'video' AND state = 'booked' ORDER BY id DESC LIMIT 1`);
+  assert.ok(Number(interp) > 0, 'an interpreter was booked');
+  assert.equal(Number(starts), Number(slot[2]));
+
+  // Linked for the officer and the person; the room says when it opens.
+  assert.match(await (await staff.get('/arbete/moten')).text(), new RegExp(`href="/mote/${id}"`));
+  const citizen = await participant(`citizen:${pnr}`);
+  assert.match(await (await citizen.get(`/mina-sidor/moten/${id}`)).text(), new RegExp(`href="/mote/${id}"`));
+  const interpreterClient = await participant(`staff:${interp}`);
+  for (const c of [staff, citizen, interpreterClient]) {
+    const page = await c.get(`/mote/${id}`);
+    const expected = Number(starts) - 600 > now() ? 403 : 200;
+    assert.equal(page.status, expected);
+    if (expected === 403) assert.match(await page.text(), /Mötet öppnar 10 minuter innan det börjar/);
+  }
+});
