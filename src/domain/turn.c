@@ -30,8 +30,8 @@ enum nara_err turn_credentials(const unsigned char *secret, size_t secret_len,
 			       char credential[TURN_CREDENTIAL_MAX])
 {
 	username[0] = credential[0] = '\0';
-	if (secret == NULL || secret_len == 0 || expires <= 0 ||
-	    peer == NULL || !peer_ok(peer))
+	if (secret == NULL || secret_len == 0 || expires <= 0 || peer == NULL ||
+	    !peer_ok(peer))
 		return NARA_EINVAL;
 	int n = snprintf(username, TURN_USERNAME_MAX, "%lld:%s",
 			 (long long)expires, peer);

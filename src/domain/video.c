@@ -28,14 +28,14 @@ static enum nara_err booking_facts(struct db *db, const struct actor *who,
 {
 	memset(f, 0, sizeof(*f));
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT b.state, b.kind, b.starts_at, b.ends_at,"
-	    " b.municipality_id, b.person_id, b.staff_id,"
-	    " b.interpreter_staff_id, p.personnummer"
-	    " FROM booking b JOIN person p ON p.id = b.person_id"
-	    " WHERE b.id = ?",
-	    &st);
+	enum nara_err err =
+	    db_prepare(db,
+		       "SELECT b.state, b.kind, b.starts_at, b.ends_at,"
+		       " b.municipality_id, b.person_id, b.staff_id,"
+		       " b.interpreter_staff_id, p.personnummer"
+		       " FROM booking b JOIN person p ON p.id = b.person_id"
+		       " WHERE b.id = ?",
+		       &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, booking_id);
@@ -72,10 +72,11 @@ static enum nara_err booking_facts(struct db *db, const struct actor *who,
 					&ends)) {
 			f->starts = starts;
 			f->ends = ends;
-			f->role = role == BOOKING_ROLE_CITIZEN	   ? VIDEO_CITIZEN
-				  : role == BOOKING_ROLE_OFFICER   ? VIDEO_OFFICER
-				  : role == BOOKING_ROLE_INTERPRETER ? VIDEO_INTERPRETER
-								   : VIDEO_NOT_INVITED;
+			f->role = role == BOOKING_ROLE_CITIZEN	 ? VIDEO_CITIZEN
+				  : role == BOOKING_ROLE_OFFICER ? VIDEO_OFFICER
+				  : role == BOOKING_ROLE_INTERPRETER
+				      ? VIDEO_INTERPRETER
+				      : VIDEO_NOT_INVITED;
 		}
 	}
 	return NARA_OK;
@@ -87,9 +88,8 @@ enum nara_err video_room_find(struct db *db, const struct actor *who,
 {
 	memset(out, 0, sizeof(*out));
 	struct video_facts f;
-	enum nara_err err = booking_facts(db, who, booking_id, &f,
-					  &out->municipality_id,
-					  &out->person_id);
+	enum nara_err err = booking_facts(
+	    db, who, booking_id, &f, &out->municipality_id, &out->person_id);
 	if (err != NARA_OK)
 		return err;
 	out->door = video_door_decide(&f, now);
@@ -129,8 +129,9 @@ static enum nara_err insert_signal(struct db *db, int64_t booking_id,
 {
 	int64_t count = 0;
 	enum nara_err err = db_query_int(
-	    db, &count, "SELECT COUNT(*) FROM video_signal WHERE booking_id = ?",
-	    "i", booking_id);
+	    db, &count,
+	    "SELECT COUNT(*) FROM video_signal WHERE booking_id = ?", "i",
+	    booking_id);
 	if (err != NARA_OK)
 		return err;
 	if (count >= VIDEO_ROOM_SIGNALS_MAX)
@@ -222,8 +223,9 @@ enum nara_err video_join(struct db *db, const struct actor *who,
 		err = NARA_ETOOBIG;
 	/* Yesterday's messages of every room: no use to anyone now. */
 	if (err == NARA_OK)
-		err = db_run(db, "DELETE FROM video_signal WHERE created_at < ?",
-			     "i", now - 86400);
+		err =
+		    db_run(db, "DELETE FROM video_signal WHERE created_at < ?",
+			   "i", now - 86400);
 	if (err == NARA_OK) {
 		unsigned char raw[VIDEO_PEER_LEN / 2];
 		randombytes_buf(raw, sizeof(raw));
@@ -270,10 +272,11 @@ enum nara_err video_send(struct db *db, const struct actor *who,
 		err = own_seat(db, session_hash, booking_id, peer);
 	if (err == NARA_OK && msg->to[0] != '\0') {
 		int64_t n = 0;
-		err = db_query_int(db, &n,
-				   "SELECT COUNT(*) FROM video_peer WHERE id = ?"
-				   " AND booking_id = ? AND left_at IS NULL",
-				   "si", msg->to, booking_id);
+		err =
+		    db_query_int(db, &n,
+				 "SELECT COUNT(*) FROM video_peer WHERE id = ?"
+				 " AND booking_id = ? AND left_at IS NULL",
+				 "si", msg->to, booking_id);
 		if (err == NARA_OK && n != 1)
 			err = NARA_ENOTFOUND;
 	}
@@ -288,9 +291,9 @@ enum nara_err video_send(struct db *db, const struct actor *who,
 				    msg->to[0] ? msg->to : NULL, body, now, id);
 	free(body);
 	if (err == NARA_OK && msg->type == VIDEO_SIGNAL_LEAVE) {
-		err = db_run(db,
-			     "UPDATE video_peer SET left_at = ? WHERE id = ?",
-			     "is", now, peer);
+		err =
+		    db_run(db, "UPDATE video_peer SET left_at = ? WHERE id = ?",
+			   "is", now, peer);
 		if (err == NARA_OK)
 			err = audit_seat(db, who, &room, booking_id,
 					 "video_leave");
@@ -315,16 +318,18 @@ enum nara_err video_fetch(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = own_seat(db, session_hash, booking_id, peer);
 	if (err == NARA_OK)
-		err = db_query_int(db, last,
-				   "SELECT COALESCE(MAX(id), 0) FROM video_signal"
-				   " WHERE booking_id = ?",
-				   "i", booking_id);
+		err =
+		    db_query_int(db, last,
+				 "SELECT COALESCE(MAX(id), 0) FROM video_signal"
+				 " WHERE booking_id = ?",
+				 "i", booking_id);
 	struct db_stmt *st = NULL;
 	if (err == NARA_OK)
 		err = db_prepare(
 		    db,
 		    "SELECT s.id, s.from_peer, p.role, s.body"
-		    " FROM video_signal s JOIN video_peer p ON p.id = s.from_peer"
+		    " FROM video_signal s JOIN video_peer p ON p.id = "
+		    "s.from_peer"
 		    " WHERE s.booking_id = ? AND s.id > ? AND s.from_peer <> ?"
 		    " AND (s.to_peer IS NULL OR s.to_peer = ?)"
 		    " ORDER BY s.id LIMIT ?",
@@ -345,7 +350,8 @@ enum nara_err video_fetch(struct db *db, const struct actor *who,
 			buf_printf(out,
 				   "%s{\"id\":%lld,\"from\":\"%s\",\"role\":"
 				   "\"%s\",\"msg\":%s}",
-				   first ? "" : ",", (long long)db_col_int(st, 0),
+				   first ? "" : ",",
+				   (long long)db_col_int(st, 0),
 				   db_col_text(st, 1), db_col_text(st, 2),
 				   db_col_text(st, 3));
 			first = 0;

@@ -11,8 +11,8 @@
 #include <string.h>
 
 static const char *const type_names[] = {
-    [VIDEO_SIGNAL_JOIN] = "join",	[VIDEO_SIGNAL_LEAVE] = "leave",
-    [VIDEO_SIGNAL_OFFER] = "offer",	[VIDEO_SIGNAL_ANSWER] = "answer",
+    [VIDEO_SIGNAL_JOIN] = "join",	    [VIDEO_SIGNAL_LEAVE] = "leave",
+    [VIDEO_SIGNAL_OFFER] = "offer",	    [VIDEO_SIGNAL_ANSWER] = "answer",
     [VIDEO_SIGNAL_CANDIDATE] = "candidate",
 };
 
@@ -27,9 +27,8 @@ int video_peer_ok(const char *s)
 {
 	size_t n = 0;
 	for (; s[n] != '\0'; n++)
-		if (n >= VIDEO_PEER_LEN ||
-		    !((s[n] >= '0' && s[n] <= '9') ||
-		      (s[n] >= 'a' && s[n] <= 'f')))
+		if (n >= VIDEO_PEER_LEN || !((s[n] >= '0' && s[n] <= '9') ||
+					     (s[n] >= 'a' && s[n] <= 'f')))
 			return 0;
 	return n == VIDEO_PEER_LEN;
 }
@@ -119,7 +118,8 @@ static enum nara_err parse(json_t *root, struct video_signal *out)
 		return NARA_EINVAL;
 	memcpy(out->to, json_string_value(to), VIDEO_PEER_LEN + 1);
 
-	if (out->type == VIDEO_SIGNAL_OFFER || out->type == VIDEO_SIGNAL_ANSWER) {
+	if (out->type == VIDEO_SIGNAL_OFFER ||
+	    out->type == VIDEO_SIGNAL_ANSWER) {
 		json_t *sdp = json_object_get(root, "sdp");
 		if (!keys_ok(root, sdp_keys) || !json_is_string(sdp) ||
 		    json_string_length(sdp) == 0 ||
@@ -181,8 +181,7 @@ char *video_signal_json(const struct video_signal *s)
 		bad |= json_object_set_new(o, "candidate",
 					   json_string(s->candidate));
 		bad |= json_object_set_new(o, "mid", json_string(s->mid));
-		bad |= json_object_set_new(o, "index",
-					   json_integer(s->index));
+		bad |= json_object_set_new(o, "index", json_integer(s->index));
 	}
 	char *text = bad ? NULL : json_dumps(o, JSON_COMPACT);
 	json_decref(o);

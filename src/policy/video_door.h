@@ -25,20 +25,20 @@ enum video_role {
 const char *video_role_name(enum video_role role);
 
 struct video_facts {
-	int exists;	 /* a booking with that id (0: none, or unreadable) */
-	int booked;	 /* state 'booked': not proposed, not cancelled */
-	int video;	 /* kind 'video' */
+	int exists; /* a booking with that id (0: none, or unreadable) */
+	int booked; /* state 'booked': not proposed, not cancelled */
+	int video;  /* kind 'video' */
 	enum video_role role; /* the asking person's place in it */
 	int64_t starts, ends;
 };
 
 enum video_door {
 	VIDEO_OPEN,
-	VIDEO_DENY_NOT_FOUND,	  /* no such booking: 404 */
+	VIDEO_DENY_NOT_FOUND,	/* no such booking: 404 */
 	VIDEO_DENY_NOT_INVITED, /* not a participant: 403 */
-	VIDEO_DENY_NOT_VIDEO,	  /* an office or phone meeting */
-	VIDEO_DENY_CANCELLED,	  /* cancelled, or only proposed */
-	VIDEO_DENY_TOO_EARLY,	  /* opens VIDEO_OPENS_BEFORE before */
+	VIDEO_DENY_NOT_VIDEO,	/* an office or phone meeting */
+	VIDEO_DENY_CANCELLED,	/* cancelled, or only proposed */
+	VIDEO_DENY_TOO_EARLY,	/* opens VIDEO_OPENS_BEFORE before */
 	VIDEO_DENY_ENDED,
 };
 

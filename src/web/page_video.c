@@ -45,7 +45,8 @@ static const char *closed_text(struct req *r, const struct video_room *room)
 {
 	switch (room->door) {
 	case VIDEO_DENY_TOO_EARLY: {
-		const char *opens = web_datetime(r, room->starts - VIDEO_OPENS_BEFORE);
+		const char *opens =
+		    web_datetime(r, room->starts - VIDEO_OPENS_BEFORE);
 		return i18n_format(r, "video.closed.early", opens);
 	}
 	case VIDEO_DENY_ENDED:
@@ -84,8 +85,9 @@ enum nara_err page_video(struct req *r)
 	tv_setf(v, "id", "%lld", (long long)id);
 	tv_set(v, "starts", web_datetime(r, room.starts));
 	tv_set(v, "ends", web_datetime(r, room.ends));
-	tv_set(v, "role", i18n_get(r->lang, arena_printf(&r->arena, "video.role.%s",
-						  video_role_name(room.role))));
+	tv_set(v, "role",
+	       i18n_get(r->lang, arena_printf(&r->arena, "video.role.%s",
+					      video_role_name(room.role))));
 	if (room.door == VIDEO_OPEN) {
 		tv_set(v, "open", "1");
 		/* Only this page may use the camera and microphone. */
@@ -164,9 +166,9 @@ static json_t *ice_servers(const struct config *cfg, const char *peer,
 		if (*p == ',')
 			p++;
 	}
-	json_t *server = json_pack("{s:o, s:s, s:s}", "urls",
-				   urls ? urls : json_array(), "username", user,
-				   "credential", cred);
+	json_t *server =
+	    json_pack("{s:o, s:s, s:s}", "urls", urls ? urls : json_array(),
+		      "username", user, "credential", cred);
 	if (server != NULL)
 		json_array_append_new(list, server);
 	return list;
@@ -190,8 +192,8 @@ enum nara_err page_video_join(struct req *r)
 	if (err != NARA_OK)
 		return json_fail(r, err);
 	json_t *o = json_pack(
-	    "{s:s, s:I, s:s, s:o, s:b}", "peer", peer, "after", (json_int_t)after,
-	    "role", video_role_name(room.role), "iceServers",
+	    "{s:s, s:I, s:s, s:o, s:b}", "peer", peer, "after",
+	    (json_int_t)after, "role", video_role_name(room.role), "iceServers",
 	    ice_servers(r->cfg, peer, room.ends + VIDEO_TURN_MARGIN),
 	    "relayOnly", r->cfg->turn_relay_only);
 	return o ? api_send(r, 200, o) : NARA_ENOMEM;
@@ -247,8 +249,8 @@ enum nara_err page_video_fetch(struct req *r)
 	int64_t last = 0;
 	buf_reset(&r->resp.body);
 	err = video_fetch(r->db, &who, s.token_hash, id,
-			  kv_get(&r->query, "plats"), after, (int64_t)time(NULL),
-			  &r->resp.body, &last);
+			  kv_get(&r->query, "plats"), after,
+			  (int64_t)time(NULL), &r->resp.body, &last);
 	if (err != NARA_OK) {
 		buf_reset(&r->resp.body);
 		return json_fail(r, err);

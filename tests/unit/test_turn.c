@@ -54,9 +54,8 @@ static void test_refused(void **state)
 	assert_int_equal(turn_credentials(k, 1, 0, "p", user, cred),
 			 NARA_EINVAL);
 	long_peer[TURN_PEER_MAX] = '\0'; /* exactly the longest */
-	assert_int_equal(turn_credentials(k, 1, INT64_MAX, long_peer, user,
-					  cred),
-			 NARA_OK);
+	assert_int_equal(
+	    turn_credentials(k, 1, INT64_MAX, long_peer, user, cred), NARA_OK);
 }
 
 int main(void)
