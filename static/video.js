@@ -116,6 +116,8 @@
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'connected') say(fill(t.joined, roleName(role)));
+      // Lost for good (not a moment's "disconnected", which ICE mends).
+      if (pc.connectionState === 'failed') say(t.failed);
     };
     return p;
   }
