@@ -221,11 +221,19 @@ enum nara_err video_join(struct db *db, const struct actor *who,
 		    booking_id);
 	if (err == NARA_OK && seats >= VIDEO_ROOM_SEATS_MAX)
 		err = NARA_ETOOBIG;
-	/* Yesterday's messages of every room: no use to anyone now. */
+	/*
+	 * Yesterday's messages of every room, and the seats they no longer
+	 * name: no use to anyone now.
+	 */
 	if (err == NARA_OK)
 		err =
 		    db_run(db, "DELETE FROM video_signal WHERE created_at < ?",
 			   "i", now - 86400);
+	if (err == NARA_OK)
+		err = db_run(db,
+			     "DELETE FROM video_peer WHERE joined_at < ? AND id"
+			     " NOT IN (SELECT from_peer FROM video_signal)",
+			     "i", now - 86400);
 	if (err == NARA_OK) {
 		unsigned char raw[VIDEO_PEER_LEN / 2];
 		randombytes_buf(raw, sizeof(raw));
