@@ -55,11 +55,19 @@ for (let i = 1; i <= NOTES; i++)
 const view = await api(person, 'GET', `/api/v1/my/cases/${caseId}`);
 if (view.notes.length < NOTES) throw new Error(`the citizen sees ${view.notes.length} notes`);
 
+// The citizen's booking page: the free times of Helsingborg's first-line
+// worker over two weeks, from the published hours and the held cells.
+const bookHtml = await (await person.get('/mina-sidor/moten/boka')).text();
+const host = [...bookHtml.matchAll(/href="(\/mina-sidor\/moten\/boka\?hos=[0-9-]+)">([^<]*)</g)]
+  .find((m) => /Första linjen, Helsingborg – (?!mottagningen)/.test(m[2]));
+if (!host) throw new Error('no first-line hours in Helsingborg');
+
 console.log(JSON.stringify({
   worklist: work.cases.length,
   notes: NOTES,
   pages: [
     { label: 'citizen case, 50 notes', path: `/mina-sidor/arenden/${caseId}`, cookie: person.cookieHeader() },
     { label: 'officer worklist', path: '/arbete', cookie: officer.cookieHeader() },
+    { label: 'citizen booking page, two weeks of free times', path: host[1], cookie: person.cookieHeader() },
   ],
 }));

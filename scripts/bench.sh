@@ -55,7 +55,9 @@ for p in json.load(sys.stdin)["pages"]:
 mkdir -p "$WORK/www"
 for entry in "${PAGES[@]}"; do
   IFS='|' read -r label p cookie <<<"$entry"
-  f=$WORK/www${p%/}; [ "$p" = / ] && f=$WORK/www/index
+  # nginx looks up the path without its query (the booking page's ?hos=).
+  q=${p%%\?*}
+  f=$WORK/www${q%/}; [ "$q" = / ] && f=$WORK/www/index
   mkdir -p "$(dirname "$f")"
   curl -sf -H "Cookie: $cookie" "http://127.0.0.1:$NARA_PORT$p" -o "$f.html"
 done
