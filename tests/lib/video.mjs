@@ -26,8 +26,10 @@ export function staffId(username) {
 }
 
 // A meeting of the person (personnummer `pnr`, in municipality `slug`)
-// with officer and interpreter (staff ids), from `starts` to `ends`
-// (Unix seconds). Returns its id.
+// with officer and interpreter (staff ids; the interpreter one of the
+// shared interpreter service), from `starts` to `ends` (Unix seconds).
+// It holds no time (booking_cell): it is not found free or taken by the
+// booking pages. Returns its id.
 export function bookMeeting({ slug = 'helsingborg', pnr, officer, interpreter = null,
   starts, ends, kind = 'video', state = 'booked' }) {
   const [[municipality, unit, person]] = sql(
@@ -35,11 +37,26 @@ export function bookMeeting({ slug = 'helsingborg', pnr, officer, interpreter = 
      JOIN person p ON p.municipality_id = m.id
      WHERE m.slug = '${slug}' AND u.slug = 'barn-och-familj' AND p.personnummer = '${pnr}'`);
   const now = Math.floor(Date.now() / 1000);
+  // An interpreter comes with their shared unit and the agreement it
+  // serves the municipality under, as booking.c books one.
+  let interp = { staff: 'NULL', unit: 'NULL', agreement: 'NULL', language: '', mode: '' };
+  if (interpreter !== null) {
+    const [[iunit, agreement]] = sql(
+      `SELECT u.id, MIN(a.id) FROM staff_role r JOIN unit u ON u.id = r.unit_id AND u.kind = 'interpreter'
+       JOIN agreement_unit au ON au.unit_id = u.id JOIN agreement a ON a.id = au.agreement_id
+       WHERE r.user_id = ${interpreter} AND r.role = 'shared_service'
+       AND (a.host_municipality_id = ${municipality} OR EXISTS (SELECT 1 FROM agreement_member m
+         WHERE m.agreement_id = a.id AND m.municipality_id = ${municipality}))
+       GROUP BY u.id`);
+    interp = { staff: interpreter, unit: iunit, agreement, language: 'ar', mode: 'remote' };
+  }
   const [[id]] = sql(
     `INSERT INTO booking (municipality_id, unit_id, person_id, staff_id, kind, state,
-       starts_at, ends_at, interpreter_staff_id, booked_by_kind, booked_by_id, created_at, updated_at)
+       starts_at, ends_at, interpreter_staff_id, interpreter_unit_id, interpreter_agreement_id,
+       interpreter_language, interpreter_mode, booked_by_kind, booked_by_id, created_at, updated_at)
      VALUES (${municipality}, ${unit}, ${person}, ${officer}, '${kind}', '${state}',
-       ${starts}, ${ends}, ${interpreter === null ? 'NULL' : interpreter}, 'staff', ${officer}, ${now}, ${now})
+       ${starts}, ${ends}, ${interp.staff}, ${interp.unit}, ${interp.agreement},
+       '${interp.language}', '${interp.mode}', 'staff', ${officer}, ${now}, ${now})
      RETURNING id`);
   return Number(id);
 }
