@@ -15,8 +15,9 @@ pkgs_run="build-essential pkg-config libevent-dev libsqlite3-dev libpq-dev
   libsodium-dev libjansson-dev libcurl4-openssl-dev libcjose-dev libssl-dev libqrencode-dev
   libhpdf-dev fonts-liberation"
 # zbar-tools: the browser test reads the two-step QR code back with zbarimg.
+# coturn: the video test starts its own TURN server (turnserver).
 pkgs_test="$pkgs_run clang libclang-rt-14-dev libcmocka-dev postgresql
-  chromium sqlite3 python3 nodejs npm zbar-tools poppler-utils"
+  chromium sqlite3 python3 nodejs npm zbar-tools poppler-utils coturn"
 pkgs_bench="$pkgs_test nginx wrk curl"
 
 case "$mode" in

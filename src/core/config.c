@@ -177,6 +177,74 @@ static enum nara_err load_secret_key(struct config *cfg, char *errmsg,
 	return NARA_OK;
 }
 
+/*
+ * The TURN server for video meetings: its URLs, and the secret shared
+ * with coturn (static-auth-secret), from the environment or a file like
+ * the secret key. URLs without a secret would give browsers credentials
+ * coturn refuses: an error at start, not a meeting that never connects.
+ */
+static enum nara_err load_turn(struct config *cfg, char *errmsg,
+			       size_t errlen)
+{
+	cfg->turn_urls = env_or("NARA_TURN_URLS", NULL);
+	if (cfg->turn_urls != NULL && cfg->turn_urls[0] == '\0')
+		cfg->turn_urls = NULL;
+	cfg->turn_relay_only =
+	    strcmp(env_or("NARA_TURN_RELAY_ONLY", "0"), "1") == 0;
+	const char *s = env_or("NARA_TURN_SECRET", NULL);
+	const char *path = env_or("NARA_TURN_SECRET_FILE", NULL);
+	size_t n = 0;
+	if (s != NULL) {
+		n = strlen(s);
+		if (n >= sizeof(cfg->turn_secret))
+			n = sizeof(cfg->turn_secret); /* refused below */
+		else
+			memcpy(cfg->turn_secret, s, n);
+	} else if (path != NULL) {
+		FILE *f = fopen(path, "r");
+		if (f == NULL) {
+			snprintf(errmsg, errlen,
+				 "NARA_TURN_SECRET_FILE: cannot read %s", path);
+			return NARA_EINVAL;
+		}
+		n = fread(cfg->turn_secret, 1, sizeof(cfg->turn_secret), f);
+		fclose(f);
+		/* A file ends with a newline that is not part of the secret. */
+		while (n > 0 && n < sizeof(cfg->turn_secret) &&
+		       (cfg->turn_secret[n - 1] == '\n' ||
+			cfg->turn_secret[n - 1] == '\r'))
+			n--;
+	}
+	if (n >= sizeof(cfg->turn_secret)) {
+		sodium_memzero(cfg->turn_secret, sizeof(cfg->turn_secret));
+		snprintf(errmsg, errlen,
+			 "the TURN secret must be shorter than %zu bytes",
+			 sizeof(cfg->turn_secret));
+		return NARA_EINVAL;
+	}
+	cfg->turn_secret[n] = '\0';
+	cfg->turn_secret_len = n;
+	if (cfg->turn_urls != NULL && n == 0) {
+		snprintf(errmsg, errlen,
+			 "NARA_TURN_URLS needs NARA_TURN_SECRET or"
+			 " NARA_TURN_SECRET_FILE: coturn's static-auth-secret");
+		return NARA_EINVAL;
+	}
+	if (cfg->turn_urls != NULL &&
+	    (strlen(cfg->turn_urls) > 1024 ||
+	     strpbrk(cfg->turn_urls, "\"\\<> ") != NULL ||
+	     (strncmp(cfg->turn_urls, "turn:", 5) != 0 &&
+	      strncmp(cfg->turn_urls, "turns:", 6) != 0 &&
+	      strncmp(cfg->turn_urls, "stun:", 5) != 0))) {
+		snprintf(errmsg, errlen,
+			 "NARA_TURN_URLS must be turn:, turns: or stun: URLs"
+			 " separated by commas, e.g."
+			 " turn:turn.example.se:3478?transport=udp");
+		return NARA_EINVAL;
+	}
+	return NARA_OK;
+}
+
 enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -265,11 +333,16 @@ enum nara_err config_load(struct config *cfg, char *errmsg, size_t errlen)
 				errmsg, errlen);
 	if (err != NARA_OK)
 		return err;
+	err = load_turn(cfg, errmsg, errlen);
+	if (err != NARA_OK)
+		return err;
 	return load_secret_key(cfg, errmsg, errlen);
 }
 
 void config_wipe(struct config *cfg)
 {
+	sodium_memzero(cfg->turn_secret, sizeof(cfg->turn_secret));
+	cfg->turn_secret_len = 0;
 	sodium_memzero(cfg->secret_key, sizeof(cfg->secret_key));
 	cfg->has_secret_key = 0;
 }

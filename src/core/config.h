@@ -53,6 +53,20 @@ struct config {
 	struct rate_rule rate_form;  /* NARA_RATE_FORM: "N/S", default 60/60 */
 	/* NARA_TRUSTED_PROXY: addresses whose X-Forwarded-For is believed. */
 	const char *trusted_proxy;
+	/*
+	 * Video meetings (domain/video.h, domain/turn.h). NARA_TURN_URLS:
+	 * the TURN servers browsers are given, comma-separated
+	 * ("turn:turn.example.se:3478?transport=udp,turns:..."); NULL: none,
+	 * the browsers try directly. NARA_TURN_SECRET or the file
+	 * NARA_TURN_SECRET_FILE: coturn's static-auth-secret, needed with
+	 * the URLs. NARA_TURN_RELAY_ONLY=1: the browsers send media only
+	 * through TURN (iceTransportPolicy "relay"), which hides the
+	 * participants' addresses from each other.
+	 */
+	const char *turn_urls;
+	char turn_secret[256];
+	size_t turn_secret_len;
+	int turn_relay_only;
 };
 
 

@@ -36,6 +36,11 @@ struct resp {
 	int status;
 	const char *content_type;
 	const char *cache_control; /* default: "no-store" */
+	/*
+	 * Permissions-Policy; default: no camera, microphone or location.
+	 * The video meeting's page asks for camera and microphone.
+	 */
+	const char *permissions;
 	struct {
 		const char *name;
 		const char *value;

@@ -291,7 +291,8 @@ static void finish(struct job *j)
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
 	evhttp_add_header(h, "Permissions-Policy",
-			  "camera=(), microphone=(), geolocation=()");
+			  rs->permissions ? rs->permissions
+					  : "camera=(), microphone=(), geolocation=()");
 	if (cfg->base_url != NULL && strncmp(cfg->base_url, "https:", 6) == 0)
 		evhttp_add_header(h, "Strict-Transport-Security",
 				  "max-age=31536000");
@@ -380,6 +381,7 @@ static void resp_clear(struct resp *rs)
 	rs->nheaders = 0;
 	rs->content_type = NULL;
 	rs->cache_control = NULL;
+	rs->permissions = NULL;
 	rs->status = 200;
 	memset(&rs->stream, 0, sizeof(rs->stream));
 }

@@ -75,6 +75,9 @@ static enum nara_err render_work(struct req *r, const struct session *s,
 		tv_setf(item, "id", "%lld", (long long)b->id);
 		tv_set(item, "when", booking_when(r, b->starts_at));
 		tv_set(item, "kind", booking_kind_word(r, b->kind));
+		/* The meeting's room (page_video.c) for its participants. */
+		if (b->kind == BOOKING_VIDEO && strcmp(b->state, "booked") == 0)
+			tv_set(item, "video", "1");
 		if (b->interpreter_mode != INTERPRETER_NONE) {
 			char key[48];
 			snprintf(key, sizeof(key), "booking.mode.%s",

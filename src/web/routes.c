@@ -96,6 +96,16 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/orosanmalan/status", page_report_status_check, "report_status_check", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/orosanmalan/{}", page_report_form, "report_form", 1),
 	ROUTE(HTTP_POST, "/orosanmalan/{}", page_report_submit, "report_submit", 1, .rate_class = RATE_FORM),
+	/*
+	 * Video meetings. The messages between browsers are many and small
+	 * (a few dozen per participant); each room bounds them
+	 * (domain/video.h), so they are not counted as forms.
+	 */
+	ROUTE(HTTP_GET, "/mote/{}", page_video, "video", 1),
+	ROUTE(HTTP_POST, "/mote/{}/in", page_video_join, "video_join", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/mote/{}/signal", page_video_send, "video_send", 1),
+	ROUTE(HTTP_GET, "/mote/{}/signal", page_video_fetch, "video_fetch", 1),
+	ROUTE(HTTP_GET, "/mote/{}/handelser", page_video_events, "video_events", 1),
 	ROUTE(HTTP_GET, "/static/{}", page_static, "static", 0),
 	/* The JSON API (docs/openapi.yaml): what the pages offer. */
 	ROUTE(HTTP_GET, "/api/v1/me", api_me, "api_me", 1),

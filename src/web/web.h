@@ -114,6 +114,12 @@ enum nara_err page_report_submit(struct req *r);
 enum nara_err page_report_receipt(struct req *r);
 enum nara_err page_report_status(struct req *r);
 enum nara_err page_report_status_check(struct req *r);
+/* Video meetings (page_video.c). */
+enum nara_err page_video(struct req *r);
+enum nara_err page_video_join(struct req *r);
+enum nara_err page_video_send(struct req *r);
+enum nara_err page_video_fetch(struct req *r);
+enum nara_err page_video_events(struct req *r);
 enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);
 enum nara_err page_metrics(struct req *r);
