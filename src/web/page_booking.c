@@ -51,18 +51,32 @@ const char *booking_when(struct req *r, int64_t t)
 	return s ? s : "";
 }
 
+/* A positive number in canonical form: digits, no leading zero, no sign. */
+static int canonical_number(const char *s, size_t n, int64_t *out)
+{
+	if (n == 0 || n > 18 || s[0] == '0')
+		return 0;
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
 int booking_parse_slot(const char *s, int64_t *availability_id,
 		       int64_t *starts_at)
 {
 	if (s == NULL)
 		return 0;
-	char *end;
-	long long a = strtoll(s, &end, 10);
-	if (end == s || *end != '-' || a <= 0)
+	const char *dash = strchr(s, '-');
+	if (dash == NULL)
 		return 0;
-	const char *rest = end + 1;
-	long long t = strtoll(rest, &end, 10);
-	if (end == rest || *end != '\0' || t <= 0)
+	int64_t a, t;
+	if (!canonical_number(s, (size_t)(dash - s), &a) ||
+	    !canonical_number(dash + 1, strlen(dash + 1), &t))
 		return 0;
 	*availability_id = a;
 	*starts_at = t;
