@@ -109,6 +109,11 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/api/v1/notes/{}/visibility", api_note_visibility, "api_note_visibility", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/api/v1/persons/{}/reports", api_child_reports, "api_child_reports", 1),
 	ROUTE(HTTP_GET, "/api/v1/my/cases/{}/reads", api_my_case_reads, "api_my_case_reads", 1),
+	ROUTE(HTTP_GET, "/api/v1/my/cases/{}/messages", api_my_messages, "api_my_messages", 1),
+	ROUTE(HTTP_POST, "/api/v1/my/cases/{}/messages", api_my_message_create, "api_my_message_create", 1, .rate_class = RATE_FORM, .max_body = MESSAGE_MAX_BODY / 3 * 4 + 4096),
+	ROUTE(HTTP_GET, "/api/v1/cases/{}/messages", api_case_messages, "api_case_messages", 1),
+	ROUTE(HTTP_POST, "/api/v1/cases/{}/messages", api_case_message_create, "api_case_message_create", 1, .rate_class = RATE_FORM, .max_body = MESSAGE_MAX_BODY / 3 * 4 + 4096),
+	ROUTE(HTTP_POST, "/api/v1/cases/{}/messages/{}/journal", api_case_message_journal, "api_case_message_journal", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/api/v1/forms", api_forms, "api_forms", 0),
 	ROUTE(HTTP_GET, "/api/v1/forms/{}", api_form, "api_form", 0),
 	/* Attachments come as base64 in the JSON: a third more than as files. */

@@ -253,3 +253,59 @@ test('messages are append-only in the database', { skip: ENGINE !== 'sqlite' && 
     assert.match(r.stderr, /append-only/, sql);
   }
 });
+
+// The JSON API: the same thread, the same checks, the same walls.
+async function api(client, method, path, body) {
+  if (!client.apiCsrf) client.apiCsrf = (await (await client.get('/api/v1/me')).json()).csrf;
+  const res = await client.get(path, { method, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': client.apiCsrf } });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json };
+}
+
+test('the API: write with an attachment, read both sides, journal, and the walls', async () => {
+  const text = `Via appen: kan vi flytta mötet? ${unique()}`;
+  const made = await api(citizen, 'POST', `/api/v1/my/cases/${caseId}/messages`,
+    { body: text, attachments: [{ filename: 'kallelse.png', content: PNG.toString('base64') }] });
+  assert.equal(made.status, 201, JSON.stringify(made.json));
+  const mine = await api(citizen, 'GET', `/api/v1/my/cases/${caseId}/messages`);
+  assert.equal(mine.status, 200);
+  const m = mine.json.messages.find((x) => x.id === made.json.id);
+  assert.equal(m.body, text);
+  assert.equal(m.author_kind, 'citizen');
+  assert.equal(m.read, false);
+  assert.equal(m.attachments[0].filename, 'kallelse.png');
+  assert.equal(mine.json.awaiting_staff, true);
+  assert.ok(!('journal_note_id' in m));
+
+  const staff = await api(officer, 'GET', `/api/v1/cases/${caseId}/messages`);
+  assert.equal(staff.status, 200);
+  assert.ok(staff.json.messages.some((x) => x.id === made.json.id));
+  assert.equal((await api(citizen, 'GET', `/api/v1/my/cases/${caseId}/messages`)).json.messages.find((x) => x.id === made.json.id).read, true);
+
+  const bad = await api(citizen, 'POST', `/api/v1/my/cases/${caseId}/messages`,
+    { body: 'En fil', attachments: [{ filename: 'virus.pdf', content: PROGRAM.toString('base64') }] });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.key, 'document.error.type');
+  assert.match(bad.json.error.message, /virus\.pdf/);
+  assert.equal((await api(citizen, 'POST', `/api/v1/my/cases/${caseId}/messages`, { body: '' })).status, 400);
+
+  const reply = await api(officer, 'POST', `/api/v1/cases/${caseId}/messages`, { body: 'Ja, torsdag går bra.' });
+  assert.equal(reply.status, 201);
+  const note = await api(officer, 'POST', `/api/v1/cases/${caseId}/messages/${made.json.id}/journal`, { visibility: 'withheld', withheld_reason: 'third_party' });
+  assert.equal(note.status, 201);
+  assert.equal((await api(officer, 'POST', `/api/v1/cases/${caseId}/messages/${made.json.id}/journal`, {})).status, 409);
+  const after = await api(officer, 'GET', `/api/v1/cases/${caseId}/messages`);
+  assert.equal(after.json.messages.find((x) => x.id === made.json.id).journal_note_id, note.json.id);
+  assert.equal(after.json.awaiting_staff, false);
+  // A withheld journal copy is not in the person's file.
+  const file = await api(citizen, 'GET', `/api/v1/my/cases/${caseId}`);
+  assert.ok(!JSON.stringify(file.json).includes(`"id":${note.json.id},`));
+
+  const other = await demo.login(/ · helsingborg\.handlaggare$/);
+  assert.equal((await api(other, 'GET', `/api/v1/cases/${caseId}/messages`)).status, 403);
+  assert.equal((await api(other, 'POST', `/api/v1/cases/${caseId}/messages`, { body: 'Hej' })).status, 403);
+  assert.equal((await api(officer, 'GET', `/api/v1/my/cases/${caseId}/messages`)).status, 403);
+});
