@@ -117,3 +117,8 @@ pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$LIVE_PORT/healthz" >/dev/null && break; sleep 0.05; done
 echo "== live: note written -> event received"
 node bench/live.mjs "http://127.0.0.1:$LIVE_PORT"
+
+# Secure messages: posting through the form (both sides by turns) and
+# reading the thread, on the same server (bench/messages.mjs).
+echo "== messages: posted through the form, and the thread read"
+node bench/messages.mjs "http://127.0.0.1:$LIVE_PORT"
