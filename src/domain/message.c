@@ -76,7 +76,8 @@ static enum nara_err thread_touch(struct db *db, int64_t case_id,
 	enum nara_err err = db_query_int(
 	    db, &version,
 	    "INSERT INTO message_thread (case_id, municipality_id, version,"
-	    " last_at, awaiting_staff, awaiting_since) VALUES (?, ?, 1, ?, ?, ?)"
+	    " last_at, awaiting_staff, awaiting_since) VALUES (?, ?, 1, ?, ?, "
+	    "?)"
 	    " ON CONFLICT (case_id) DO UPDATE SET"
 	    " version = message_thread.version + 1,"
 	    " last_at = CASE WHEN ? = 1 THEN excluded.last_at"
@@ -297,8 +298,8 @@ static enum nara_err load_messages(struct db *db, struct arena *a,
 }
 
 /* The furthest read mark of one side (staff: any staff reader). */
-static enum nara_err side_mark(struct db *db, int64_t case_id,
-			       const char *kind, int64_t *mark)
+static enum nara_err side_mark(struct db *db, int64_t case_id, const char *kind,
+			       int64_t *mark)
 {
 	*mark = 0;
 	return db_query_int(db, mark,
@@ -373,11 +374,12 @@ enum nara_err message_read(struct db *db, struct arena *a,
 				   " message_thread WHERE case_id = ?",
 				   "i", case_id);
 		if (err == NARA_OK)
-			err = db_query_int(db, &awaiting,
-					   "SELECT COALESCE(MAX(awaiting_staff),"
-					   " 0) FROM message_thread WHERE"
-					   " case_id = ?",
-					   "i", case_id);
+			err =
+			    db_query_int(db, &awaiting,
+					 "SELECT COALESCE(MAX(awaiting_staff),"
+					 " 0) FROM message_thread WHERE"
+					 " case_id = ?",
+					 "i", case_id);
 		out->awaiting_staff = awaiting != 0;
 	}
 	enum case_state state = CS_RECEIVED;
@@ -478,18 +480,19 @@ enum nara_err message_journal(struct db *db, const struct actor *who,
 		    from, t.year, t.month, t.day, (int)(secs / 3600),
 		    (int)(secs % 3600 / 60), body);
 		const char *label = who->name ? who->name : who->label;
-		err = text == NULL ? NARA_ENOMEM
-				   : journal_insert_in_tx(
-					 db, case_id, municipality_id, now,
-					 "staff", who->staff_id, label,
-					 "message", text, v, visible_from,
-					 reason, 0, note_id);
+		err = text == NULL
+			  ? NARA_ENOMEM
+			  : journal_insert_in_tx(
+				db, case_id, municipality_id, now, "staff",
+				who->staff_id, label, "message", text, v,
+				visible_from, reason, 0, note_id);
 	}
 	if (err == NARA_OK)
-		err = db_run(db,
-			     "INSERT INTO message_journal (message_id,"
-			     " journal_note_id, staff_id, at) VALUES (?, ?, ?, ?)",
-			     "iiii", message_id, *note_id, who->staff_id, now);
+		err = db_run(
+		    db,
+		    "INSERT INTO message_journal (message_id,"
+		    " journal_note_id, staff_id, at) VALUES (?, ?, ?, ?)",
+		    "iiii", message_id, *note_id, who->staff_id, now);
 	if (err == NARA_OK)
 		err = audit_thread(db, who, municipality_id, person_id,
 				   "journal", "message", message_id);

@@ -55,7 +55,7 @@ struct message_view {
 	const char *author_kind; /* "staff" or "citizen" */
 	const char *author_label;
 	const char *body;
-	int read_by_other_side; /* "Läst": the other side has seen it */
+	int read_by_other_side;	 /* "Läst": the other side has seen it */
 	int64_t journal_note_id; /* copied into the journal; 0: not */
 	struct message_attachment *attachments;
 	size_t nattachments;

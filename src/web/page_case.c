@@ -522,10 +522,8 @@ enum nara_err case_page_show(struct req *r, const struct session *s,
 	int message_form = f != NULL && strcmp(f->name, "message") == 0;
 	const char *messages = NULL;
 	err = messages_section(
-	    r, s, who, case_id,
-	    message_form ? kv_get(&r->form, "text") : NULL,
-	    message_form && f->field != NULL ? i18n_get(r->lang, f->why)
-					     : NULL,
+	    r, s, who, case_id, message_form ? kv_get(&r->form, "text") : NULL,
+	    message_form && f->field != NULL ? i18n_get(r->lang, f->why) : NULL,
 	    &messages);
 	if (err != NARA_OK)
 		return err;

@@ -2,11 +2,12 @@
  * Secure messages on the pages, for both sides of a case (web/messages.h,
  * domain/message.h):
  *
- *   person  /mina-sidor/arenden/{id}/meddelanden            GET the thread, POST a message
- *           /mina-sidor/arenden/{id}/meddelanden/handelser  the thread's event stream
- *   staff   /arbete/arende/{id}/meddelanden                 GET, POST
- *           /arbete/arende/{id}/meddelanden/handelser
- *           /arbete/arende/{id}/meddelanden/{m}/journal     POST: "journal this"
+ *   person  /mina-sidor/arenden/{id}/meddelanden            GET the thread,
+ * POST a message /mina-sidor/arenden/{id}/meddelanden/handelser  the thread's
+ * event stream staff   /arbete/arende/{id}/meddelanden                 GET,
+ * POST /arbete/arende/{id}/meddelanden/handelser
+ *           /arbete/arende/{id}/meddelanden/{m}/journal     POST: "journal
+ * this"
  *
  * The thread shows on each side's case page; the GET here is that thread
  * alone (the live fragment). Without JavaScript a message is a form that
@@ -78,7 +79,7 @@ static enum nara_err thread_html(struct req *r, const struct session *s,
 		tv_set(item, "author",
 		       !staff && !from_staff ? i18n_get(r->lang, "msg.you")
 		       : from_staff	     ? m->author_label
-					     : i18n_get(r->lang, "msg.citizen"));
+				    : i18n_get(r->lang, "msg.citizen"));
 		tv_set(item, "body", m->body);
 		if (own)
 			tv_set(item, "own", "1");
@@ -98,8 +99,8 @@ static enum nara_err thread_html(struct req *r, const struct session *s,
 	buf_init(&out);
 	err = tpl_render(&out, "message_thread", v, r->lang);
 	if (err == NARA_OK) {
-		*html = arena_strndup(&r->arena, out.data ? out.data : "",
-				      out.len);
+		*html =
+		    arena_strndup(&r->arena, out.data ? out.data : "", out.len);
 		if (*html == NULL)
 			err = NARA_ENOMEM;
 	}
@@ -135,8 +136,8 @@ enum nara_err messages_section(struct req *r, const struct session *s,
 	buf_init(&out);
 	err = tpl_render(&out, "message_section", v, r->lang);
 	if (err == NARA_OK) {
-		*html = arena_strndup(&r->arena, out.data ? out.data : "",
-				      out.len);
+		*html =
+		    arena_strndup(&r->arena, out.data ? out.data : "", out.len);
 		if (*html == NULL)
 			err = NARA_ENOMEM;
 	}
@@ -178,8 +179,8 @@ static size_t files_of(struct req *r, struct message_file *files, size_t max,
 			*too_many = 1;
 			break;
 		}
-		files[n++] = (struct message_file){p->filename, p->data,
-						   p->len};
+		files[n++] =
+		    (struct message_file){p->filename, p->data, p->len};
 	}
 	return n;
 }
@@ -322,7 +323,8 @@ static enum nara_err post_message(struct req *r, const char *kind)
 	if (wants_thread(r))
 		return send_thread(r, &s, &who, id);
 	resp_redirect(r, 303,
-		      arena_printf(&r->arena, "%s?sparat=meddelande#meddelanden",
+		      arena_printf(&r->arena,
+				   "%s?sparat=meddelande#meddelanden",
 				   base_of(r, &who, id)));
 	return NARA_OK;
 }

@@ -128,7 +128,8 @@ static int awaiting_vars(struct req *r, struct tvars *v, struct tvars *row,
 		       c->person_name[0] ? c->person_name
 					 : i18n_get(r->lang, "case.no_person"));
 		tv_set(item, "since", web_datetime(r, waiting[i].since));
-		tv_set(item, "since_iso", web_iso_datetime(r, waiting[i].since));
+		tv_set(item, "since_iso",
+		       web_iso_datetime(r, waiting[i].since));
 		return 1;
 	}
 	return 0;

@@ -118,14 +118,14 @@ static void test_a_conversation(void **state)
 				.nfiles = 1};
 	int64_t first = 0, reply = 0;
 	const char *why = NULL;
-	assert_int_equal(message_post(db, &w->a, &w->person, &m, w->now,
-				      &first, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->person, &m, w->now, &first, &why),
+	    NARA_OK);
 	assert_true(first > 0);
 	struct message_thread t;
-	assert_int_equal(message_read(db, &w->a, &w->person, w->case_id,
-				      w->now, 1, &t),
-			 NARA_OK);
+	assert_int_equal(
+	    message_read(db, &w->a, &w->person, w->case_id, w->now, 1, &t),
+	    NARA_OK);
 	assert_int_equal(t.count, 1);
 	assert_true(t.awaiting_staff);
 	assert_false(t.messages[0].read_by_other_side);
@@ -135,28 +135,28 @@ static void test_a_conversation(void **state)
 	int64_t v1 = t.version;
 
 	/* The officer reads: the person's message is now read. */
-	assert_int_equal(message_read(db, &w->a, &w->officer, w->case_id,
-				      w->now, 1, &t),
-			 NARA_OK);
+	assert_int_equal(
+	    message_read(db, &w->a, &w->officer, w->case_id, w->now, 1, &t),
+	    NARA_OK);
 	assert_true(t.version > v1);
 	assert_true(t.messages[0].read_by_other_side);
 	assert_string_equal(t.messages[0].author_kind, "citizen");
 
 	/* A reading that marks nothing new moves no version. */
 	int64_t v2 = t.version;
-	assert_int_equal(message_read(db, &w->a, &w->officer, w->case_id,
-				      w->now, 1, &t),
-			 NARA_OK);
+	assert_int_equal(
+	    message_read(db, &w->a, &w->officer, w->case_id, w->now, 1, &t),
+	    NARA_OK);
 	assert_int_equal(t.version, v2);
 
 	m = (struct message_new){.case_id = w->case_id,
 				 .body = "På tisdag klockan tio."};
-	assert_int_equal(message_post(db, &w->a, &w->officer, &m, w->now,
-				      &reply, &why),
-			 NARA_OK);
-	assert_int_equal(message_read(db, &w->a, &w->officer, w->case_id,
-				      w->now, 0, &t),
-			 NARA_OK);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->officer, &m, w->now, &reply, &why),
+	    NARA_OK);
+	assert_int_equal(
+	    message_read(db, &w->a, &w->officer, w->case_id, w->now, 0, &t),
+	    NARA_OK);
 	assert_false(t.awaiting_staff);
 	assert_int_equal(t.count, 2);
 	assert_false(t.messages[1].read_by_other_side);
@@ -165,9 +165,9 @@ static void test_a_conversation(void **state)
 	    message_subscribe(db, &w->person, w->case_id, &subscribed),
 	    NARA_OK);
 	assert_int_equal(subscribed, t.version);
-	assert_int_equal(message_read(db, &w->a, &w->person, w->case_id,
-				      w->now, 1, &t),
-			 NARA_OK);
+	assert_int_equal(
+	    message_read(db, &w->a, &w->person, w->case_id, w->now, 1, &t),
+	    NARA_OK);
 	assert_true(t.messages[1].read_by_other_side);
 	assert_int_equal(t.messages[1].journal_note_id, 0);
 
@@ -184,9 +184,9 @@ static void test_a_conversation(void **state)
 
 	/* The awaiting list follows the last writer. */
 	m = (struct message_new){.case_id = w->case_id, .body = "Tack!"};
-	assert_int_equal(message_post(db, &w->a, &w->person, &m, w->now + 60,
-				      &first, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->person, &m, w->now + 60, &first, &why),
+	    NARA_OK);
 	struct message_awaiting *aw;
 	size_t naw;
 	assert_int_equal(message_awaiting_in(db, &w->a,
@@ -210,41 +210,40 @@ static void test_bad_input_and_the_walls(void **state)
 	int64_t id = 0;
 	const char *why = NULL;
 	struct message_new m = {.case_id = w->case_id, .body = " \n "};
-	assert_int_equal(message_post(db, &w->a, &w->person, &m, w->now, &id,
-				      &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->person, &m, w->now, &id, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "msg.error.empty");
 	struct message_file program = {"a.pdf", "MZ\x90\x00\x03\x00", 6};
 	m = (struct message_new){.case_id = w->case_id,
 				 .body = "Se bilagan",
 				 .files = &program,
 				 .nfiles = 1};
-	assert_int_equal(message_post(db, &w->a, &w->person, &m, w->now, &id,
-				      &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->person, &m, w->now, &id, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "document.error.type");
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM message"), 0);
 
 	int64_t flagged = count(db, "SELECT COUNT(*) FROM audit_log WHERE"
 				    " flagged = 1");
 	m = (struct message_new){.case_id = w->case_id, .body = "Hej"};
-	assert_int_equal(message_post(db, &w->a, &w->stranger, &m, w->now,
-				      &id, &why),
-			 NARA_EDENIED);
-	assert_int_equal(message_post(db, &w->a, &w->other_unit, &m, w->now,
-				      &id, &why),
-			 NARA_EDENIED);
-	struct message_thread t;
-	assert_int_equal(message_read(db, &w->a, &w->stranger, w->case_id,
-				      w->now, 1, &t),
-			 NARA_EDENIED);
-	assert_int_equal(message_read(db, &w->a, &w->other_unit, w->case_id,
-				      w->now, 1, &t),
-			 NARA_EDENIED);
-	int64_t v = 0;
 	assert_int_equal(
-	    message_subscribe(db, &w->other_unit, w->case_id, &v),
+	    message_post(db, &w->a, &w->stranger, &m, w->now, &id, &why),
 	    NARA_EDENIED);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->other_unit, &m, w->now, &id, &why),
+	    NARA_EDENIED);
+	struct message_thread t;
+	assert_int_equal(
+	    message_read(db, &w->a, &w->stranger, w->case_id, w->now, 1, &t),
+	    NARA_EDENIED);
+	assert_int_equal(
+	    message_read(db, &w->a, &w->other_unit, w->case_id, w->now, 1, &t),
+	    NARA_EDENIED);
+	int64_t v = 0;
+	assert_int_equal(message_subscribe(db, &w->other_unit, w->case_id, &v),
+			 NARA_EDENIED);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM audit_log WHERE"
 				   " flagged = 1"),
 			 flagged + 5);
@@ -264,16 +263,16 @@ static void test_journal_this_and_closing(void **state)
 	const char *why = NULL;
 	struct message_new m = {.case_id = w->case_id,
 				.body = "Jag har fått jobb."};
-	assert_int_equal(message_post(db, &w->a, &w->person, &m, w->now, &id,
-				      &why),
-			 NARA_OK);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->person, &m, w->now, &id, &why),
+	    NARA_OK);
 	assert_int_equal(message_journal(db, &w->person, w->case_id, id,
 					 VIS_NOW, 0, WITHHELD_NONE, w->now,
 					 &note, &why),
 			 NARA_EDENIED);
 	assert_int_equal(message_journal(db, &w->officer, w->case_id, id,
-					 VIS_WITHHELD, 0, WITHHELD_NONE,
-					 w->now, &note, &why),
+					 VIS_WITHHELD, 0, WITHHELD_NONE, w->now,
+					 &note, &why),
 			 NARA_EINVAL);
 	assert_int_equal(message_journal(db, &w->officer, w->case_id, id,
 					 VIS_NOW, 0, WITHHELD_NONE, w->now,
@@ -297,24 +296,25 @@ static void test_journal_this_and_closing(void **state)
 	assert_true(found);
 
 	/* A closed case takes no new messages. */
-	assert_int_equal(db_run(db, "UPDATE case_file SET state = 'closed'"
-				    " WHERE id = ?",
+	assert_int_equal(db_run(db,
+				"UPDATE case_file SET state = 'closed'"
+				" WHERE id = ?",
 				"i", w->case_id),
 			 NARA_OK);
-	assert_int_equal(message_post(db, &w->a, &w->person, &m, w->now, &id,
-				      &why),
-			 NARA_ECONFLICT);
+	assert_int_equal(
+	    message_post(db, &w->a, &w->person, &m, w->now, &id, &why),
+	    NARA_ECONFLICT);
 	assert_string_equal(why, "msg.error.closed");
 }
 
 #define EACH(setup_fn)                                                         \
 	{                                                                      \
-	    cmocka_unit_test_setup_teardown(test_a_conversation, setup_fn,     \
-					    teardown),                         \
-	    cmocka_unit_test_setup_teardown(test_bad_input_and_the_walls,      \
-					    setup_fn, teardown),               \
-	    cmocka_unit_test_setup_teardown(test_journal_this_and_closing,     \
-					    setup_fn, teardown),               \
+		cmocka_unit_test_setup_teardown(test_a_conversation, setup_fn, \
+						teardown),                     \
+		    cmocka_unit_test_setup_teardown(                           \
+			test_bad_input_and_the_walls, setup_fn, teardown),     \
+		    cmocka_unit_test_setup_teardown(                           \
+			test_journal_this_and_closing, setup_fn, teardown),    \
 	}
 
 int main(void)
