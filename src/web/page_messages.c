@@ -48,6 +48,23 @@ static const char *base_of(struct req *r, const struct actor *who,
 			    (long long)case_id);
 }
 
+/* A template rendered into the request's arena, to be put in a page. */
+static enum nara_err render_html(struct req *r, const char *name,
+				 struct tvars *v, const char **html)
+{
+	struct buf out;
+	buf_init(&out);
+	enum nara_err err = tpl_render(&out, name, v, r->lang);
+	if (err == NARA_OK) {
+		*html =
+		    arena_strndup(&r->arena, out.data ? out.data : "", out.len);
+		if (*html == NULL)
+			err = NARA_ENOMEM;
+	}
+	buf_free(&out);
+	return err;
+}
+
 /* The thread, read for the actor (audited, marked read), as HTML. */
 static enum nara_err thread_html(struct req *r, const struct session *s,
 				 const struct actor *who, int64_t case_id,
@@ -95,17 +112,7 @@ static enum nara_err thread_html(struct req *r, const struct session *s,
 			tv_set(at, "name", m->attachments[k].filename);
 		}
 	}
-	struct buf out;
-	buf_init(&out);
-	err = tpl_render(&out, "message_thread", v, r->lang);
-	if (err == NARA_OK) {
-		*html =
-		    arena_strndup(&r->arena, out.data ? out.data : "", out.len);
-		if (*html == NULL)
-			err = NARA_ENOMEM;
-	}
-	buf_free(&out);
-	return err;
+	return render_html(r, "message_thread", v, html);
 }
 
 enum nara_err messages_section(struct req *r, const struct session *s,
@@ -132,17 +139,7 @@ enum nara_err messages_section(struct req *r, const struct session *s,
 	tv_set(v, "text", text);
 	tv_set(v, "error", error);
 	tv_setf(v, "max_files", "%d", MESSAGE_FILES_MAX);
-	struct buf out;
-	buf_init(&out);
-	err = tpl_render(&out, "message_section", v, r->lang);
-	if (err == NARA_OK) {
-		*html =
-		    arena_strndup(&r->arena, out.data ? out.data : "", out.len);
-		if (*html == NULL)
-			err = NARA_ENOMEM;
-	}
-	buf_free(&out);
-	return err;
+	return render_html(r, "message_section", v, html);
 }
 
 enum nara_err messages_form_fields(struct req *r)
@@ -339,18 +336,6 @@ enum nara_err page_case_message_post(struct req *r)
 	return post_message(r, "staff");
 }
 
-/*
- * The session as a number, for the hub's bound of streams per session:
- * the first 16 hex digits of its token's hash (never the token).
- */
-static uint64_t session_owner(const struct session *s)
-{
-	char hex[17];
-	memcpy(hex, s->token_hash, 16);
-	hex[16] = '\0';
-	return strtoull(hex, NULL, 16);
-}
-
 static enum nara_err thread_events(struct req *r, const char *kind)
 {
 	struct session s;
@@ -371,7 +356,7 @@ static enum nara_err thread_events(struct req *r, const char *kind)
 	long long since = shown ? strtoll(shown, &end, 10) : current;
 	if (shown != NULL && (end == shown || *end != '\0' || since < 0))
 		since = current;
-	resp_stream(r, "thread", id, since, current, session_owner(&s));
+	resp_stream(r, "thread", id, since, current, web_session_owner(&s));
 	return NARA_OK;
 }
 

@@ -464,18 +464,6 @@ enum nara_err page_mycase_wrong(struct req *r)
 	return NARA_OK;
 }
 
-/*
- * The session as a number, for the hub's bound of streams per session:
- * the first 16 hex digits of its token's hash (never the token).
- */
-static uint64_t session_owner(const struct session *s)
-{
-	char hex[17];
-	memcpy(hex, s->token_hash, 16);
-	hex[16] = '\0';
-	return strtoull(hex, NULL, 16);
-}
-
 enum nara_err page_mycase_events(struct req *r)
 {
 	struct session s;
@@ -497,6 +485,6 @@ enum nara_err page_mycase_events(struct req *r)
 	long long since = shown ? strtoll(shown, &end, 10) : current;
 	if (shown != NULL && (end == shown || *end != '\0' || since < 0))
 		since = current;
-	resp_stream(r, "case", id, since, current, session_owner(&s));
+	resp_stream(r, "case", id, since, current, web_session_owner(&s));
 	return NARA_OK;
 }
