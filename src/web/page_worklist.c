@@ -171,13 +171,18 @@ enum nara_err page_worklist(struct req *r)
 			err = message_awaiting_in(r->db, &r->arena,
 						  who.subject.municipality_id,
 						  &waiting, &nwaiting);
+		size_t unanswered = 0;
 		for (size_t i = 0; err == NARA_OK && i < n; i++) {
 			struct tvars *row = tv_item(v, "cases");
 			row_vars(r, row, &list[i], &who);
 			if (awaiting_vars(r, v, row, &list[i], waiting,
-					  nwaiting))
+					  nwaiting)) {
 				tv_set(row, "unanswered", "1");
+				unanswered++;
+			}
 		}
+		if (err == NARA_OK && unanswered > 0)
+			tv_setf(v, "awaiting_count", "%zu", unanswered);
 		if (err == NARA_OK)
 			tv_setf(v, "shown", "%zu", n);
 	}
