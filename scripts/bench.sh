@@ -119,3 +119,34 @@ pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$LIVE_PORT/healthz" >/dev/null && break; sleep 0.05; done
 echo "== live: note written -> event received"
 node bench/live.mjs "http://127.0.0.1:$LIVE_PORT"
+
+# Secure messages (bench/messages.mjs makes a thread of 50): the thread as
+# the page's script fetches it, then a message posted through the form as
+# a browser without JavaScript sends it (multipart, CSRF token, answered
+# 303). Each post is one write transaction: the policy, the message, its
+# audit row, the thread's version, the read receipt, the notification.
+echo "== messages: the thread read, a message posted (wrk -t2 -c$CONNS -d${DURATION}s)"
+msg=$(node bench/messages.mjs "http://127.0.0.1:$LIVE_PORT")
+field() { printf '%s' "$msg" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+MSG_COOKIE=$(field cookie); MSG_HREF=$(field href); MSG_CSRF=$(field csrf)
+read -r rps p99 < <(run_wrk "http://127.0.0.1:$LIVE_PORT$MSG_HREF/meddelanden" "$MSG_COOKIE")
+printf '  thread of 50, read   %10s req/s  p99 %s\n' "$rps" "$p99"
+cat >"$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Cookie"] = "$MSG_COOKIE"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary=narabench"
+wrk.body = "--narabench\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n$MSG_CSRF\r\n"
+  .. "--narabench\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nHej! Jag undrar när vi ses nästa gång.\r\n"
+  .. "--narabench\r\nContent-Disposition: form-data; name=\"bilaga\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
+  .. "--narabench--\r\n"
+LUA
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $MSG_COOKIE" -F "csrf=$MSG_CSRF" -F "text=Hej" \
+  "http://127.0.0.1:$LIVE_PORT$MSG_HREF/meddelanden")
+[ "$status" = 303 ] || { echo "a message was not posted: $status" >&2; exit 1; }
+out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$LIVE_PORT$MSG_HREF/meddelanden")
+total=$(printf '%s\n' "$out" | awk '/requests in/ {print $1}')
+# wrk counts a 303 as a success; anything else is "Non-2xx or 3xx".
+failed=$(printf '%s\n' "$out" | awk '/Non-2xx/ {print $NF}')
+printf '  message posted       %10s req/s  p99 %s  (%s posted, %s refused)\n' \
+  "$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')" \
+  "$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')" "$total" "${failed:-0}"

@@ -91,5 +91,10 @@ enum nara_err api_my_case_reads(struct req *r);
 enum nara_err api_forms(struct req *r);
 enum nara_err api_form(struct req *r);
 enum nara_err api_application_create(struct req *r);
+enum nara_err api_my_messages(struct req *r);
+enum nara_err api_my_message_create(struct req *r);
+enum nara_err api_case_messages(struct req *r);
+enum nara_err api_case_message_create(struct req *r);
+enum nara_err api_case_message_journal(struct req *r);
 
 #endif

@@ -5,6 +5,7 @@
 #include "web/auth.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -135,4 +136,12 @@ void web_session_vars(struct req *r, struct tvars *v, const struct session *s,
 	tv_set(v, "logged_in", "1");
 	tv_set(v, "csrf", s->csrf);
 	tv_set(v, "who_name", who->name ? who->name : "");
+}
+
+uint64_t web_session_owner(const struct session *s)
+{
+	char hex[17];
+	memcpy(hex, s->token_hash, 16);
+	hex[16] = '\0';
+	return strtoull(hex, NULL, 16);
 }

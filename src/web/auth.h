@@ -49,6 +49,12 @@ enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 enum nara_err web_require_any(struct req *r, struct session *s,
 			      struct actor *who, int *redirected);
 
+/*
+ * The session as a number, for the live hub's bound of streams per
+ * session: the first 16 hex digits of its token's hash (never the token).
+ */
+uint64_t web_session_owner(const struct session *s);
+
 /* What the layout shows for a logged-in person (name, log-out form). */
 void web_session_vars(struct req *r, struct tvars *v, const struct session *s,
 		      const struct actor *who);

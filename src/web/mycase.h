@@ -35,4 +35,14 @@ const char *mycase_note_author(struct req *r,
  */
 const char *mycase_event_detail(struct req *r, const struct case_event_view *e);
 
+/*
+ * The case page drawn again for a refused message (page_messages.c): the
+ * text kept, the reason at the field; the caller sets the status.
+ */
+struct session;
+struct actor;
+enum nara_err mycase_show_message(struct req *r, const struct session *s,
+				  const struct actor *who, int64_t case_id,
+				  const char *text, const char *error);
+
 #endif

@@ -26,6 +26,7 @@
 #include "web/auth.h"
 #include "web/casework.h"
 #include "web/format.h"
+#include "web/messages.h"
 #include "web/web.h"
 
 /* What was posted to the form called name, or NULL. */
@@ -517,6 +518,16 @@ enum nara_err case_page_show(struct req *r, const struct session *s,
 	journal_vars(r, v, &c, f);
 	decision_vars(r, v, &c);
 	event_vars(r, v, &c);
+	/* The messages of the case (page_messages.c), read and audited. */
+	int message_form = f != NULL && strcmp(f->name, "message") == 0;
+	const char *messages = NULL;
+	err = messages_section(
+	    r, s, who, case_id, message_form ? kv_get(&r->form, "text") : NULL,
+	    message_form && f->field != NULL ? i18n_get(r->lang, f->why) : NULL,
+	    &messages);
+	if (err != NARA_OK)
+		return err;
+	tv_set(v, "messages", messages);
 	if (f != NULL) {
 		if (strcmp(f->name, "protection") != 0)
 			refused_form(r, v, f, f->name);

@@ -27,6 +27,7 @@
 #include "domain/journal.h"
 #include "web/auth.h"
 #include "web/format.h"
+#include "web/messages.h"
 #include "web/mycase.h"
 #include "web/web.h"
 
@@ -93,6 +94,7 @@ const char *mycase_event_detail(struct req *r, const struct case_event_view *e)
 /* What a failed form sends back to the page. */
 struct form_state {
 	const char *comment_text, *comment_error;
+	const char *message_text, *message_error; /* page_messages.c */
 	const char *wrong_text, *wrong_error, *target_error;
 	int64_t target;
 };
@@ -317,6 +319,17 @@ static enum nara_err render(struct req *r, const struct session *s,
 		tv_set(v, "saved", i18n_get(r->lang, "mycase.comment_saved"));
 	else if (saved != NULL && strcmp(saved, "fel") == 0)
 		tv_set(v, "saved", i18n_get(r->lang, "mycase.wrong_saved"));
+	else if (saved != NULL && strcmp(saved, "meddelande") == 0)
+		tv_set(v, "saved", i18n_get(r->lang, "msg.sent"));
+	if (f->message_error)
+		tv_set(v, "form_error", "1");
+	/* The messages of the case (page_messages.c), read and audited. */
+	const char *messages = NULL;
+	err = messages_section(r, s, who, case_id, f->message_text,
+			       f->message_error, &messages);
+	if (err != NARA_OK)
+		return err;
+	tv_set(v, "messages", messages);
 	/*
 	 * The live region is rendered once, by itself, and put into the page
 	 * raw: it is HTML the template just escaped, the same bytes the
@@ -337,6 +350,14 @@ static enum nara_err render(struct req *r, const struct session *s,
 	tv_set(v, "live", html);
 	return page_render(r, "mycase", v,
 			   i18n_format(r, "mycase.title", c.s.reference));
+}
+
+enum nara_err mycase_show_message(struct req *r, const struct session *s,
+				  const struct actor *who, int64_t case_id,
+				  const char *text, const char *error)
+{
+	struct form_state f = {.message_text = text, .message_error = error};
+	return render(r, s, who, case_id, &f, 0);
 }
 
 enum nara_err page_mycase(struct req *r)
@@ -443,18 +464,6 @@ enum nara_err page_mycase_wrong(struct req *r)
 	return NARA_OK;
 }
 
-/*
- * The session as a number, for the hub's bound of streams per session:
- * the first 16 hex digits of its token's hash (never the token).
- */
-static uint64_t session_owner(const struct session *s)
-{
-	char hex[17];
-	memcpy(hex, s->token_hash, 16);
-	hex[16] = '\0';
-	return strtoull(hex, NULL, 16);
-}
-
 enum nara_err page_mycase_events(struct req *r)
 {
 	struct session s;
@@ -476,6 +485,6 @@ enum nara_err page_mycase_events(struct req *r)
 	long long since = shown ? strtoll(shown, &end, 10) : current;
 	if (shown != NULL && (end == shown || *end != '\0' || since < 0))
 		since = current;
-	resp_stream(r, "case", id, since, current, session_owner(&s));
+	resp_stream(r, "case", id, since, current, web_session_owner(&s));
 	return NARA_OK;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "domain/case.h"
+#include "domain/message.h"
 #include "web/auth.h"
 #include "web/casework.h"
 #include "web/format.h"
@@ -111,6 +112,29 @@ static void row_vars(struct req *r, struct tvars *row,
 		tv_set(row, "reopened", "1");
 }
 
+/* A case of the list whose person waits for a reply: listed on top. */
+static int awaiting_vars(struct req *r, struct tvars *v, struct tvars *row,
+			 const struct case_summary *c,
+			 const struct message_awaiting *waiting, size_t n)
+{
+	(void)row;
+	for (size_t i = 0; i < n; i++) {
+		if (waiting[i].case_id != c->id)
+			continue;
+		struct tvars *item = tv_item(v, "awaiting");
+		tv_setf(item, "id", "%lld", (long long)c->id);
+		tv_set(item, "reference", c->reference);
+		tv_set(item, "person",
+		       c->person_name[0] ? c->person_name
+					 : i18n_get(r->lang, "case.no_person"));
+		tv_set(item, "since", web_datetime(r, waiting[i].since));
+		tv_set(item, "since_iso",
+		       web_iso_datetime(r, waiting[i].since));
+		return 1;
+	}
+	return 0;
+}
+
 enum nara_err page_worklist(struct req *r)
 {
 	struct session s;
@@ -136,8 +160,29 @@ enum nara_err page_worklist(struct req *r)
 		struct case_summary *list;
 		size_t n;
 		err = case_worklist(r->db, &r->arena, &who, &f, now, &list, &n);
-		for (size_t i = 0; err == NARA_OK && i < n; i++)
-			row_vars(r, tv_item(v, "cases"), &list[i], &who);
+		/*
+		 * Unanswered messages (domain/message.h): of the threads of
+		 * the municipality that await a reply, those of the cases
+		 * this list (policy-checked, audited) holds.
+		 */
+		struct message_awaiting *waiting = NULL;
+		size_t nwaiting = 0;
+		if (err == NARA_OK)
+			err = message_awaiting_in(r->db, &r->arena,
+						  who.subject.municipality_id,
+						  &waiting, &nwaiting);
+		size_t unanswered = 0;
+		for (size_t i = 0; err == NARA_OK && i < n; i++) {
+			struct tvars *row = tv_item(v, "cases");
+			row_vars(r, row, &list[i], &who);
+			if (awaiting_vars(r, v, row, &list[i], waiting,
+					  nwaiting)) {
+				tv_set(row, "unanswered", "1");
+				unanswered++;
+			}
+		}
+		if (err == NARA_OK && unanswered > 0)
+			tv_setf(v, "awaiting_count", "%zu", unanswered);
 		if (err == NARA_OK)
 			tv_setf(v, "shown", "%zu", n);
 	}

@@ -11,6 +11,7 @@
  */
 #include "api/api.h"
 #include "domain/document.h"
+#include "domain/message.h"
 #include "http/http.h"
 #include "web/booking_page.h"
 #include "web/web.h"
@@ -24,6 +25,10 @@
 	 1024 * 1024)
 
 /* Designated fields: a route names only what is special about it. */
+/* A message with its attachments (domain/message.h). */
+#define MESSAGE_MAX_BODY                                                       \
+	((size_t)MESSAGE_FILES_MAX * DOCUMENT_MAX_BYTES + 1024 * 1024)
+
 #define ROUTE(m, p, h, n, db, ...)                                              \
 	{.methods = (m), .pattern = (p), .handler = (h), .name = (n),          \
 	 .needs_db = (db), __VA_ARGS__}
@@ -54,6 +59,10 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/arbete/arende/{}/skydd", page_case_protection, "case_protection", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/arende/{}/anteckning", page_case_note, "case_note", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/arende/{}/synlighet", page_case_visibility, "case_visibility", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/arende/{}/meddelanden", page_case_messages, "case_messages", 1),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/meddelanden", page_case_message_post, "case_message_post", 1, .rate_class = RATE_FORM, .max_body = MESSAGE_MAX_BODY),
+	ROUTE(HTTP_GET, "/arbete/arende/{}/meddelanden/handelser", page_case_message_events, "case_message_events", 1),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/meddelanden/{}/journal", page_case_message_journal, "case_message_journal", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/arbete/granskning", page_review, "review", 1),
 	ROUTE(HTTP_POST, "/arbete/granskning", page_review_done, "review_done", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/mina-sidor", page_mypages, "mypages", 1),
@@ -62,6 +71,9 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/mina-sidor/arenden/{}/kommentar", page_mycase_comment, "mycase_comment", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/mina-sidor/arenden/{}/fel", page_mycase_wrong, "mycase_wrong", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/handelser", page_mycase_events, "mycase_events", 1),
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/meddelanden", page_mycase_messages, "mycase_messages", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/arenden/{}/meddelanden", page_mycase_message_post, "mycase_message_post", 1, .rate_class = RATE_FORM, .max_body = MESSAGE_MAX_BODY),
+	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/meddelanden/handelser", page_mycase_message_events, "mycase_message_events", 1),
 	/* A PDF of a long file takes tens of milliseconds: off the loop. */
 	ROUTE(HTTP_GET, "/mina-sidor/arenden/{}/pdf", page_mycase_pdf, "mycase_pdf", 1, .off_loop = 1),
 	/* Meetings (page_booking.c, page_booking_staff.c). */
@@ -124,6 +136,11 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/api/v1/notes/{}/visibility", api_note_visibility, "api_note_visibility", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/api/v1/persons/{}/reports", api_child_reports, "api_child_reports", 1),
 	ROUTE(HTTP_GET, "/api/v1/my/cases/{}/reads", api_my_case_reads, "api_my_case_reads", 1),
+	ROUTE(HTTP_GET, "/api/v1/my/cases/{}/messages", api_my_messages, "api_my_messages", 1),
+	ROUTE(HTTP_POST, "/api/v1/my/cases/{}/messages", api_my_message_create, "api_my_message_create", 1, .rate_class = RATE_FORM, .max_body = MESSAGE_MAX_BODY / 3 * 4 + 4096),
+	ROUTE(HTTP_GET, "/api/v1/cases/{}/messages", api_case_messages, "api_case_messages", 1),
+	ROUTE(HTTP_POST, "/api/v1/cases/{}/messages", api_case_message_create, "api_case_message_create", 1, .rate_class = RATE_FORM, .max_body = MESSAGE_MAX_BODY / 3 * 4 + 4096),
+	ROUTE(HTTP_POST, "/api/v1/cases/{}/messages/{}/journal", api_case_message_journal, "api_case_message_journal", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/api/v1/forms", api_forms, "api_forms", 0),
 	ROUTE(HTTP_GET, "/api/v1/forms/{}", api_form, "api_form", 0),
 	/* Attachments come as base64 in the JSON: a third more than as files. */

@@ -87,6 +87,14 @@ enum nara_err page_mycase_comment(struct req *r);
 enum nara_err page_mycase_wrong(struct req *r);
 enum nara_err page_mycase_events(struct req *r);
 enum nara_err page_mycase_pdf(struct req *r);
+/* Secure messages, both sides (page_messages.c). */
+enum nara_err page_mycase_messages(struct req *r);
+enum nara_err page_mycase_message_post(struct req *r);
+enum nara_err page_mycase_message_events(struct req *r);
+enum nara_err page_case_messages(struct req *r);
+enum nara_err page_case_message_post(struct req *r);
+enum nara_err page_case_message_events(struct req *r);
+enum nara_err page_case_message_journal(struct req *r);
 enum nara_err page_review(struct req *r);
 enum nara_err page_sessions(struct req *r);
 enum nara_err page_sessions_end(struct req *r);
