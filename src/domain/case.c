@@ -8,6 +8,7 @@
  */
 #include "domain/case.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/journal.h"
+#include "domain/notify.h"
 #include "domain/report.h"
 #include "policy/policy.h"
 
@@ -1594,6 +1596,58 @@ static enum nara_err apply_move(struct db *db, struct arena *a,
 		      case_state_name(to), case_id);
 }
 
+/*
+ * R1.4: the people concerned are told at once that an investigation has
+ * opened. What is said is on Mina sidor (the case's timeline); a notice
+ * by e-mail and SMS, with nothing sensitive in it, tells them to look: the
+ * person of an application; the guardians of a reported child, unless the
+ * child has a protected identity (then staff tell them in the way the
+ * protection allows: no letter of the case goes out by itself).
+ */
+static enum nara_err tell_one(struct db *db, int64_t case_id,
+			      int64_t person_id, int64_t now)
+{
+	char key[96];
+	snprintf(key, sizeof(key),
+		 "case:%" PRId64 ":investigation:%" PRId64 ":%" PRId64, case_id,
+		 now, person_id);
+	return notify_person_in_tx(db, person_id, "case_news", "/mina-sidor",
+				   key, now);
+}
+
+static enum nara_err tell_concerned(struct db *db, int64_t case_id,
+				    const struct case_facts_row *f,
+				    int64_t now)
+{
+	if (f->person_id == 0)
+		return NARA_OK;
+	if (f->flow.kind != CASE_CHILD_REPORT)
+		return tell_one(db, case_id, f->person_id, now);
+	if (f->protected_identity)
+		return NARA_OK;
+	int64_t guardians[8];
+	size_t n = 0;
+	struct db_stmt *st;
+	enum nara_err err =
+	    db_prepare(db,
+		       "SELECT guardian_id FROM guardianship WHERE child_id = ?"
+		       " ORDER BY guardian_id",
+		       &st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(st, 1, f->person_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (n < sizeof(guardians) / sizeof(guardians[0]))
+			guardians[n++] = db_col_int(st, 0);
+	db_done(st);
+	if (rc < 0)
+		return db_step_err(rc);
+	for (size_t i = 0; err == NARA_OK && i < n; i++)
+		err = tell_one(db, case_id, guardians[i], now);
+	return err;
+}
+
 enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 			const struct case_move *m, int64_t now,
 			const char **why, const char **warning)
@@ -1631,6 +1685,8 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 		err = NARA_EINVAL;
 	if (err == NARA_OK)
 		err = apply_move(db, &a, who, case_id, &f, m, to, now, why);
+	if (err == NARA_OK && m->action == CA_OPEN_INVESTIGATION)
+		err = tell_concerned(db, case_id, &f, now);
 	/* The one other refusal inside a move: "presented by" is no colleague.
 	 */
 	if (err == NARA_EINVAL && *why == NULL)

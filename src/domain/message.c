@@ -13,6 +13,7 @@
 #include "domain/case.h"
 #include "domain/document.h"
 #include "domain/journal.h"
+#include "domain/notify.h"
 #include "policy/clock.h"
 
 static int is_staff(const struct actor *who)
@@ -114,6 +115,32 @@ static enum nara_err check_files(const struct message_new *m, const char **why)
 	return NARA_OK;
 }
 
+/*
+ * "You have a new message — log in to read it" for the case's person, in
+ * the writer's transaction, with nothing of the message in it. The key is
+ * the person's read mark: staff replies that follow before the person has
+ * read the thread queue nothing more.
+ */
+static enum nara_err notice_person(struct db *db, int64_t case_id,
+				   int64_t person_id, int64_t now)
+{
+	int64_t read_to = 0;
+	enum nara_err err =
+	    db_query_int(db, &read_to,
+			 "SELECT COALESCE(MAX(last_read_id), 0) FROM"
+			 " message_read WHERE case_id = ? AND"
+			 " reader_kind = 'citizen'",
+			 "i", case_id);
+	if (err != NARA_OK)
+		return err;
+	char key[80], path[64];
+	snprintf(key, sizeof(key), "message:%" PRId64 ":%" PRId64, case_id,
+		 read_to);
+	snprintf(path, sizeof(path), "/mina-sidor/arenden/%" PRId64, case_id);
+	return notify_person_in_tx(db, person_id, "new_message", path, key,
+				   now);
+}
+
 enum nara_err message_post(struct db *db, struct arena *a,
 			   const struct actor *who, const struct message_new *m,
 			   int64_t now, int64_t *id, const char **why)
@@ -204,9 +231,11 @@ enum nara_err message_post(struct db *db, struct arena *a,
 			     " read_at = excluded.read_at",
 			     "isiii", m->case_id, staff ? "staff" : "citizen",
 			     staff ? who->staff_id : (int64_t)0, *id, now);
+	/* Tell the person, by the way they can be reached, that there is
+	 * something to read: one notice until they have read the thread. */
+	if (err == NARA_OK && staff && person_id)
+		err = notice_person(db, m->case_id, person_id, now);
 	err = finish(db, err);
-	if (err == NARA_OK && staff)
-		message_staff_posted(db, m->case_id, *id, now);
 	if (err != NARA_OK)
 		*id = 0;
 	return err;
@@ -547,18 +576,3 @@ enum nara_err message_awaiting_in(struct db *db, struct arena *a,
 	return NARA_OK;
 }
 
-void message_staff_posted(struct db *db, int64_t case_id, int64_t message_id,
-			  int64_t now)
-{
-	(void)db;
-	(void)now;
-	/*
-	 * Merge point for notices (domain/notify.c): queue "you have a new
-	 * message — log in to read it" for the case's person here, in a
-	 * transaction of its own, with no text of the message.
-	 */
-	char c[24], m[24];
-	snprintf(c, sizeof(c), "%" PRId64, case_id);
-	snprintf(m, sizeof(m), "%" PRId64, message_id);
-	log_kv(LOG_INFO, "message from staff", "case", c, "message", m, NULL);
-}

@@ -88,8 +88,8 @@ struct message_new {
  * ("msg.error.empty", "msg.error.long", "msg.error.files", or a
  * document check's "document.error.*"); NARA_ECONFLICT ("msg.error.closed")
  * when the case is closed; NARA_EDENIED (audited, flagged);
- * NARA_ENOTFOUND. After COMMIT of a staff message, message_staff_posted
- * is called.
+ * NARA_ENOTFOUND. A staff message queues a notice to the person (no text
+ * of the message; one until the person has read the thread).
  */
 enum nara_err message_post(struct db *db, struct arena *a,
 			   const struct actor *who, const struct message_new *m,
@@ -140,16 +140,5 @@ struct message_awaiting {
 enum nara_err message_awaiting_in(struct db *db, struct arena *a,
 				  int64_t municipality_id,
 				  struct message_awaiting **out, size_t *count);
-
-/*
- * The hook for notices: called once after a staff message has been
- * committed (never for a refused or rolled-back one), on the thread that
- * committed it. This is where "you have a new message — log in to read
- * it" is to be queued for the person (notify_enqueue, domain/notify.c on
- * the booking branch): the notice must carry no text of the message.
- * Today it only logs.
- */
-void message_staff_posted(struct db *db, int64_t case_id, int64_t message_id,
-			  int64_t now);
 
 #endif

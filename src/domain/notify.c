@@ -260,6 +260,36 @@ static enum nara_err queue_text(struct db *db, int64_t booking_id,
 	return err;
 }
 
+enum nara_err notify_person_in_tx(struct db *db, int64_t person_id,
+				  const char *purpose, const char *path,
+				  const char *dedupe_key, int64_t now)
+{
+	char key[96], link[300];
+	snprintf(link, sizeof(link), "%s%s", link_base, path);
+	struct buf subject, body;
+	buf_init(&subject);
+	buf_init(&body);
+	snprintf(key, sizeof(key), "notice.%s.subject", purpose);
+	fill(&subject, i18n_get("sv", key), "", link);
+	snprintf(key, sizeof(key), "notice.%s.body", purpose);
+	fill(&body, i18n_get("sv", key), "", link);
+	enum nara_err err = NARA_ENOMEM;
+	if (!subject.failed && !body.failed) {
+		struct notice n = {
+		    .person_id = person_id,
+		    .purpose = purpose,
+		    .subject = buf_cstr(&subject),
+		    .body = buf_cstr(&body),
+		    .due_at = now,
+		    .dedupe_key = dedupe_key,
+		};
+		err = notify_enqueue(db, &n, now);
+	}
+	buf_free(&subject);
+	buf_free(&body);
+	return err;
+}
+
 enum nara_err booking_notices_in_tx(struct db *db, int64_t booking_id,
 				    const char *purpose, int64_t now)
 {

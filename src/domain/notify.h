@@ -69,6 +69,17 @@ enum nara_err notify_enqueue(struct db *db, const struct notice *n,
 			     int64_t now);
 
 /*
+ * A notice of `purpose` to one person, due now, inside the caller's
+ * transaction: the catalogue's notice.<purpose>.subject and .body (Swedish,
+ * nothing sensitive), {link} filled with NARA_BASE_URL and `path`.
+ * dedupe_key as for notify_enqueue. A person with neither e-mail nor phone
+ * gets nothing queued; that is not an error.
+ */
+enum nara_err notify_person_in_tx(struct db *db, int64_t person_id,
+				  const char *purpose, const char *path,
+				  const char *dedupe_key, int64_t now);
+
+/*
  * The notices of a meeting's change, inside the caller's transaction:
  * cancels the meeting's pending notices, queues the confirmation of
  * `purpose` ('booking_confirmed', 'booking_moved', 'booking_cancelled',

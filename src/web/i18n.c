@@ -142,6 +142,8 @@ void i18n_free(void)
 static const struct entry *find(int lang, const char *key)
 {
 	struct entry probe = {(char *)key, NULL};
+	if (catalogue[lang].entries == NULL)
+		return NULL; /* not loaded: callers get the key */
 	return bsearch(&probe, catalogue[lang].entries, catalogue[lang].count,
 		       sizeof(struct entry), cmp_entry);
 }

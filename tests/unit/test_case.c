@@ -22,6 +22,7 @@
 #include "domain/person.h"
 #include "domain/report.h"
 #include "fixture.h"
+#include "web/i18n.h"
 
 /* 2026-03-02 09:00 in Stockholm: a Monday, far from summer time. */
 static const int64_t T0 = 1772438400;
@@ -54,6 +55,9 @@ static void load_staff(struct world *w, const char *username, struct actor *out)
 
 static int setup(void **state, const char *engine)
 {
+	char msg[256];
+	if (i18n_load(msg, sizeof(msg)) != NARA_OK)
+		return -1;
 	struct world *w = calloc(1, sizeof(*w));
 	if (w == NULL || test_db_open(&w->t, engine, "case") != 0 ||
 	    demo_fill(w->t.db, 0, NULL, NULL) != NARA_OK)
@@ -66,6 +70,8 @@ static int setup_sqlite(void **state) { return setup(state, "sqlite"); }
 static int setup_pg(void **state) { return setup(state, "pg"); }
 static int teardown(void **state)
 {
+	i18n_free();
+
 	struct world *w = *state;
 	test_db_close(&w->t);
 	arena_free(&w->a);
@@ -347,8 +353,51 @@ static void test_the_whole_journey(void **state)
 			 NARA_ECONFLICT);
 	assert_string_equal(why, "case.error.changed");
 	open.expected_version = 0;
+	/* R1.4: the child's two guardians are told; nothing more is said. */
+	int64_t g1 = 0, g2 = 0;
+	assert_int_equal(db_query_int(w->t.db, &g1,
+				      "SELECT MIN(p.id) FROM person p JOIN municipality m"
+				      " ON m.id = p.municipality_id WHERE m.slug = 'bjuv'"
+				      " AND p.id <> ? AND p.id NOT IN (SELECT child_id"
+				      " FROM guardianship)",
+				      "i", w->child_id),
+			 NARA_OK);
+	assert_int_equal(db_query_int(w->t.db, &g2,
+				      "SELECT MIN(p.id) FROM person p JOIN municipality m"
+				      " ON m.id = p.municipality_id WHERE m.slug = 'bjuv'"
+				      " AND p.id NOT IN (?, ?) AND p.id NOT IN (SELECT"
+				      " child_id FROM guardianship)",
+				      "ii", w->child_id, g1),
+			 NARA_OK);
+	assert_int_equal(db_run(w->t.db,
+				"DELETE FROM guardianship WHERE child_id = ?", "i",
+				w->child_id),
+			 NARA_OK);
+	assert_int_equal(db_run(w->t.db,
+				"INSERT INTO guardianship (municipality_id,"
+				" guardian_id, child_id, created_at) SELECT"
+				" municipality_id, ?, ?, 0 FROM person WHERE id = ?"
+				" UNION ALL SELECT municipality_id, ?, ?, 0 FROM"
+				" person WHERE id = ?",
+				"iiiiii", g1, w->child_id, g1, g2, w->child_id, g2),
+			 NARA_OK);
+	assert_int_equal(db_run(w->t.db,
+				"UPDATE person SET email = 'foralder' || id ||"
+				" '@example.com' WHERE id IN (?, ?)",
+				"ii", g1, g2),
+			 NARA_OK);
 	assert_int_equal(case_move(w->t.db, &w->bjuv, id, &open, t, &why, &warning),
 			 NARA_OK);
+	int64_t told = -1;
+	assert_int_equal(db_query_int(w->t.db, &told,
+				      "SELECT COUNT(DISTINCT person_id) FROM notice_job"
+				      " WHERE purpose = 'case_news' AND channel = 'email'"
+				      " AND person_id IN (?, ?) AND body LIKE"
+				      " '%/mina-sidor%' AND body NOT LIKE '%tredning%'"
+				      " AND body NOT LIKE '%Barn%'",
+				      "ii", g1, g2),
+			 NARA_OK);
+	assert_int_equal(told, 2);
 	assert_int_equal(case_read(w->t.db, &w->a, &w->bjuv, id, t, &v), NARA_OK);
 	assert_int_equal(v.s.state, CS_INVESTIGATION);
 	assert_int_equal(v.s.investigation.due, clock_investigation_due(t));

@@ -22,6 +22,7 @@
 #include "domain/journal.h"
 #include "domain/message.h"
 #include "fixture.h"
+#include "web/i18n.h"
 
 static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
 				    0,	  0,   0,   13,	 'I',  'H',  'D',  'R'};
@@ -35,6 +36,9 @@ struct world {
 
 static int setup(void **state, const char *engine)
 {
+	char msg[256];
+	if (i18n_load(msg, sizeof(msg)) != NARA_OK)
+		return -1;
 	struct world *w = calloc(1, sizeof(*w));
 	if (w == NULL || test_db_open(&w->t, engine, "message") != 0)
 		return -1;
@@ -60,6 +64,8 @@ static int setup_pg(void **state)
 }
 static int teardown(void **state)
 {
+	i18n_free();
+
 	struct world *w = *state;
 	test_db_close(&w->t);
 	arena_free(&w->a);
@@ -196,6 +202,32 @@ static void test_a_conversation(void **state)
 	assert_int_equal(naw, 1);
 	assert_int_equal(aw[0].case_id, w->case_id);
 	assert_int_equal(aw[0].since, w->now + 60);
+
+	/*
+	 * Notices: the officer's reply queued one "new message" per way the
+	 * person is reached; replies before the person has read the thread
+	 * queue nothing more; none carries the message's text.
+	 */
+	static const char jobs[] = "SELECT COUNT(*) FROM notice_job WHERE"
+				   " purpose = 'new_message'";
+	int64_t once = count(db, jobs);
+	assert_true(once >= 1);
+	m = (struct message_new){.case_id = w->case_id,
+				 .body = "Vi ses i receptionen."};
+	assert_int_equal(
+	    message_post(db, &w->a, &w->officer, &m, w->now + 120, &reply, &why),
+	    NARA_OK);
+	assert_int_equal(count(db, jobs), 2 * once);
+	m.body = "Ta med legitimation.";
+	assert_int_equal(
+	    message_post(db, &w->a, &w->officer, &m, w->now + 180, &reply, &why),
+	    NARA_OK);
+	assert_int_equal(count(db, jobs), 2 * once);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM notice_job WHERE"
+				   " purpose = 'new_message' AND (body LIKE"
+				   " '%receptionen%' OR body LIKE '%tisdag%'"
+				   " OR body NOT LIKE '%/mina-sidor/arenden/%')"),
+			 0);
 
 	/* Append-only. */
 	assert_int_not_equal(db_run(db, "UPDATE message SET body = 'x'", ""),
