@@ -145,3 +145,14 @@ uint64_t web_session_owner(const struct session *s)
 	hex[16] = '\0';
 	return strtoull(hex, NULL, 16);
 }
+
+void web_stream(struct req *r, const char *topic, int64_t id, int64_t current,
+		const struct session *s)
+{
+	const char *shown = kv_get(&r->query, "version");
+	char *end = NULL;
+	long long since = shown ? strtoll(shown, &end, 10) : current;
+	if (shown != NULL && (end == shown || *end != '\0' || since < 0))
+		since = current;
+	resp_stream(r, topic, id, since, current, web_session_owner(s));
+}

@@ -55,6 +55,14 @@ enum nara_err web_require_any(struct req *r, struct session *s,
  */
 uint64_t web_session_owner(const struct session *s);
 
+/*
+ * Turns the request into the event stream of `topic` and `id` for the
+ * session: the page's ?version= (what it shows; a change after it is told
+ * at once), else `current`.
+ */
+void web_stream(struct req *r, const char *topic, int64_t id, int64_t current,
+		const struct session *s);
+
 /* What the layout shows for a logged-in person (name, log-out form). */
 void web_session_vars(struct req *r, struct tvars *v, const struct session *s,
 		      const struct actor *who);

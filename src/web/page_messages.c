@@ -351,12 +351,7 @@ static enum nara_err thread_events(struct req *r, const char *kind)
 	err = message_subscribe(r->db, &who, id, &current);
 	if (err != NARA_OK)
 		return err;
-	const char *shown = kv_get(&r->query, "version");
-	char *end = NULL;
-	long long since = shown ? strtoll(shown, &end, 10) : current;
-	if (shown != NULL && (end == shown || *end != '\0' || since < 0))
-		since = current;
-	resp_stream(r, "thread", id, since, current, web_session_owner(&s));
+	web_stream(r, "thread", id, current, &s);
 	return NARA_OK;
 }
 

@@ -479,12 +479,6 @@ enum nara_err page_mycase_events(struct req *r)
 	err = case_subscribe_own(r->db, &who, id, &current);
 	if (err != NARA_OK)
 		return err;
-	/* The version the page shows; a change after it is told at once. */
-	const char *shown = kv_get(&r->query, "version");
-	char *end = NULL;
-	long long since = shown ? strtoll(shown, &end, 10) : current;
-	if (shown != NULL && (end == shown || *end != '\0' || since < 0))
-		since = current;
-	resp_stream(r, "case", id, since, current, web_session_owner(&s));
+	web_stream(r, "case", id, current, &s);
 	return NARA_OK;
 }

@@ -262,15 +262,6 @@ enum nara_err page_video_fetch(struct req *r)
 	return NARA_OK;
 }
 
-/* The session as a number, for the live hub's bound per session. */
-static uint64_t session_owner(const struct session *s)
-{
-	char hex[17];
-	memcpy(hex, s->token_hash, 16);
-	hex[16] = '\0';
-	return strtoull(hex, NULL, 16);
-}
-
 enum nara_err page_video_events(struct req *r)
 {
 	struct session s;
@@ -292,6 +283,6 @@ enum nara_err page_video_events(struct req *r)
 	buf_free(&none);
 	if (err != NARA_OK)
 		return json_fail(r, err);
-	resp_stream(r, "video", id, after, last, session_owner(&s));
+	resp_stream(r, "video", id, after, last, web_session_owner(&s));
 	return NARA_OK;
 }
