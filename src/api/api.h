@@ -96,5 +96,13 @@ enum nara_err api_my_message_create(struct req *r);
 enum nara_err api_case_messages(struct req *r);
 enum nara_err api_case_message_create(struct req *r);
 enum nara_err api_case_message_journal(struct req *r);
+enum nara_err api_my_meetings(struct req *r);
+enum nara_err api_my_meetings_free(struct req *r);
+enum nara_err api_my_meeting(struct req *r);
+enum nara_err api_my_meeting_create(struct req *r);
+enum nara_err api_my_meeting_rebook(struct req *r);
+enum nara_err api_my_meeting_cancel(struct req *r);
+enum nara_err api_my_meeting_accept(struct req *r);
+enum nara_err api_staff_meetings(struct req *r);
 
 #endif

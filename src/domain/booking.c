@@ -2,6 +2,7 @@
 #include "domain/booking.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -600,43 +601,85 @@ enum nara_err booking_availability_list(struct db *db, struct arena *a,
 	return rc < 0 ? db_step_err(rc) : NARA_OK;
 }
 
-enum nara_err booking_free_slots(struct db *db, struct arena *a,
-				 int64_t availability_id, int64_t now,
-				 int64_t from, int days,
-				 struct booking_slot **out, size_t *count)
+void booking_slot_window(int64_t now, int64_t from, int days,
+			 int64_t *first_day, int64_t *cell_from,
+			 int64_t *cell_to)
+{
+	if (days < 1 || days > BOOKING_DAYS_AHEAD)
+		days = BOOKING_DAYS_AHEAD;
+	int minute;
+	local_parts(from < now ? now : from, first_day, &minute);
+	*cell_from = local_instant(*first_day, 0) / CELL_SECONDS;
+	*cell_to = local_instant(*first_day + days, 0) / CELL_SECONDS + 1;
+}
+
+size_t booking_slots_compute(const struct booking_availability_view *av,
+			     const int64_t *held, size_t nheld, int64_t now,
+			     int64_t from, int days, struct booking_slot *out,
+			     size_t max)
+{
+	if (days < 1 || days > BOOKING_DAYS_AHEAD)
+		days = BOOKING_DAYS_AHEAD;
+	int64_t first_day, cf, ct;
+	booking_slot_window(now, from, days, &first_day, &cf, &ct);
+	size_t n = 0, h = 0;
+	int step = av->length_minutes + av->buffer_minutes;
+	if (step <= 0 || av->length_minutes <= 0)
+		return 0;
+	for (int64_t d = first_day; d < first_day + days; d++) {
+		if (weekday_of(d) != av->weekday)
+			continue;
+		for (int m = av->start_minute;
+		     m + av->length_minutes <= av->end_minute; m += step) {
+			int64_t s = local_instant(d, m);
+			/* A local time the spring change skips is no time. */
+			int64_t sd;
+			int sm;
+			local_parts(s, &sd, &sm);
+			if (sd != d || sm != m)
+				continue;
+			int64_t e = s + (int64_t)av->length_minutes * 60;
+			int64_t eb = e + (int64_t)av->buffer_minutes * 60;
+			if (s < now + BOOKING_LEAD_SECONDS || s < from)
+				continue;
+			/* held is sorted; s only grows, so h only moves on. */
+			while (h < nheld && held[h] < s / CELL_SECONDS)
+				h++;
+			if (h < nheld && held[h] < eb / CELL_SECONDS)
+				continue;
+			if (n == max)
+				return n;
+			out[n].availability_id = av->id;
+			out[n].starts_at = s;
+			out[n].ends_at = e;
+			out[n].kinds = av->kinds;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The held cells of a resource in [cell_from, cell_to), sorted. */
+static enum nara_err held_cells(struct db *db, struct arena *a,
+				const char *rkind, int64_t rid,
+				int64_t cell_from, int64_t cell_to,
+				int64_t **out, size_t *count)
 {
 	*out = NULL;
 	*count = 0;
-	struct avail av;
-	enum nara_err err = avail_load(db, availability_id, &av);
-	if (err != NARA_OK)
-		return err;
-	if (av.ended_at != 0)
-		return NARA_OK;
-	if (days < 1 || days > BOOKING_DAYS_AHEAD)
-		days = BOOKING_DAYS_AHEAD;
-	int64_t first_day;
-	int minute;
-	local_parts(from < now ? now : from, &first_day, &minute);
-	int64_t range_from = local_instant(first_day, 0);
-	int64_t range_to = local_instant(first_day + days, 0);
-
-	/* The held cells of the resource in the range, in one read. */
-	const char *rkind;
-	int64_t rid;
-	officer_resource(av.staff_id, av.unit_id, &rkind, &rid);
 	struct db_stmt *st;
-	err = db_prepare(db,
-			 "SELECT cell FROM booking_cell WHERE resource_kind = ?"
-			 " AND resource_id = ? AND cell >= ? AND cell < ?"
-			 " ORDER BY cell",
-			 &st);
+	enum nara_err err =
+	    db_prepare(db,
+		       "SELECT cell FROM booking_cell WHERE resource_kind = ?"
+		       " AND resource_id = ? AND cell >= ? AND cell < ?"
+		       " ORDER BY cell",
+		       &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_text(st, 1, rkind, (size_t)-1);
 	db_bind_int(st, 2, rid);
-	db_bind_int(st, 3, range_from / CELL_SECONDS);
-	db_bind_int(st, 4, range_to / CELL_SECONDS + 1);
+	db_bind_int(st, 3, cell_from);
+	db_bind_int(st, 4, cell_to);
 	int64_t *held = NULL;
 	size_t nheld = 0, cap = 0;
 	int rc;
@@ -658,39 +701,114 @@ enum nara_err booking_free_slots(struct db *db, struct arena *a,
 	db_done(st);
 	if (rc < 0)
 		return db_step_err(rc);
+	*out = held;
+	*count = nheld;
+	return NARA_OK;
+}
 
+enum nara_err booking_free_slots(struct db *db, struct arena *a,
+				 int64_t availability_id, int64_t now,
+				 int64_t from, int days,
+				 struct booking_slot **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	struct avail av;
+	enum nara_err err = avail_load(db, availability_id, &av);
+	if (err != NARA_OK)
+		return err;
+	if (av.ended_at != 0)
+		return NARA_OK;
+	int64_t first_day, cf, ct;
+	booking_slot_window(now, from, days, &first_day, &cf, &ct);
+	const char *rkind;
+	int64_t rid;
+	officer_resource(av.staff_id, av.unit_id, &rkind, &rid);
+	int64_t *held;
+	size_t nheld;
+	err = held_cells(db, a, rkind, rid, cf, ct, &held, &nheld);
+	if (err != NARA_OK)
+		return err;
 	struct booking_slot *slots =
 	    arena_calloc(a, BOOKING_SLOTS_MAX, sizeof(*slots));
 	if (slots == NULL)
 		return NARA_ENOMEM;
-	size_t n = 0, h = 0;
-	int step = av.length + av.buffer;
-	for (int64_t d = first_day; d < first_day + days; d++) {
-		if (weekday_of(d) != av.weekday)
-			continue;
-		for (int m = av.start_minute; m + av.length <= av.end_minute;
-		     m += step) {
-			int64_t s = local_instant(d, m);
-			int64_t e = s + (int64_t)av.length * 60;
-			int64_t eb = e + (int64_t)av.buffer * 60;
-			if (s < now + BOOKING_LEAD_SECONDS || s < from)
-				continue;
-			while (h < nheld && held[h] < s / CELL_SECONDS)
-				h++;
-			if (h < nheld && held[h] < eb / CELL_SECONDS)
-				continue;
-			if (n == BOOKING_SLOTS_MAX)
-				break;
-			slots[n].availability_id = av.id;
-			slots[n].starts_at = s;
-			slots[n].ends_at = e;
-			slots[n].kinds = av.kinds;
-			n++;
-		}
-	}
+	struct booking_availability_view v = {
+	    .id = av.id, .unit_id = av.unit_id, .staff_id = av.staff_id,
+	    .weekday = av.weekday, .start_minute = av.start_minute,
+	    .end_minute = av.end_minute, .length_minutes = av.length,
+	    .buffer_minutes = av.buffer, .kinds = av.kinds};
+	*count = booking_slots_compute(&v, held, nheld, now, from, days, slots,
+				       BOOKING_SLOTS_MAX);
 	*out = slots;
-	*count = n;
 	return NARA_OK;
+}
+
+static int slot_cmp(const void *x, const void *y)
+{
+	const struct booking_slot *p = x, *q = y;
+	if (p->starts_at != q->starts_at)
+		return (p->starts_at > q->starts_at) - (p->starts_at < q->starts_at);
+	return (p->availability_id > q->availability_id) -
+	       (p->availability_id < q->availability_id);
+}
+
+enum nara_err booking_host_times(struct db *db, struct arena *a,
+				 const struct actor *who, int64_t unit_id,
+				 int64_t staff_id, int64_t now, int days,
+				 int languages, struct booking_host_times *out)
+{
+	memset(out, 0, sizeof(*out));
+	int own_tx = !db_in_tx(db);
+	enum nara_err err = own_tx ? db_begin_read(db) : NARA_OK;
+	if (err != NARA_OK)
+		return err;
+	err = booking_availability_list(db, a, who, &out->avail, &out->navail);
+	size_t nmatch = 0;
+	for (size_t i = 0; err == NARA_OK && i < out->navail; i++)
+		if (out->avail[i].unit_id == unit_id &&
+		    out->avail[i].staff_id == staff_id) {
+			nmatch++;
+			out->kinds |= out->avail[i].kinds;
+		}
+	if (err == NARA_OK && nmatch > 0) {
+		/* Every set of hours of one host holds the same resource. */
+		int64_t first_day, cf, ct;
+		booking_slot_window(now, now, days, &first_day, &cf, &ct);
+		const char *rkind;
+		int64_t rid;
+		officer_resource(staff_id, unit_id, &rkind, &rid);
+		int64_t *held = NULL;
+		size_t nheld = 0;
+		err = held_cells(db, a, rkind, rid, cf, ct, &held, &nheld);
+		struct booking_slot *slots =
+		    err == NARA_OK
+			? arena_calloc(a, BOOKING_SLOTS_MAX, sizeof(*slots))
+			: NULL;
+		if (err == NARA_OK && slots == NULL)
+			err = NARA_ENOMEM;
+		size_t n = 0;
+		for (size_t i = 0; err == NARA_OK && i < out->navail; i++)
+			if (out->avail[i].unit_id == unit_id &&
+			    out->avail[i].staff_id == staff_id)
+				n += booking_slots_compute(
+				    &out->avail[i], held, nheld, now, now, days,
+				    slots + n, BOOKING_SLOTS_MAX - n);
+		if (err == NARA_OK && n > 1)
+			qsort(slots, n, sizeof(*slots), slot_cmp);
+		out->slots = slots;
+		out->nslots = n;
+	}
+	if (err == NARA_OK && languages)
+		err = booking_interpreter_languages(db, a, &out->languages,
+						    &out->nlanguages);
+	if (own_tx) {
+		if (err == NARA_OK)
+			err = db_commit(db);
+		else
+			db_rollback(db);
+	}
+	return err;
 }
 
 /* Booking ---------------------------------------------------------------- */

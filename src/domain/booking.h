@@ -131,6 +131,46 @@ enum nara_err booking_free_slots(struct db *db, struct arena *a,
 				 int64_t from, int days,
 				 struct booking_slot **out, size_t *count);
 
+/*
+ * The pure part of the free times (unit-tested): the starts of the hours
+ * `av` in the `days` local days from max(now, from), each at least
+ * BOOKING_LEAD_SECONDS after now and not after from, whose time and buffer
+ * meet no cell of `held` (sorted five-minute cells of the resource).
+ * Local time is Europe/Stockholm, across its changes of offset. Writes at
+ * most max slots to out; returns how many.
+ */
+size_t booking_slots_compute(const struct booking_availability_view *av,
+			     const int64_t *held, size_t nheld, int64_t now,
+			     int64_t from, int days, struct booking_slot *out,
+			     size_t max);
+/* The local day the window starts and its cells [cell_from, cell_to). */
+void booking_slot_window(int64_t now, int64_t from, int days,
+			 int64_t *first_day, int64_t *cell_from,
+			 int64_t *cell_to);
+
+/*
+ * What the booking page needs, in one read snapshot (or the caller's
+ * transaction): the hours the actor may book in (as
+ * booking_availability_list), the free times of one host (unit_id and
+ * staff_id, 0 for the unit's reception; staff_id -1 for none) over `days`
+ * days from now, sorted, and (languages != 0) the interpreters' languages.
+ * Three statements, whatever the number of hours. No personal data: not
+ * audited (as booking_availability_list and booking_free_slots).
+ */
+struct booking_host_times {
+	struct booking_availability_view *avail;
+	size_t navail;
+	struct booking_slot *slots;
+	size_t nslots;
+	unsigned kinds; /* the host's kinds, bits 1 << booking_kind */
+	const char **languages;
+	size_t nlanguages;
+};
+enum nara_err booking_host_times(struct db *db, struct arena *a,
+				 const struct actor *who, int64_t unit_id,
+				 int64_t staff_id, int64_t now, int days,
+				 int languages, struct booking_host_times *out);
+
 struct booking_new {
 	int64_t availability_id;
 	int64_t starts_at;

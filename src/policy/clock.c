@@ -63,8 +63,19 @@ static int last_sunday(int y, int m)
 	return d.day - weekday;
 }
 
+/*
+ * The offset is constant on a stretch of time (a year's winter before
+ * the spring change, its summer, its winter after the autumn change);
+ * each thread remembers the last stretch it computed, since pages ask
+ * about many instants close together (a fortnight of free times).
+ */
+static _Thread_local int64_t stretch_from = 1, stretch_to = 0;
+static _Thread_local int stretch_offset;
+
 int clock_stockholm_offset(int64_t utc)
 {
+	if (utc >= stretch_from && utc < stretch_to)
+		return stretch_offset;
 	int year = civil_from_days(floor_div(utc, DAY)).year;
 	int64_t start =
 	    civil_to_days((struct civil_date){year, 3, last_sunday(year, 3)}) *
@@ -74,7 +85,20 @@ int clock_stockholm_offset(int64_t utc)
 			  year, 10, last_sunday(year, 10)}) *
 			  DAY +
 		      HOUR;
-	return utc >= start && utc < end ? 2 * HOUR : HOUR;
+	int offset = utc >= start && utc < end ? 2 * HOUR : HOUR;
+	if (utc < start) {
+		stretch_from = civil_to_days((struct civil_date){year, 1, 1}) * DAY;
+		stretch_to = start;
+	} else if (utc < end) {
+		stretch_from = start;
+		stretch_to = end;
+	} else {
+		stretch_from = end;
+		stretch_to =
+		    civil_to_days((struct civil_date){year + 1, 1, 1}) * DAY;
+	}
+	stretch_offset = offset;
+	return offset;
 }
 
 struct civil_date clock_local_date(int64_t utc)

@@ -13,6 +13,9 @@
 #include "web/template.h"
 
 /* "Möte på kontoret", ... */
+/* Two weeks of free times on the pages (and the API's default). */
+enum { BOOKING_PAGE_DAYS = 14 };
+
 const char *booking_kind_word(struct req *r, enum booking_kind k);
 /* "arabiska"; the code itself when the catalogue has no name for it. */
 const char *booking_language_word(struct req *r, const char *code);
@@ -28,8 +31,7 @@ const char *booking_when(struct req *r, int64_t t);
  * offer. Returns the number of times.
  */
 size_t booking_slot_vars(struct req *r, struct tvars *v,
-			 const struct booking_availability_view *avail,
-			 size_t navail, int64_t unit_id, int64_t staff_id,
+			 const struct booking_host_times *t,
 			 const char *checked);
 
 /* Parses "availability-start"; 0 when it is not that. */
@@ -38,6 +40,7 @@ int booking_parse_slot(const char *s, int64_t *availability_id,
 
 /* The interpreter languages as `languages` rows (code, name, selected). */
 void booking_language_vars(struct req *r, struct tvars *v,
+			   const struct booking_host_times *t,
 			   const char *selected);
 
 /* Handlers: page_booking.c (citizens), page_booking_staff.c (staff). */

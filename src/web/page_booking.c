@@ -83,82 +83,42 @@ int booking_parse_slot(const char *s, int64_t *availability_id,
 	return 1;
 }
 
-static int slot_cmp(const void *a, const void *b)
-{
-	const struct booking_slot *x = a, *y = b;
-	return (x->starts_at > y->starts_at) - (x->starts_at < y->starts_at);
-}
-
 size_t booking_slot_vars(struct req *r, struct tvars *v,
-			 const struct booking_availability_view *avail,
-			 size_t navail, int64_t unit_id, int64_t staff_id,
+			 const struct booking_host_times *t,
 			 const char *checked)
 {
-	int64_t now = (int64_t)time(NULL);
-	struct booking_slot *all = NULL;
-	size_t n = 0, cap = 0;
-	unsigned kinds = 0;
-	for (size_t i = 0; i < navail; i++) {
-		if (avail[i].unit_id != unit_id || avail[i].staff_id != staff_id)
-			continue;
-		kinds |= avail[i].kinds;
-		struct booking_slot *s;
-		size_t ns;
-		if (booking_free_slots(r->db, &r->arena, avail[i].id, now, now, 14,
-				       &s, &ns) != NARA_OK)
-			continue;
-		if (n + ns > cap) {
-			size_t ncap = (n + ns) * 2;
-			struct booking_slot *m =
-			    arena_alloc(&r->arena, ncap * sizeof(*m));
-			if (m == NULL)
-				break;
-			if (n)
-				memcpy(m, all, n * sizeof(*m));
-			all = m;
-			cap = ncap;
-		}
-		memcpy(all + n, s, ns * sizeof(*s));
-		n += ns;
-	}
-	if (n > 1)
-		qsort(all, n, sizeof(*all), slot_cmp);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < t->nslots; i++) {
 		struct tvars *item = tv_item(v, "slots");
 		const char *value =
 		    arena_printf(&r->arena, "%lld-%lld",
-				 (long long)all[i].availability_id,
-				 (long long)all[i].starts_at);
+				 (long long)t->slots[i].availability_id,
+				 (long long)t->slots[i].starts_at);
 		tv_set(item, "value", value);
 		tv_setf(item, "n", "%zu", i);
-		tv_set(item, "label", booking_when(r, all[i].starts_at));
+		tv_set(item, "label", booking_when(r, t->slots[i].starts_at));
 		if (checked && value && strcmp(checked, value) == 0)
 			tv_set(item, "checked", "1");
 	}
-	if (n == 0)
+	if (t->nslots == 0)
 		tv_set(v, "no_slots", "1");
-	if (kinds & 1)
+	if (t->kinds & 1)
 		tv_set(v, "offer_office", "1");
-	if (kinds & 2)
+	if (t->kinds & 2)
 		tv_set(v, "offer_phone", "1");
-	if (kinds & 4)
+	if (t->kinds & 4)
 		tv_set(v, "offer_video", "1");
-	return n;
+	return t->nslots;
 }
 
 void booking_language_vars(struct req *r, struct tvars *v,
+			   const struct booking_host_times *t,
 			   const char *selected)
 {
-	const char **langs;
-	size_t n;
-	if (booking_interpreter_languages(r->db, &r->arena, &langs, &n) !=
-	    NARA_OK)
-		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < t->nlanguages; i++) {
 		struct tvars *item = tv_item(v, "languages");
-		tv_set(item, "code", langs[i]);
-		tv_set(item, "name", booking_language_word(r, langs[i]));
-		if (selected && strcmp(selected, langs[i]) == 0)
+		tv_set(item, "code", t->languages[i]);
+		tv_set(item, "name", booking_language_word(r, t->languages[i]));
+		if (selected && strcmp(selected, t->languages[i]) == 0)
 			tv_set(item, "selected", "1");
 	}
 }
@@ -266,17 +226,20 @@ static enum nara_err render_book(struct req *r, const struct session *s,
 				 const struct actor *who,
 				 const struct book_form *f)
 {
-	struct booking_availability_view *avail;
-	size_t navail;
-	enum nara_err err = booking_availability_list(r->db, &r->arena, who,
-						      &avail, &navail);
-	if (err != NARA_OK)
-		return err;
-	struct tvars *v = page_vars(r);
-	web_session_vars(r, v, s, who);
 	long long unit = 0, staff = -1;
 	if (f->with)
 		sscanf(f->with, "%lld-%lld", &unit, &staff);
+	/* Hours, the chosen host's held time and the languages: one snapshot. */
+	struct booking_host_times t;
+	enum nara_err err =
+	    booking_host_times(r->db, &r->arena, who, unit, staff,
+			       (int64_t)time(NULL), BOOKING_PAGE_DAYS, 1, &t);
+	if (err != NARA_OK)
+		return err;
+	const struct booking_availability_view *avail = t.avail;
+	size_t navail = t.navail;
+	struct tvars *v = page_vars(r);
+	web_session_vars(r, v, s, who);
 	/* Whom to meet: each officer or reception with hours, once. */
 	int chosen = 0;
 	const char *chosen_label = "";
@@ -305,8 +268,8 @@ static enum nara_err render_book(struct req *r, const struct session *s,
 		tv_set(v, "chosen", "1");
 		tv_set(v, "with", f->with);
 		tv_set(v, "with_label", chosen_label);
-		booking_slot_vars(r, v, avail, navail, unit, staff, f->slot);
-		booking_language_vars(r, v, f->language);
+		booking_slot_vars(r, v, &t, f->slot);
+		booking_language_vars(r, v, &t, f->language);
 		const char *kind = f->kind ? f->kind : "";
 		tv_set(v, strcmp(kind, "phone") == 0   ? "kind_phone"
 			  : strcmp(kind, "video") == 0 ? "kind_video"
@@ -405,15 +368,14 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 	if (strcmp(b.state, "booked") == 0 &&
 	    b.starts_at > (int64_t)time(NULL)) {
 		tv_set(v, "booked", "1");
-		struct booking_availability_view *avail;
-		size_t navail;
-		err = booking_availability_list(r->db, &r->arena, who, &avail,
-						&navail);
+		/* Other times with the same officer or reception. */
+		struct booking_host_times t;
+		err = booking_host_times(r->db, &r->arena, who, b.unit_id,
+					 b.staff_id, (int64_t)time(NULL),
+					 BOOKING_PAGE_DAYS, 0, &t);
 		if (err != NARA_OK)
 			return err;
-		/* Other times with the same officer or reception. */
-		int64_t staff = b.staff_id;
-		booking_slot_vars(r, v, avail, navail, b.unit_id, staff, slot);
+		booking_slot_vars(r, v, &t, slot);
 	}
 	if (strcmp(b.state, "cancelled") == 0)
 		tv_set(v, "is_cancelled", "1");

@@ -274,19 +274,21 @@ static enum nara_err render_book(struct req *r, const struct session *s,
 				 const struct actor *who,
 				 const struct staff_book_form *f)
 {
-	struct booking_availability_view *avail;
-	size_t navail;
-	enum nara_err err = booking_availability_list(r->db, &r->arena, who,
-						      &avail, &navail);
+	long long unit = 0, staff = -1;
+	if (f->with)
+		sscanf(f->with, "%lld-%lld", &unit, &staff);
+	struct booking_host_times t;
+	enum nara_err err =
+	    booking_host_times(r->db, &r->arena, who, unit, staff,
+			       (int64_t)time(NULL), BOOKING_PAGE_DAYS, 1, &t);
 	if (err != NARA_OK)
 		return err;
+	const struct booking_availability_view *avail = t.avail;
+	size_t navail = t.navail;
 	struct tvars *v = page_vars(r);
 	web_session_vars(r, v, s, who);
 	tv_setf(v, "person", "%lld", (long long)num(f->person));
 	tv_setf(v, "case_id", "%lld", (long long)num(f->case_id));
-	long long unit = 0, staff = -1;
-	if (f->with)
-		sscanf(f->with, "%lld-%lld", &unit, &staff);
 	int chosen = 0;
 	for (size_t i = 0; i < navail; i++) {
 		const struct booking_availability_view *a = &avail[i];
@@ -315,8 +317,8 @@ static enum nara_err render_book(struct req *r, const struct session *s,
 	if (chosen) {
 		tv_set(v, "chosen", "1");
 		tv_set(v, "with", f->with);
-		booking_slot_vars(r, v, avail, navail, unit, staff, NULL);
-		booking_language_vars(r, v, f->language);
+		booking_slot_vars(r, v, &t, NULL);
+		booking_language_vars(r, v, &t, f->language);
 	}
 	if (f->error)
 		tv_set(v, "error", f->error);
