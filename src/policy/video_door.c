@@ -22,7 +22,7 @@ const char *video_role_name(enum video_role role)
 }
 
 enum video_door video_door_decide(const struct video_facts *f, int64_t now,
-				   int64_t opens_before)
+				  int64_t opens_before)
 {
 	if (!f->exists)
 		return VIDEO_DENY_NOT_FOUND;

@@ -44,6 +44,6 @@ enum video_door {
 };
 
 enum video_door video_door_decide(const struct video_facts *f, int64_t now,
-				   int64_t opens_before);
+				  int64_t opens_before);
 
 #endif
