@@ -10,6 +10,7 @@
 #include "domain/local_account.h"
 #include "domain/oidc.h"
 #include "domain/password.h"
+#include "domain/video.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "web/web.h"
@@ -79,6 +80,7 @@ int cmd_serve(int argc, char **argv)
 	struct config cfg;
 	if (cli_config(&cfg, argc, argv) != 0)
 		return 2;
+	video_set_opens_before((int64_t)cfg.video_open_minutes * 60);
 	/*
 	 * The development login lets anyone be anyone. It can never be on
 	 * where another machine can reach the server.

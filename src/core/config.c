@@ -191,6 +191,16 @@ static enum nara_err load_turn(struct config *cfg, char *errmsg,
 		cfg->turn_urls = NULL;
 	cfg->turn_relay_only =
 	    strcmp(env_or("NARA_TURN_RELAY_ONLY", "0"), "1") == 0;
+	long minutes;
+	if (parse_int(env_or("NARA_VIDEO_OPEN_MINUTES", "10"), 0, 1440,
+		      &minutes) != 0) {
+		snprintf(errmsg, errlen,
+			 "NARA_VIDEO_OPEN_MINUTES must be minutes from 0 to"
+			 " 1440 (how long before its start a video meeting"
+			 " opens; default 10)");
+		return NARA_EINVAL;
+	}
+	cfg->video_open_minutes = (int)minutes;
 	const char *s = env_or("NARA_TURN_SECRET", NULL);
 	const char *path = env_or("NARA_TURN_SECRET_FILE", NULL);
 	size_t n = 0;

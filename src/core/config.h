@@ -67,6 +67,11 @@ struct config {
 	char turn_secret[256];
 	size_t turn_secret_len;
 	int turn_relay_only;
+	/*
+	 * NARA_VIDEO_OPEN_MINUTES: how long before its start a video
+	 * meeting's room opens to its participants, 0 to 1440; default 10.
+	 */
+	int video_open_minutes;
 };
 
 

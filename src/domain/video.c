@@ -82,6 +82,18 @@ static enum nara_err booking_facts(struct db *db, const struct actor *who,
 	return NARA_OK;
 }
 
+static int64_t opens_before = VIDEO_OPENS_BEFORE;
+
+void video_set_opens_before(int64_t seconds)
+{
+	opens_before = seconds;
+}
+
+int64_t video_opens_before(void)
+{
+	return opens_before;
+}
+
 enum nara_err video_room_find(struct db *db, const struct actor *who,
 			      int64_t booking_id, int64_t now,
 			      struct video_room *out)
@@ -92,7 +104,7 @@ enum nara_err video_room_find(struct db *db, const struct actor *who,
 	    db, who, booking_id, &f, &out->municipality_id, &out->person_id);
 	if (err != NARA_OK)
 		return err;
-	out->door = video_door_decide(&f, now);
+	out->door = video_door_decide(&f, now, opens_before);
 	out->role = f.role;
 	/* Someone not invited learns nothing of the meeting. */
 	if (out->door != VIDEO_DENY_NOT_FOUND &&

@@ -49,6 +49,14 @@ struct video_room {
 };
 
 /*
+ * How long before its start a meeting's room opens, in seconds: set once
+ * at start-up from NARA_VIDEO_OPEN_MINUTES (cmd_serve.c), before any
+ * thread serves; VIDEO_OPENS_BEFORE until then.
+ */
+void video_set_opens_before(int64_t seconds);
+int64_t video_opens_before(void);
+
+/*
  * The meeting booking_id as `who` may see it at `now`: door says whether
  * they may come in and, if not, why. NARA_OK whatever the door says.
  */

@@ -21,7 +21,8 @@ const char *video_role_name(enum video_role role)
 	return "";
 }
 
-enum video_door video_door_decide(const struct video_facts *f, int64_t now)
+enum video_door video_door_decide(const struct video_facts *f, int64_t now,
+				  int64_t opens_before)
 {
 	if (!f->exists)
 		return VIDEO_DENY_NOT_FOUND;
@@ -32,7 +33,7 @@ enum video_door video_door_decide(const struct video_facts *f, int64_t now)
 		return VIDEO_DENY_NOT_VIDEO;
 	if (!f->booked)
 		return VIDEO_DENY_CANCELLED;
-	if (now < f->starts - VIDEO_OPENS_BEFORE)
+	if (now < f->starts - opens_before)
 		return VIDEO_DENY_TOO_EARLY;
 	if (now >= f->ends)
 		return VIDEO_DENY_ENDED;

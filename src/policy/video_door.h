@@ -4,8 +4,9 @@
  * caller finds the booking and the asking person's place in it, and the
  * clock; this decides. Deny by default: only a booked video meeting,
  * only its invited participants (the person, the officer, the
- * interpreter), only from VIDEO_OPENS_BEFORE before its start until its
- * end.
+ * interpreter), only from `opens_before` seconds before its start until
+ * its end. VIDEO_OPENS_BEFORE is the default; an operator may set another
+ * lead with NARA_VIDEO_OPEN_MINUTES (core/config.h).
  */
 #ifndef NARA_POLICY_VIDEO_DOOR_H
 #define NARA_POLICY_VIDEO_DOOR_H
@@ -38,10 +39,11 @@ enum video_door {
 	VIDEO_DENY_NOT_INVITED, /* not a participant: 403 */
 	VIDEO_DENY_NOT_VIDEO,	/* an office or phone meeting */
 	VIDEO_DENY_CANCELLED,	/* cancelled, or only proposed */
-	VIDEO_DENY_TOO_EARLY,	/* opens VIDEO_OPENS_BEFORE before */
+	VIDEO_DENY_TOO_EARLY,	/* opens `opens_before` before */
 	VIDEO_DENY_ENDED,
 };
 
-enum video_door video_door_decide(const struct video_facts *f, int64_t now);
+enum video_door video_door_decide(const struct video_facts *f, int64_t now,
+				  int64_t opens_before);
 
 #endif

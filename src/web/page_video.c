@@ -46,8 +46,13 @@ static const char *closed_text(struct req *r, const struct video_room *room)
 	switch (room->door) {
 	case VIDEO_DENY_TOO_EARLY: {
 		const char *opens =
-		    web_datetime(r, room->starts - VIDEO_OPENS_BEFORE);
-		return i18n_format(r, "video.closed.early", opens);
+		    web_datetime(r, room->starts - video_opens_before());
+		/* The usual words name the default lead, ten minutes. */
+		return i18n_format(r,
+				   video_opens_before() == VIDEO_OPENS_BEFORE
+				       ? "video.closed.early"
+				       : "journey.video.closed.early",
+				   opens);
 	}
 	case VIDEO_DENY_ENDED:
 		return i18n_get(r->lang, "video.closed.ended");

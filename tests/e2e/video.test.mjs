@@ -17,12 +17,10 @@ import { prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
 import { Client } from '../lib/login.mjs';
 import { demoAccount } from '../lib/democase.mjs';
 import { bookMeeting, staffId, startTurn, stopTurn } from '../lib/video.mjs';
+import { VIDEO_ARGS, keepConnections, assertMediaFlows } from '../lib/webrtc.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 
 let server, turn, browser, citizen, officer, interpreter, meeting;
 const now = () => Math.floor(Date.now() / 1000);
@@ -31,7 +29,7 @@ before(async () => {
   prepareDatabase();
   // One browser; each participant is a context of its own (own cookies).
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS,
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: VIDEO_ARGS,
   });
   turn = await startTurn();
   server = await startServer({
@@ -61,18 +59,7 @@ async function browserAs(account, options = {}) {
   const client = new Client(server.base);
   await client.loginAs(new RegExp(`^${account}$`));
   await ctx.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.base })));
-  // Keeps every RTCPeerConnection the page makes, to read its statistics.
-  await ctx.addInitScript(() => {
-    const Original = window.RTCPeerConnection;
-    if (!Original) return;
-    window.testConnections = [];
-    window.RTCPeerConnection = function (...args) {
-      const pc = new Original(...args);
-      window.testConnections.push(pc);
-      return pc;
-    };
-    window.RTCPeerConnection.prototype = Original.prototype;
-  });
+  await keepConnections(ctx);
   const page = await ctx.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -85,31 +72,6 @@ async function axe(page) {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
-
-// What each open connection of the page receives, from getStats().
-function mediaStats(page) {
-  return page.evaluate(async () => {
-    const out = [];
-    for (const pc of window.testConnections || []) {
-      if (pc.connectionState === 'closed') continue;
-      const stats = await pc.getStats();
-      const row = { state: pc.connectionState, audio: 0, video: 0, local: null, remote: null };
-      stats.forEach((s) => {
-        if (s.type === 'inbound-rtp' && (s.kind === 'audio' || s.kind === 'video')) {
-          row[s.kind] += s.bytesReceived || 0;
-          if (s.kind === 'video') row.frames = s.framesDecoded || 0;
-        }
-        if (s.type === 'transport' && s.selectedCandidatePairId) {
-          const pair = stats.get(s.selectedCandidatePairId);
-          row.local = stats.get(pair.localCandidateId)?.candidateType;
-          row.remote = stats.get(pair.remoteCandidateId)?.candidateType;
-        }
-      });
-      out.push(row);
-    }
-    return out;
   });
 }
 
@@ -131,34 +93,12 @@ test('three browsers receive each other\'s sound and picture through TURN', asyn
     await p.page.waitForSelector('#video-call:not([hidden])', { timeout: 20000 });
   }
 
-  // Every page: two connections, each connected and receiving both kinds.
-  const first = [];
+  // Every page: two connections, each connected and receiving both kinds
+  // over TURN relays.
+  await assertMediaFlows(people, 2, {
+    diag: (s) => t.diagnostic(s), why: () => `turn: ${turn.log.slice(-3000)}`,
+  });
   for (const p of people) {
-    let stats = [];
-    const deadline = Date.now() + 60000;
-    for (;;) {
-      stats = await mediaStats(p.page);
-      const live = stats.filter((s) => s.state === 'connected' && s.audio > 0 && s.video > 0);
-      if (live.length === 2) break;
-      if (Date.now() > deadline) {
-        assert.fail(`${p.name}: ${JSON.stringify(stats)}\nerrors: ${p.errors.join('\n')}\nturn: ${turn.log.slice(-3000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    first.push(stats.filter((s) => s.state === 'connected'));
-  }
-  await new Promise((r) => setTimeout(r, 2000));
-  for (const [i, p] of people.entries()) {
-    const later = (await mediaStats(p.page)).filter((s) => s.state === 'connected');
-    t.diagnostic(`${p.name}: ${JSON.stringify(later)}`);
-    assert.equal(later.length, 2, `${p.name} has a connection to each of the other two`);
-    for (const [k, s] of later.entries()) {
-      assert.ok(s.audio > first[i][k].audio, `${p.name}: audio keeps arriving`);
-      assert.ok(s.video > first[i][k].video, `${p.name}: video keeps arriving`);
-      assert.ok(s.frames > 0, `${p.name}: video frames are decoded`);
-      assert.equal(s.local, 'relay', `${p.name}: the media goes through TURN`);
-      assert.equal(s.remote, 'relay', `${p.name}: the other side's too`);
-    }
     // Three tiles: the person's own picture and one per other participant.
     assert.equal(await p.page.locator('#video-grid video').count(), 3);
   }

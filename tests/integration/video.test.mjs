@@ -122,6 +122,35 @@ test('the door opens ten minutes before the start and shuts at the end', async (
   assert.equal((await citizen.get(`/mote/${soon}`)).status, 200);
 });
 
+test('an operator may open rooms earlier (NARA_VIDEO_OPEN_MINUTES); a bad value stops the start', async () => {
+  for (const v of ['-1', '1441', 'ten', '10m']) {
+    const r = cli(['serve'], { NARA_LISTEN: '127.0.0.1:0', NARA_VIDEO_OPEN_MINUTES: v });
+    assert.notEqual(r.status, 0, v);
+    assert.match(r.stderr, /NARA_VIDEO_OPEN_MINUTES must be minutes from 0 to 1440/);
+  }
+  const inHour = bookMeeting({ pnr, officer, interpreter, starts: now() + 3600, ends: now() + 5400 });
+  const inThree = bookMeeting({ pnr, officer, interpreter, starts: now() + 3 * 3600, ends: now() + 4 * 3600 });
+  // The default server: an hour ahead is too early.
+  const citizen = await participant(`citizen:${pnr}`);
+  assert.equal((await citizen.get(`/mote/${inHour}`)).status, 403);
+  const second = await startServer({ NARA_DEV_LOGIN: '1', NARA_VIDEO_OPEN_MINUTES: '120' });
+  try {
+    const c = new Client(second.base);
+    await c.loginAs(new RegExp(`^citizen:${pnr}$`));
+    c.csrf = c.csrfFrom(await (await c.get('/konto/inloggningar')).text());
+    assert.equal((await c.get(`/mote/${inHour}`)).status, 200);
+    assert.equal((await postJSON(c, `/mote/${inHour}/in`, {})).status, 200);
+    // Too early even so: the page names the time, not the default's ten minutes.
+    const res = await c.get(`/mote/${inThree}`);
+    assert.equal(res.status, 403);
+    const page = await res.text();
+    assert.match(page, /Mötet öppnar \d+ \S+ \d{4} kl\. \d\d:\d\d\. Kom tillbaka då/);
+    assert.doesNotMatch(page, /10 minuter/);
+  } finally {
+    assert.equal((await stopServer(second)).code, 0, second.stderr.slice(-2000));
+  }
+});
+
 test('TURN credentials are coturn\'s shared-secret scheme and end with the meeting', async () => {
   const officerClient = await participant(`staff:${officer}`);
   const seat = await join(officerClient);

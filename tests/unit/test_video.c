@@ -47,8 +47,15 @@ static void test_door(void **state)
 	    {{1, 1, 1, (enum video_role)7, S, E}, S, VIDEO_DENY_NOT_INVITED},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(video_door_decide(&cases[i].f, cases[i].now),
+		assert_int_equal(video_door_decide(&cases[i].f, cases[i].now,
+						   VIDEO_OPENS_BEFORE),
 				 cases[i].want);
+	/* An operator's lead (NARA_VIDEO_OPEN_MINUTES): an hour. */
+	const struct video_facts f = {1, 1, 1, VIDEO_CITIZEN, S, E};
+	assert_int_equal(video_door_decide(&f, S - 3601, 3600),
+			 VIDEO_DENY_TOO_EARLY);
+	assert_int_equal(video_door_decide(&f, S - 3600, 3600), VIDEO_OPEN);
+	assert_int_equal(video_door_decide(&f, E, 3600), VIDEO_DENY_ENDED);
 }
 
 static enum nara_err parse(const char *s, struct video_signal *out)
