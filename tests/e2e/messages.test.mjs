@@ -148,7 +148,10 @@ test('two browsers: replies show live both ways, read status follows, the workli
     null, { timeout: 3000 });
   assert.equal(await person.page.evaluate(() => window.notReloaded), true);
   assert.equal(await officer.page.evaluate(() => window.notReloaded), true);
-  assert.equal((await person.page.textContent('#meddelanden-status')).trim(), 'Nytt i meddelandena.');
+  // The announcement is emptied and set again 50 ms later at each refresh
+  // (so a screen reader reads it again): wait for it, do not sample it.
+  await person.page.waitForFunction(() => document.querySelector('#meddelanden-status').textContent.trim() === 'Nytt i meddelandena.',
+    null, { timeout: 3000 });
 
   // An empty message, refused at the field without a reload.
   await person.page.fill('#message-text', '  ');
