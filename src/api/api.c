@@ -193,3 +193,19 @@ int64_t api_param_id(const struct req *r, int n)
 		return 0;
 	return (int64_t)v;
 }
+
+enum nara_err api_answer(struct req *r, enum nara_err err, const char *why)
+{
+	switch (err) {
+	case NARA_EINVAL:
+		return api_error(r, 400, why ? why : "api.error.body");
+	case NARA_EDENIED:
+		return api_error(r, 403, "error.403.title");
+	case NARA_ENOTFOUND:
+		return api_error(r, 404, "error.404.title");
+	case NARA_ECONFLICT:
+		return api_error(r, 409, why ? why : "error.409.title");
+	default:
+		return err;
+	}
+}

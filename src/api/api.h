@@ -30,6 +30,13 @@ enum nara_err api_send(struct req *r, int status, json_t *obj);
 /* Sends an error with a catalogue key; returns NARA_OK (the answer is sent). */
 enum nara_err api_error(struct req *r, int status, const char *key);
 
+/*
+ * What a domain call said, as the answer every route gives: 400 with why
+ * (or api.error.body), 403, 404, 409 with why (or error.409.title); NARA_OK
+ * when answered, any other error returned as it is.
+ */
+enum nara_err api_answer(struct req *r, enum nara_err err, const char *why);
+
 /* The error body for a status alone (used by the server's error path). */
 void api_error_body(struct req *r, int status);
 

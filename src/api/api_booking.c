@@ -20,23 +20,6 @@
 #include "web/booking_page.h"
 #include "web/i18n.h"
 
-/* As api_cases.c: what a domain call said, as an answer. */
-static enum nara_err answer(struct req *r, enum nara_err err, const char *why)
-{
-	switch (err) {
-	case NARA_EINVAL:
-		return api_error(r, 400, why ? why : "api.error.body");
-	case NARA_EDENIED:
-		return api_error(r, 403, "error.403.title");
-	case NARA_ENOTFOUND:
-		return api_error(r, 404, "error.404.title");
-	case NARA_ECONFLICT:
-		return api_error(r, 409, why ? why : "error.409.title");
-	default:
-		return err;
-	}
-}
-
 static json_t *kinds_json(unsigned kinds)
 {
 	json_t *a = json_array();
@@ -102,7 +85,7 @@ enum nara_err api_my_meetings(struct req *r)
 	err = booking_list_own(r->db, &r->arena, &c.who, (int64_t)time(NULL),
 			       &list, &n);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	return send_list(r, list, n);
 }
 
@@ -118,7 +101,7 @@ enum nara_err api_my_meeting(struct req *r)
 	struct booking_view b;
 	err = booking_read(r->db, &r->arena, &c.who, id, &b);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	return api_send(r, 200, meeting_json(&b));
 }
 
@@ -159,7 +142,7 @@ enum nara_err api_my_meetings_free(struct req *r)
 	err = booking_host_times(r->db, &r->arena, &c.who, unit, staff,
 				 (int64_t)time(NULL), days, 1, &t);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	json_t *hosts = json_array();
 	int known = 0;
 	for (size_t i = 0; hosts && i < t.navail; i++) {
@@ -251,7 +234,7 @@ enum nara_err api_my_meeting_create(struct req *r)
 		err = NARA_EINVAL;
 	json_decref(body);
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	return api_send(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -279,7 +262,7 @@ enum nara_err api_my_meeting_rebook(struct req *r)
 				     &why);
 	json_decref(body);
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -295,7 +278,7 @@ enum nara_err api_my_meeting_cancel(struct req *r)
 	const char *why = NULL;
 	err = booking_cancel(r->db, &c.who, id, (int64_t)time(NULL), &why);
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id,
 					  "state", "cancelled"));
 }
@@ -320,7 +303,7 @@ enum nara_err api_my_meeting_accept(struct req *r)
 				     (int64_t)time(NULL), &why);
 	json_decref(body);
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -335,6 +318,6 @@ enum nara_err api_staff_meetings(struct req *r)
 	err = booking_list_staff(r->db, &r->arena, &c.who, (int64_t)time(NULL),
 				 &list, &n);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	return send_list(r, list, n);
 }

@@ -15,23 +15,6 @@
 #include "domain/report.h"
 #include "web/i18n.h"
 
-/* Maps what a domain call said to an answer; NARA_OK when answered. */
-static enum nara_err answer(struct req *r, enum nara_err err, const char *why)
-{
-	switch (err) {
-	case NARA_EINVAL:
-		return api_error(r, 400, why ? why : "api.error.body");
-	case NARA_EDENIED:
-		return api_error(r, 403, "error.403.title");
-	case NARA_ENOTFOUND:
-		return api_error(r, 404, "error.404.title");
-	case NARA_ECONFLICT:
-		return api_error(r, 409, why ? why : "error.409.title");
-	default:
-		return err;
-	}
-}
-
 enum nara_err api_worklist(struct req *r)
 {
 	struct api_call c;
@@ -50,7 +33,7 @@ enum nara_err api_worklist(struct req *r)
 	int64_t now = (int64_t)time(NULL);
 	err = case_worklist(r->db, &r->arena, &c.who, &f, now, &list, &n);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++)
 		json_array_append_new(arr, api_case_summary_json(&list[i]));
@@ -69,7 +52,7 @@ enum nara_err api_case(struct req *r)
 	err = case_read(r->db, &r->arena, &c.who, api_param_id(r, 0),
 			(int64_t)time(NULL), &v);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	return api_send(r, 200, api_case_view_json(r, &v, 1));
 }
 
@@ -111,7 +94,7 @@ enum nara_err api_case_note(struct req *r)
 	err = journal_add(r->db, &c.who, &n, (int64_t)time(NULL), &id, &why);
 	json_decref(body);
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	return api_send(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -156,11 +139,11 @@ enum nara_err api_case_move(struct req *r)
 			&warning);
 	json_decref(body);
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	struct case_view v;
 	err = case_read(r->db, &r->arena, &c.who, id, (int64_t)time(NULL), &v);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	json_t *o = api_case_view_json(r, &v, 1);
 	if (o != NULL && warning != NULL)
 		json_object_set_new(o, "warning",
@@ -191,7 +174,7 @@ enum nara_err api_case_assign(struct req *r)
 		  ? case_add_member(r->db, &c.who, id, staff_id, version, now)
 		  : case_assign(r->db, &c.who, id, staff_id, version, now);
 	if (err != NARA_OK)
-		return answer(r, err,
+		return api_answer(r, err,
 			      err == NARA_ECONFLICT ? "case.error.changed"
 						    : "case.error.staff");
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
@@ -218,7 +201,7 @@ enum nara_err api_note_visibility(struct req *r)
 				     from, reason, version, (int64_t)time(NULL),
 				     &why);
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -247,7 +230,7 @@ enum nara_err api_report_protection(struct req *r)
 	if (bad)
 		return api_error(r, 400, "report.error.immediate");
 	if (err != NARA_OK)
-		return answer(r, err, why);
+		return api_answer(r, err, why);
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -262,7 +245,7 @@ enum nara_err api_child_reports(struct req *r)
 	err = report_list_for_child(r->db, &r->arena, &c.who,
 				    api_param_id(r, 0), NULL, &list, &n);
 	if (err != NARA_OK)
-		return answer(r, err, NULL);
+		return api_answer(r, err, NULL);
 	static const char *const outcomes[] = {
 	    [REPORT_PENDING] = "pending",
 	    [REPORT_OPENED] = "opened",

@@ -16,15 +16,6 @@
 #include "domain/message.h"
 #include "web/messages.h"
 
-static enum nara_err refused(struct req *r, enum nara_err err)
-{
-	if (err == NARA_EDENIED)
-		return api_error(r, 403, "error.403.title");
-	if (err == NARA_ENOTFOUND)
-		return api_error(r, 404, "error.404.title");
-	return err;
-}
-
 static enum nara_err get_thread(struct req *r, const char *kind)
 {
 	struct api_call c;
@@ -36,7 +27,7 @@ static enum nara_err get_thread(struct req *r, const char *kind)
 	err = message_read(r->db, &r->arena, &c.who, api_param_id(r, 0),
 			   (int64_t)time(NULL), 1, &t);
 	if (err != NARA_OK)
-		return refused(r, err);
+		return api_answer(r, err, NULL);
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < t.count; i++) {
 		const struct message_view *m = &t.messages[i];
@@ -139,7 +130,7 @@ static enum nara_err post_message(struct req *r, const char *kind)
 		return api_send(r, err == NARA_EINVAL ? 400 : 409, o);
 	}
 	if (err != NARA_OK)
-		return refused(r, err);
+		return api_answer(r, err, NULL);
 	return api_send(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -182,11 +173,9 @@ enum nara_err api_case_message_journal(struct req *r)
 			      api_param_id(r, 1), (enum note_visibility)v, 0,
 			      (enum withheld_reason)w, (int64_t)time(NULL),
 			      &note, &why);
-	if (err == NARA_EINVAL)
-		return api_error(r, 400, why ? why : "api.error.body");
-	if (err == NARA_ECONFLICT)
-		return api_error(r, 409, why ? why : "case.error.changed");
+	if (err == NARA_ECONFLICT && why == NULL)
+		why = "case.error.changed";
 	if (err != NARA_OK)
-		return refused(r, err);
+		return api_answer(r, err, why);
 	return api_send(r, 201, json_pack("{s:I}", "id", (json_int_t)note));
 }

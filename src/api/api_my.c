@@ -81,14 +81,8 @@ enum nara_err api_my_comment(struct req *r)
 	const char *why = NULL;
 	err = journal_add(r->db, &c.who, &n, (int64_t)time(NULL), &id, &why);
 	json_decref(body);
-	if (err == NARA_EINVAL)
-		return api_error(r, 400, why ? why : "api.error.body");
-	if (err == NARA_EDENIED)
-		return api_error(r, 403, "error.403.title");
-	if (err == NARA_ENOTFOUND)
-		return api_error(r, 404, "error.404.title");
 	if (err != NARA_OK)
-		return err;
+		return api_answer(r, err, why);
 	return api_send(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 

@@ -558,17 +558,29 @@ enum nara_err message_awaiting_in(struct db *db, struct arena *a,
 		return err;
 	db_bind_int(st, 1, municipality_id);
 	db_bind_int(st, 2, MAX);
-	struct message_awaiting *list = arena_calloc(a, MAX, sizeof(*list));
-	size_t n = 0;
-	int rc = DB_DONE;
-	while (list != NULL && n < MAX && (rc = db_step(st)) == DB_ROW) {
+	/* Most worklists have none or a few: grow as rows come. */
+	struct message_awaiting *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 16;
+			struct message_awaiting *grown =
+			    arena_calloc(a, want, sizeof(*grown));
+			if (grown == NULL) {
+				db_done(st);
+				return NARA_ENOMEM;
+			}
+			if (n)
+				memcpy(grown, list, n * sizeof(*list));
+			list = grown;
+			cap = want;
+		}
 		list[n].case_id = db_col_int(st, 0);
 		list[n].since = db_col_int(st, 1);
 		n++;
 	}
 	db_done(st);
-	if (list == NULL)
-		return NARA_ENOMEM;
 	if (rc < 0)
 		return db_step_err(rc);
 	*out = list;
