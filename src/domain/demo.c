@@ -80,26 +80,32 @@ enum { NUNITS = sizeof(units) / sizeof(units[0]) };
 /* The shared units the seeds propose, and the municipality that hosts each. */
 static const struct {
 	const char *host, *slug, *name, *kind, *description, *agreement;
+	/* The moves the host's staff may make in members' cases (R3.3). */
+	const char *delegation[4];
 } shared_units[] = {
 	{"helsingborg", "familjefridscenter", "Familjefridscenter", "family_peace",
 	 "Stöd till dig som har utsatts för våld eller hot i en nära"
 	 " relation, till barn som har upplevt våld och till dig som vill"
 	 " sluta använda våld.",
-	 "Avtal om gemensamt familjefridscenter"},
+	 "Avtal om gemensamt familjefridscenter",
+	 {"decide", "start_intervention", "follow_up", "resume"}},
 	{"helsingborg", "digital-tolktjanst", "Digital tolktjänst", "interpreter",
 	 "Tolk på plats, per telefon eller på video till möten med"
 	 " socialtjänsten. Tolken har tystnadsplikt.",
-	 "Avtal om digital tolktjänst"},
+	 "Avtal om digital tolktjänst",
+	 {NULL}},
 	{"angelholm", "familjehemscentrum", "Familjehemscentrum", "foster_home",
 	 "Vi söker, utbildar och stöttar familjehem och jourhem åt alla"
 	 " kommunerna. Vill du bli familjehem? Hör av dig.",
-	 "Avtal om gemensamt familjehemscentrum"},
+	 "Avtal om gemensamt familjehemscentrum",
+	 {"start_intervention", "follow_up", NULL}},
 	{"landskrona", "stodgrupper", "Stödgrupper i nordvästra Skåne",
 	 "support_groups",
 	 "Gruppverksamhet för barn och vuxna, till exempel för barn i familjer"
 	 " med missbruk eller separation. Vissa grupper kan du anmäla dig till"
 	 " direkt.",
-	 "Avtal om gemensamma stödgrupper"},
+	 "Avtal om gemensamma stödgrupper",
+	 {"start_intervention", "follow_up", NULL}},
 };
 enum { NSHARED = sizeof(shared_units) / sizeof(shared_units[0]) };
 _Static_assert(NMUNICIPALITIES * NUNITS + NSHARED <= 100,
@@ -389,6 +395,11 @@ static enum nara_err add_base(struct db *db)
 				err = agreement_add_member(db, agreement, mid[i]);
 		if (err == NARA_OK)
 			err = agreement_add_unit(db, agreement, shared_unit_id[s]);
+		for (size_t d = 0; d < 4 && shared_units[s].delegation[d] &&
+				   err == NARA_OK;
+		     d++)
+			err = agreement_add_delegation(
+			    db, agreement, shared_units[s].delegation[d]);
 	}
 	/* Staff: every role in every municipality, and the shared units' own. */
 	for (size_t i = 0; i < NMUNICIPALITIES && err == NARA_OK; i++) {

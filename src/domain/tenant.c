@@ -13,6 +13,7 @@
 
 #include "db/db.h"
 #include "domain/audit.h"
+#include "policy/case_flow.h"
 
 /* Opens a transaction unless one is open; *owned says whether we did. */
 static enum nara_err begin_if_needed(struct db *db, int *owned)
@@ -203,4 +204,62 @@ enum nara_err agreement_add_unit(struct db *db, int64_t agreement_id,
 		err = audit_system(db, "agreement_unit", unit_id,
 				   municipality_id, agreement_id);
 	return end(db, owned, err);
+}
+
+enum nara_err agreement_add_delegation(struct db *db, int64_t agreement_id,
+				       const char *decision)
+{
+	if (decision == NULL || case_action_parse(decision) < 0)
+		return NARA_EINVAL;
+	int owned;
+	enum nara_err err = begin_if_needed(db, &owned);
+	if (err != NARA_OK)
+		return err;
+	int64_t host = 0;
+	err = db_query_int(db, &host,
+			   "SELECT host_municipality_id FROM agreement"
+			   " WHERE id = ?",
+			   "i", agreement_id);
+	if (err == NARA_ENOTFOUND)
+		err = NARA_ECONFLICT;
+	if (err == NARA_OK)
+		err = db_run(db,
+			     "INSERT INTO agreement_delegation (agreement_id,"
+			     " decision) VALUES (?, ?)",
+			     "is", agreement_id, decision);
+	if (err == NARA_OK)
+		err = audit_system(db, "agreement_delegation", agreement_id,
+				   host, agreement_id);
+	return end(db, owned, err);
+}
+
+enum nara_err agreement_in_force(struct db *db, int64_t unit_id,
+				 int64_t member_municipality_id, int64_t at,
+				 int64_t *agreement_id)
+{
+	return db_query_int(
+	    db, agreement_id,
+	    "SELECT MIN(a.id) FROM agreement a"
+	    " JOIN agreement_unit au ON au.agreement_id = a.id"
+	    " WHERE au.unit_id = ? AND a.valid_from <= ?"
+	    " AND (a.valid_to IS NULL OR a.valid_to > ?)"
+	    " AND (a.host_municipality_id = ? OR EXISTS (SELECT 1 FROM"
+	    "  agreement_member m WHERE m.agreement_id = a.id"
+	    "  AND m.municipality_id = ?))"
+	    " HAVING MIN(a.id) IS NOT NULL",
+	    "iiiii", unit_id, at, at, member_municipality_id,
+	    member_municipality_id);
+}
+
+enum nara_err agreement_delegates(struct db *db, int64_t agreement_id,
+				  const char *decision, int *allowed)
+{
+	int64_t n = 0;
+	enum nara_err err = db_query_int(
+	    db, &n,
+	    "SELECT COUNT(*) FROM agreement_delegation"
+	    " WHERE agreement_id = ? AND decision = ?",
+	    "is", agreement_id, decision ? decision : "");
+	*allowed = err == NARA_OK && n > 0;
+	return err;
 }

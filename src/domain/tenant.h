@@ -53,4 +53,30 @@ enum nara_err agreement_add_member(struct db *db, int64_t agreement_id,
 enum nara_err agreement_add_unit(struct db *db, int64_t agreement_id,
 				 int64_t unit_id);
 
+/*
+ * decision: a move of src/policy/case_flow.c ("decide", "close", ...) the
+ * host's staff may make for members under this version (R3.3).
+ * NARA_EINVAL for a name that is no move.
+ */
+enum nara_err agreement_add_delegation(struct db *db, int64_t agreement_id,
+				       const char *decision);
+
+/*
+ * The version of an agreement in force at `at` under which the shared
+ * unit serves the member municipality: the unit is covered, the
+ * municipality is a member (or the host itself), valid_from <= at and
+ * (no valid_to or at < valid_to). The lowest such id when several are.
+ * NARA_ENOTFOUND when none is: then nobody may act under one.
+ */
+enum nara_err agreement_in_force(struct db *db, int64_t unit_id,
+				 int64_t member_municipality_id, int64_t at,
+				 int64_t *agreement_id);
+
+/*
+ * *allowed = 1 when the version's delegation lists the move, 0 when not
+ * (a version that does not exist delegates nothing).
+ */
+enum nara_err agreement_delegates(struct db *db, int64_t agreement_id,
+				  const char *decision, int *allowed);
+
 #endif

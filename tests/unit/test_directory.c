@@ -14,6 +14,7 @@
 
 #include "domain/demo.h"
 #include "domain/directory.h"
+#include "domain/tenant.h"
 #include "fixture.h"
 
 static int setup(void **state, const char *engine)
@@ -155,6 +156,62 @@ static void test_agreement_dates(void **state)
 	arena_free(&a);
 }
 
+/*
+ * The door the shared-services work goes through: the version in force
+ * for a shared unit and a member, ended at valid_to, and its delegation.
+ */
+static void test_agreement_in_force(void **state)
+{
+	struct db *db = DB(state);
+	int64_t bjuv, helsingborg, centre, interpreter, agreement = 0;
+	assert_int_equal(municipality_id_by_slug(db, "bjuv", &bjuv), NARA_OK);
+	assert_int_equal(municipality_id_by_slug(db, "helsingborg", &helsingborg),
+			 NARA_OK);
+	assert_int_equal(
+	    unit_id_by_slug(db, helsingborg, "familjefridscenter", &centre),
+	    NARA_OK);
+	assert_int_equal(
+	    unit_id_by_slug(db, helsingborg, "digital-tolktjanst", &interpreter),
+	    NARA_OK);
+	assert_int_equal(agreement_in_force(db, centre, bjuv, NOW, &agreement),
+			 NARA_OK);
+	assert_true(agreement > 0);
+	/* The host is served by its own unit too. */
+	int64_t own = 0;
+	assert_int_equal(agreement_in_force(db, centre, helsingborg, NOW, &own),
+			 NARA_OK);
+	assert_int_equal(own, agreement);
+	/* Not in force before it starts. */
+	assert_int_equal(agreement_in_force(db, centre, bjuv, 1735689600 - 1,
+					    &own),
+			 NARA_ENOTFOUND);
+	int yes = -1;
+	assert_int_equal(agreement_delegates(db, agreement, "decide", &yes),
+			 NARA_OK);
+	assert_int_equal(yes, 1);
+	assert_int_equal(agreement_delegates(db, agreement, "close", &yes),
+			 NARA_OK);
+	assert_int_equal(yes, 0);
+	/* The interpreter agreement delegates nothing. */
+	int64_t other = 0;
+	assert_int_equal(
+	    agreement_in_force(db, interpreter, bjuv, NOW, &other), NARA_OK);
+	assert_int_not_equal(other, agreement);
+	assert_int_equal(agreement_delegates(db, other, "decide", &yes), NARA_OK);
+	assert_int_equal(yes, 0);
+	assert_int_equal(agreement_add_delegation(db, other, "sign"),
+			 NARA_EINVAL);
+	/* Ended: nothing acts under it from valid_to on. */
+	assert_int_equal(db_run(db, "UPDATE agreement SET valid_to = ?"
+				    " WHERE id = ?",
+				"ii", NOW + 60, agreement),
+			 NARA_OK);
+	assert_int_equal(agreement_in_force(db, centre, bjuv, NOW + 59, &own),
+			 NARA_OK);
+	assert_int_equal(agreement_in_force(db, centre, bjuv, NOW + 60, &own),
+			 NARA_ENOTFOUND);
+}
+
 /* Strings handed out live in the caller's arena, not in the cache. */
 static void test_results_outlive_cache_refill(void **state)
 {
@@ -178,6 +235,8 @@ static void test_results_outlive_cache_refill(void **state)
 		    cmocka_unit_test_setup_teardown(                           \
 			test_new_municipality_is_listed, setup_fn, teardown),  \
 		    cmocka_unit_test_setup_teardown(test_agreement_dates,      \
+						    setup_fn, teardown),       \
+		    cmocka_unit_test_setup_teardown(test_agreement_in_force,   \
 						    setup_fn, teardown),       \
 		    cmocka_unit_test_setup_teardown(                           \
 			test_results_outlive_cache_refill, setup_fn,           \
