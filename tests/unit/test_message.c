@@ -339,6 +339,63 @@ static void test_journal_this_and_closing(void **state)
 	assert_string_equal(why, "msg.error.closed");
 }
 
+/*
+ * R4.4: in the thread of a person with protected identity, a message that
+ * carries their address, postal code or phone is refused for staff and
+ * the person alike, and nothing is stored; without them it goes.
+ */
+static void test_protected_whereabouts_blocked(void **state)
+{
+	struct world *w = world(state);
+	struct db *db = w->t.db;
+	assert_int_equal(
+	    db_run(db,
+		   "UPDATE person SET protected_identity = 1, address ="
+		   " 'Ödåkragatan 12 B', postal_code = '252 25', phone ="
+		   " '070-123 45 67' WHERE id = (SELECT person_id FROM"
+		   " case_file WHERE id = ?)",
+		   "i", w->case_id),
+	    NARA_OK);
+	int64_t before = count(db, "SELECT COUNT(*) FROM message");
+	int64_t id = 0;
+	const char *why = NULL;
+	static const char *const leaks[] = {
+	    "Vi kommer hem till dig på ödåkragatan 12b i morgon.",
+	    "Skickar papperen till 25225.",
+	    "Ring mig på +46 70 123 45 67.",
+	};
+	for (size_t i = 0; i < 3; i++) {
+		struct message_new m = {.case_id = w->case_id,
+					.body = leaks[i]};
+		assert_int_equal(message_post(db, &w->a, &w->officer, &m,
+					      w->now, &id, &why),
+				 NARA_EINVAL);
+		assert_string_equal(why, "msg.error.whereabouts");
+		assert_int_equal(id, 0);
+	}
+	struct message_new m = {.case_id = w->case_id, .body = leaks[0]};
+	assert_int_equal(
+	    message_post(db, &w->a, &w->person, &m, w->now, &id, &why),
+	    NARA_EINVAL);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM message"), before);
+	m.body = "Vi ses på kontoret på torsdag klockan 10.";
+	assert_int_equal(
+	    message_post(db, &w->a, &w->officer, &m, w->now, &id, &why),
+	    NARA_OK);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM message"), before + 1);
+	/* Not protected: the same words are the person's own business. */
+	assert_int_equal(db_run(db,
+				"UPDATE person SET protected_identity = 0"
+				" WHERE id = (SELECT person_id FROM case_file"
+				" WHERE id = ?)",
+				"i", w->case_id),
+			 NARA_OK);
+	m.body = leaks[0];
+	assert_int_equal(
+	    message_post(db, &w->a, &w->officer, &m, w->now, &id, &why),
+	    NARA_OK);
+}
+
 #define EACH(setup_fn)                                                         \
 	{                                                                      \
 		cmocka_unit_test_setup_teardown(test_a_conversation, setup_fn, \
@@ -347,6 +404,9 @@ static void test_journal_this_and_closing(void **state)
 			test_bad_input_and_the_walls, setup_fn, teardown),     \
 		    cmocka_unit_test_setup_teardown(                           \
 			test_journal_this_and_closing, setup_fn, teardown),    \
+		    cmocka_unit_test_setup_teardown(                           \
+			test_protected_whereabouts_blocked, setup_fn,          \
+			teardown),                                             \
 	}
 
 int main(void)
