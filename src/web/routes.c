@@ -156,5 +156,11 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/healthz", page_healthz, "healthz", 0),
 	ROUTE(HTTP_GET, "/readyz", page_readyz, "readyz", 1),
 	ROUTE(HTTP_GET, "/metrics", page_metrics, "metrics", 0),
+	/* Agreements and handovers between municipalities (R3.3, R3.4): page_agreement.c, page_handover.c. */
+	ROUTE(HTTP_GET, "/arbete/avtal", page_agreements, "agreements", 1),
+	ROUTE(HTTP_POST, "/arbete/avtal", page_agreement_record, "agreement_record", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/avtal/{}", page_agreement, "agreement", 1),
+	ROUTE(HTTP_POST, "/arbete/avtal/{}/andra", page_agreement_change, "agreement_change", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/avtal/{}/avsluta", page_agreement_end, "agreement_end", 1, .rate_class = RATE_FORM),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -138,4 +138,11 @@ struct form_result;
 const char *apply_answers_note(struct req *r, const struct form_def *f,
 			       const struct form_result *res);
 
+/* Agreements (page_agreement.c) and handovers (page_handover.c), R3.3 and R3.4. */
+enum nara_err page_agreements(struct req *r);
+enum nara_err page_agreement_record(struct req *r);
+enum nara_err page_agreement(struct req *r);
+enum nara_err page_agreement_change(struct req *r);
+enum nara_err page_agreement_end(struct req *r);
+
 #endif
