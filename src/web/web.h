@@ -144,5 +144,11 @@ enum nara_err page_agreement_record(struct req *r);
 enum nara_err page_agreement(struct req *r);
 enum nara_err page_agreement_change(struct req *r);
 enum nara_err page_agreement_end(struct req *r);
+enum nara_err page_handover_offer_form(struct req *r);
+enum nara_err page_handover_offer(struct req *r);
+enum nara_err page_handovers(struct req *r);
+enum nara_err page_handover(struct req *r);
+enum nara_err page_handover_accept(struct req *r);
+enum nara_err page_handover_decline(struct req *r);
 
 #endif
