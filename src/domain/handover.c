@@ -683,6 +683,7 @@ static enum nara_err load_parts(struct db *db, struct arena *a, int64_t id,
 		p->withheld_reason = col(a, st, 5);
 		p->written_at = db_col_int(st, 6);
 		p->visible_from = db_col_int(st, 7);
+		p->source_id = db_col_int(st, 8);
 	}
 	db_done(st);
 	if (v->parts == NULL)
@@ -772,7 +773,7 @@ static enum nara_err receiving_person(struct db *db,
 static enum nara_err copy_part(struct db *db, struct arena *a,
 			       const struct handover_view *v,
 			       const struct handover_part_view *p,
-			       int64_t source_id, int64_t case_id,
+			       int64_t case_id,
 			       int64_t person_id, const struct actor *who,
 			       int64_t now)
 {
@@ -798,7 +799,7 @@ static enum nara_err copy_part(struct db *db, struct arena *a,
 	if (err != NARA_OK || !is_doc)
 		return err;
 	struct document_file f;
-	err = document_open_in_tx(db, a, source_id, v->s.from_case_id,
+	err = document_open_in_tx(db, a, p->source_id, v->s.from_case_id,
 				  v->s.from_municipality_id, &f);
 	if (err != NARA_OK)
 		return err;
@@ -906,23 +907,6 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 	}
 	if (err == NARA_OK)
 		err = load_parts(db, a, id, &v);
-	/* The source ids, in the parts' order, for the documents' bytes. */
-	int64_t *sources = NULL;
-	if (err == NARA_OK) {
-		sources = arena_calloc(a, v.nparts + 1, sizeof(*sources));
-		struct db_stmt *st;
-		err = sources ? db_prepare(db,
-					   "SELECT source_id FROM handover_part"
-					   " WHERE handover_id = ? ORDER BY seq",
-					   &st)
-			      : NARA_ENOMEM;
-		if (err == NARA_OK) {
-			db_bind_int(st, 1, id);
-			for (size_t i = 0; i < v.nparts && db_step(st) == DB_ROW; i++)
-				sources[i] = db_col_int(st, 0);
-			db_done(st);
-		}
-	}
 	int64_t person = 0, fictitious = 0;
 	if (err == NARA_OK && v.has_identity) {
 		err = db_query_int(db, &fictitious,
@@ -967,8 +951,8 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 			   : NARA_ENOMEM;
 	}
 	for (size_t i = 0; i < v.nparts && err == NARA_OK; i++)
-		err = copy_part(db, a, &v, &v.parts[i], sources[i], *new_case_id,
-				person, who, now);
+		err = copy_part(db, a, &v, &v.parts[i], *new_case_id, person,
+				who, now);
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, *new_case_id, now);
 	if (err == NARA_OK)

@@ -89,6 +89,7 @@ struct handover_part_view {
 	const char *kind, *title, *author_label, *body, *visibility,
 	    *withheld_reason;
 	int64_t written_at, visible_from;
+	int64_t source_id; /* the note, decision, document ... it copies */
 };
 
 struct handover_view {
