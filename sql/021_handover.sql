@@ -42,6 +42,9 @@ CREATE TABLE handover (
 );
 CREATE INDEX handover_to ON handover (to_municipality_id, state);
 CREATE INDEX handover_from_case ON handover (from_case_id);
+-- One offer of a case at a time, also when two officers send at once.
+CREATE UNIQUE INDEX handover_one_open ON handover (from_case_id)
+	WHERE state = 'offered';
 
 -- The parts of the package as they were when disclosed. A note keeps the
 -- person's visibility it had (a withheld note stays withheld in the new

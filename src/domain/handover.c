@@ -466,6 +466,8 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 		    "iiisssssisi", o->case_id, c.municipality_id,
 		    o->to_municipality_id, c.kind, c.matter, o->legal_basis,
 		    o->decided_by, o->reasons, who->staff_id, who->label, now);
+	if (err == NARA_ECONFLICT && *why == NULL)
+		*why = "handover.error.pending"; /* another officer, just now */
 	/* The identity: name and number, and the marks that protect them. */
 	if (err == NARA_OK && o->identity)
 		err = db_run(db,
@@ -868,6 +870,26 @@ static enum nara_err close_sending(struct db *db, struct arena *a,
 	return err;
 }
 
+/*
+ * Takes the offered handover for this answer: the row is locked until the
+ * transaction ends (PostgreSQL; SQLite writes one at a time), so a second
+ * receiver answering at once finds it answered instead of making a second
+ * case.
+ */
+static enum nara_err claim(struct db *db, int64_t id, const char **why)
+{
+	int64_t got = 0;
+	enum nara_err err = db_query_int(db, &got,
+					 "UPDATE handover SET state = state WHERE"
+					 " id = ? AND state = 'offered' RETURNING id",
+					 "i", id);
+	if (err == NARA_ENOTFOUND) {
+		*why = "handover.error.answered";
+		return NARA_ECONFLICT;
+	}
+	return err;
+}
+
 enum nara_err handover_accept(struct db *db, struct arena *a,
 			      const struct actor *who, int64_t id,
 			      int64_t unit_id, int64_t now,
@@ -882,10 +904,8 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 	err = load_for_reception(db, a, who, id, &v);
 	if (err != NARA_OK)
 		return finish(db, err);
-	if (strcmp(v.s.state, "offered") != 0) {
-		*why = "handover.error.answered";
-		return finish(db, NARA_ECONFLICT);
-	}
+	if ((err = claim(db, id, why)) != NARA_OK)
+		return finish(db, err);
 	/* The new case's unit: one where the receiver does casework. */
 	int64_t unit_municipality = 0, shared = 1;
 	err = db_query_int(db, &unit_municipality,
@@ -996,10 +1016,8 @@ enum nara_err handover_decline(struct db *db, struct arena *a,
 	err = load_for_reception(db, a, who, id, &v);
 	if (err != NARA_OK)
 		return finish(db, err);
-	if (strcmp(v.s.state, "offered") != 0) {
-		*why = "handover.error.answered";
-		return finish(db, NARA_ECONFLICT);
-	}
+	if ((err = claim(db, id, why)) != NARA_OK)
+		return finish(db, err);
 	err = db_run(db,
 		     "UPDATE handover SET state = 'declined', answered_by = ?,"
 		     " answered_by_label = ?, answered_at = ?, decline_reason = ?"

@@ -179,4 +179,20 @@ test('a handover declined with a reason: the case stays open and is told why; a 
   assert.equal(sql(`SELECT state FROM case_file WHERE id = ${caseId}`), 'investigation');
   assert.match(sql(`SELECT ${oneLine('body')} FROM journal_note WHERE case_id = ${caseId} ORDER BY id DESC LIMIT 1`), /Helsingborg tog inte emot överlämningen .*inte folkbokförd/);
   assert.equal(Number(sql(`SELECT COUNT(*) FROM case_file WHERE municipality_id = ${HELSINGBORG} AND received_at > ${Math.floor(Date.now() / 1000) - 600} AND kind = 'child_report' AND person_id IS NULL`)), 0);
+
+  // Offered again and answered by two receivers at once: one new case only.
+  res = await post(a, `/arbete/arende/${caseId}/overlamna`, [['to', String(HELSINGBORG)], ['application', '1'],
+    ['legal_basis', 'consent'], ['decided_by', 'Bo Ek'], ['reasons', 'Nu är familjen folkbokförd i Helsingborg.']]);
+  assert.equal(res.status, 303);
+  const second = Number(sql('SELECT MAX(id) FROM handover'));
+  const officer = await demo.login(/ · helsingborg\.handlaggare$/);
+  const unitOf = (slug) => sql(`SELECT id FROM unit WHERE municipality_id = ${HELSINGBORG} AND slug = '${slug}'`);
+  const pages = await Promise.all([officer, b].map((c) => c.get(`/arbete/overlamningar/${second}`).then((r) => r.text())));
+  const forms = [[officer, unitOf('barn-och-familj'), pages[0]], [b, unitOf('forsta-linjen'), pages[1]]];
+  const answers = await Promise.all(forms.map(([c, unit, html]) => c.get(`/arbete/overlamningar/${second}/ta-emot`, {
+    method: 'POST', body: form(csrfOf(html), [['unit', unit]]).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })));
+  assert.deepEqual(answers.map((r) => r.status).sort(), [303, 409]);
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM handover WHERE id = ${second} AND state = 'accepted'`)), 1);
+  assert.equal(sql(`SELECT state FROM case_file WHERE id = ${caseId}`), 'closed');
 });
