@@ -57,28 +57,6 @@ static void version_vars(struct req *r, struct tvars *t,
 					     case_action_name((enum case_action)a)));
 }
 
-/* Is id among the form's values of `key`? */
-static int form_has(const struct req *r, const char *key, int64_t id)
-{
-	for (size_t i = 0; i < r->form.count; i++)
-		if (strcmp(r->form.items[i].key, key) == 0 &&
-		    casework_id(r->form.items[i].value) == id)
-			return 1;
-	return 0;
-}
-
-/* The form's ids of `key` (at most max; more is an error the domain names). */
-static size_t form_ids(struct req *r, const char *key, int64_t **out,
-		       size_t max)
-{
-	*out = arena_calloc(&r->arena, max + 1, sizeof(**out));
-	size_t n = 0;
-	for (size_t i = 0; *out != NULL && i < r->form.count && n <= max; i++)
-		if (strcmp(r->form.items[i].key, key) == 0)
-			(*out)[n++] = casework_id(r->form.items[i].value);
-	return n;
-}
-
 /*
  * The fields of the new or change form: the platform's municipalities
  * (not the host), the host's shared units, the moves. checked_from: the
@@ -102,7 +80,7 @@ static enum nara_err form_vars(struct req *r, struct tvars *v, int64_t host,
 		struct tvars *t = tv_item(v, "f_members");
 		tv_setf(t, "id", "%lld", (long long)m[i].id);
 		tv_set(t, "name", m[i].name);
-		int on = posted ? form_has(r, "member", m[i].id) : 0;
+		int on = posted ? casework_form_has(r, "member", m[i].id) : 0;
 		for (size_t k = 0; checked_from && k < checked_from->nmembers; k++)
 			on |= checked_from->members[k].id == m[i].id;
 		if (on)
@@ -112,7 +90,7 @@ static enum nara_err form_vars(struct req *r, struct tvars *v, int64_t host,
 		struct tvars *t = tv_item(v, "f_units");
 		tv_setf(t, "id", "%lld", (long long)u[i].id);
 		tv_set(t, "name", u[i].name);
-		int on = posted ? form_has(r, "unit", u[i].id) : 0;
+		int on = posted ? casework_form_has(r, "unit", u[i].id) : 0;
 		for (size_t k = 0; checked_from && k < checked_from->nunits; k++)
 			on |= checked_from->units[k].id == u[i].id;
 		if (on)
@@ -154,9 +132,9 @@ static void read_input(struct req *r, struct agreement_input *in,
 	in->name = kv_get(&r->form, "name");
 	in->services = kv_get(&r->form, "services");
 	int64_t *ids;
-	in->nmembers = form_ids(r, "member", &ids, AGREEMENT_MAX_MEMBERS);
+	in->nmembers = casework_form_ids(r, "member", &ids, AGREEMENT_MAX_MEMBERS);
 	in->members = ids;
-	in->nunits = form_ids(r, "unit", &ids, AGREEMENT_MAX_UNITS);
+	in->nunits = casework_form_ids(r, "unit", &ids, AGREEMENT_MAX_UNITS);
 	in->units = ids;
 	for (size_t i = 0; i < r->form.count; i++) {
 		if (strcmp(r->form.items[i].key, "move") != 0)

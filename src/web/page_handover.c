@@ -20,26 +20,6 @@
 #include "web/format.h"
 #include "web/web.h"
 
-/* The form's ids of `key`, at most HANDOVER_MAX_PARTS + 1. */
-static size_t form_ids(struct req *r, const char *key, int64_t **out)
-{
-	*out = arena_calloc(&r->arena, HANDOVER_MAX_PARTS + 2, sizeof(**out));
-	size_t n = 0;
-	for (size_t i = 0; *out != NULL && i < r->form.count && n <= HANDOVER_MAX_PARTS; i++)
-		if (strcmp(r->form.items[i].key, key) == 0)
-			(*out)[n++] = casework_id(r->form.items[i].value);
-	return n;
-}
-
-static int form_has(const struct req *r, const char *key, int64_t id)
-{
-	for (size_t i = 0; i < r->form.count; i++)
-		if (strcmp(r->form.items[i].key, key) == 0 &&
-		    casework_id(r->form.items[i].value) == id)
-			return 1;
-	return 0;
-}
-
 static const char *state_text(struct req *r, const char *state)
 {
 	return casework_text(r, "handover.state", state);
@@ -120,7 +100,7 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 			tv_set(t, "withheld_reason",
 			       casework_text(r, "withheld", withheld_reason_name(n->withheld_reason)));
 		}
-		if (posted && form_has(r, "note", n->id))
+		if (posted && casework_form_has(r, "note", n->id))
 			tv_set(t, "checked", "1");
 	}
 	for (size_t i = 0; i < c.ndecisions; i++) {
@@ -128,7 +108,7 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 		tv_setf(t, "id", "%lld", (long long)c.decisions[i].id);
 		tv_set(t, "when", web_iso_date(r, c.decisions[i].decided_at));
 		tv_set(t, "subject", c.decisions[i].subject);
-		if (posted && form_has(r, "decision", c.decisions[i].id))
+		if (posted && casework_form_has(r, "decision", c.decisions[i].id))
 			tv_set(t, "checked", "1");
 	}
 	for (size_t i = 0; i < ndocs; i++) {
@@ -136,7 +116,7 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 		tv_setf(t, "id", "%lld", (long long)docs[i].id);
 		tv_set(t, "name", docs[i].filename);
 		tv_set(t, "when", web_iso_date(r, docs[i].added_at));
-		if (posted && form_has(r, "document", docs[i].id))
+		if (posted && casework_form_has(r, "document", docs[i].id))
 			tv_set(t, "checked", "1");
 	}
 	if (posted) {
@@ -203,11 +183,11 @@ enum nara_err page_handover_offer(struct req *r)
 	    .reasons = kv_get(&r->form, "reasons"),
 	};
 	int64_t *ids;
-	o.nnotes = form_ids(r, "note", &ids);
+	o.nnotes = casework_form_ids(r, "note", &ids, HANDOVER_MAX_PARTS);
 	o.notes = ids;
-	o.ndecisions = form_ids(r, "decision", &ids);
+	o.ndecisions = casework_form_ids(r, "decision", &ids, HANDOVER_MAX_PARTS);
 	o.decisions = ids;
-	o.ndocuments = form_ids(r, "document", &ids);
+	o.ndocuments = casework_form_ids(r, "document", &ids, HANDOVER_MAX_PARTS);
 	o.documents = ids;
 	int64_t id = 0;
 	const char *why = NULL;
