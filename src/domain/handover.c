@@ -519,14 +519,17 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 
 /* ---- lists ---- */
 
-#define SUMMARY_COLUMNS                                                        \
+/* The summary's columns (summary_row reads them), then the tables. */
+#define SUMMARY_SELECT                                                         \
 	"SELECT h.id, h.from_case_id, COALESCE(h.new_case_id, 0),"            \
 	" h.from_municipality_id, h.to_municipality_id, f.name, t.name,"      \
 	" h.kind, h.matter, h.state, h.legal_basis, h.decline_reason,"        \
-	" h.answered_by_label, h.offered_at, COALESCE(h.answered_at, 0)"      \
+	" h.answered_by_label, h.offered_at, COALESCE(h.answered_at, 0)"
+#define SUMMARY_FROM                                                           \
 	" FROM handover h JOIN municipality f ON f.id ="                      \
 	" h.from_municipality_id JOIN municipality t ON t.id ="               \
 	" h.to_municipality_id "
+#define SUMMARY_COLUMNS SUMMARY_SELECT SUMMARY_FROM
 
 static void summary_row(struct arena *a, struct db_stmt *st,
 			struct handover_summary *s)
@@ -614,18 +617,12 @@ static enum nara_err load_for_reception(struct db *db, struct arena *a,
 {
 	memset(v, 0, sizeof(*v));
 	struct db_stmt *st;
-	enum nara_err err;
-	err = db_prepare(
+	enum nara_err err = db_prepare(
 	    db,
-	    "SELECT h.id, h.from_case_id, COALESCE(h.new_case_id, 0),"
-	    " h.from_municipality_id, h.to_municipality_id, f.name, t.name,"
-	    " h.kind, h.matter, h.state, h.legal_basis, h.decline_reason,"
-	    " h.answered_by_label, h.offered_at, COALESCE(h.answered_at, 0),"
-	    " h.decided_by, h.reasons, h.offered_by_label, h.has_identity,"
-	    " h.protected_identity, h.personnummer, h.given_name,"
-	    " h.family_name FROM handover h JOIN municipality f ON f.id ="
-	    " h.from_municipality_id JOIN municipality t ON t.id ="
-	    " h.to_municipality_id WHERE h.id = ?",
+	    SUMMARY_SELECT ", h.decided_by, h.reasons, h.offered_by_label,"
+			   " h.has_identity, h.protected_identity,"
+			   " h.personnummer, h.given_name, h.family_name"
+			   SUMMARY_FROM "WHERE h.id = ?",
 	    &st);
 	if (err != NARA_OK)
 		return err;
