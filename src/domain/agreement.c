@@ -115,11 +115,11 @@ static enum nara_err fill_version(struct db *db, struct arena *a, int64_t now,
 }
 
 #define VERSION_COLUMNS                                                        \
-	"SELECT a.id, a.series, a.version, a.host_municipality_id, h.name,"   \
-	" a.name, a.services, COALESCE(s.display_name, 'nara'),"              \
-	" a.valid_from, COALESCE(a.valid_to, 0), a.created_at"                \
-	" FROM agreement a JOIN municipality h ON h.id ="                     \
-	" a.host_municipality_id LEFT JOIN staff_user s ON s.id ="            \
+	"SELECT a.id, a.series, a.version, a.host_municipality_id, h.name,"    \
+	" a.name, a.services, COALESCE(s.display_name, 'nara'),"               \
+	" a.valid_from, COALESCE(a.valid_to, 0), a.created_at"                 \
+	" FROM agreement a JOIN municipality h ON h.id ="                      \
+	" a.host_municipality_id LEFT JOIN staff_user s ON s.id ="             \
 	" a.recorded_by "
 
 static void read_row(struct arena *a, struct db_stmt *st,
@@ -142,8 +142,7 @@ static void read_row(struct arena *a, struct db_stmt *st,
 /* Reads rows of VERSION_COLUMNS + where, with one id bound, then fills. */
 static enum nara_err read_versions(struct db *db, struct arena *a,
 				   const char *sql, int64_t bind, int nbind,
-				   int64_t now,
-				   struct agreement_version **out,
+				   int64_t now, struct agreement_version **out,
 				   size_t *count)
 {
 	*out = NULL;
@@ -242,8 +241,8 @@ enum nara_err agreement_series_read(struct db *db, struct arena *a,
 		return NARA_EDENIED;
 	int64_t host = 0;
 	int concerned = 0;
-	enum nara_err err = series_host(db, series, who->subject.municipality_id,
-					&host, &concerned);
+	enum nara_err err = series_host(
+	    db, series, who->subject.municipality_id, &host, &concerned);
 	if (err != NARA_OK)
 		return err;
 	/* Another municipality's agreement is answered as none (R3.1). */
@@ -307,11 +306,11 @@ static enum nara_err check_input(struct db *db, int64_t host,
 	}
 	for (size_t i = 0; i < in->nunits; i++) {
 		int64_t n = 0;
-		enum nara_err err = db_query_int(
-		    db, &n,
-		    "SELECT COUNT(*) FROM unit WHERE id = ? AND"
-		    " municipality_id = ? AND shared = 1",
-		    "ii", in->units[i], host);
+		enum nara_err err =
+		    db_query_int(db, &n,
+				 "SELECT COUNT(*) FROM unit WHERE id = ? AND"
+				 " municipality_id = ? AND shared = 1",
+				 "ii", in->units[i], host);
 		if (err != NARA_OK)
 			return err;
 		for (size_t j = 0; j < i; j++)
@@ -385,11 +384,12 @@ enum nara_err agreement_record(struct db *db, const struct actor *who,
 		err = agreement_add(db, host, in->name, in->valid_from,
 				    in->valid_to, id);
 	if (err == NARA_OK)
-		err = db_run(db,
-			     "UPDATE agreement SET services = ?, recorded_by = ?,"
-			     " created_at = ? WHERE id = ?",
-			     "siii", in->services ? in->services : "",
-			     who->staff_id, now, *id);
+		err =
+		    db_run(db,
+			   "UPDATE agreement SET services = ?, recorded_by = ?,"
+			   " created_at = ? WHERE id = ?",
+			   "siii", in->services ? in->services : "",
+			   who->staff_id, now, *id);
 	if (err == NARA_OK)
 		err = add_parts(db, *id, in);
 	if (err == NARA_OK)
@@ -403,14 +403,13 @@ enum nara_err agreement_record(struct db *db, const struct actor *who,
  */
 static enum nara_err newest_for_write(struct db *db, const struct actor *who,
 				      int64_t series, int64_t expected_id,
-				      int64_t now, int64_t *host,
-				      int64_t *id, int64_t *version,
-				      int64_t *valid_from, int64_t *valid_to,
-				      const char **why)
+				      int64_t now, int64_t *host, int64_t *id,
+				      int64_t *version, int64_t *valid_from,
+				      int64_t *valid_to, const char **why)
 {
 	int concerned = 0;
-	enum nara_err err = series_host(db, series, who->subject.municipality_id,
-					host, &concerned);
+	enum nara_err err = series_host(
+	    db, series, who->subject.municipality_id, host, &concerned);
 	if (err != NARA_OK)
 		return err;
 	if (!concerned)
@@ -468,8 +467,8 @@ enum nara_err agreement_change(struct db *db, const struct actor *who,
 	 * one stays done under it), and before the old one's end (a change
 	 * of an agreement that will have ended would revive it).
 	 */
-	if (err == NARA_OK && (in->valid_from <= from ||
-			       in->valid_from + DAY <= now)) {
+	if (err == NARA_OK &&
+	    (in->valid_from <= from || in->valid_from + DAY <= now)) {
 		*why = "agreement.error.change_from";
 		err = NARA_EINVAL;
 	}
@@ -478,8 +477,9 @@ enum nara_err agreement_change(struct db *db, const struct actor *who,
 		err = NARA_EINVAL;
 	}
 	if (err == NARA_OK)
-		err = db_run(db, "UPDATE agreement SET valid_to = ? WHERE id = ?",
-			     "ii", in->valid_from, prev);
+		err =
+		    db_run(db, "UPDATE agreement SET valid_to = ? WHERE id = ?",
+			   "ii", in->valid_from, prev);
 	if (err == NARA_OK)
 		err = db_query_int(
 		    db, id,
@@ -491,7 +491,8 @@ enum nara_err agreement_change(struct db *db, const struct actor *who,
 		    in->valid_from, in->valid_to, now,
 		    in->services ? in->services : "", who->staff_id);
 	if (err == NARA_ECONFLICT && *why == NULL)
-		*why = "agreement.error.changed"; /* someone else's version + 1 */
+		*why =
+		    "agreement.error.changed"; /* someone else's version + 1 */
 	if (err == NARA_OK)
 		err = add_parts(db, *id, in);
 	if (err == NARA_OK) {
@@ -521,8 +522,9 @@ enum nara_err agreement_end(struct db *db, const struct actor *who,
 		err = NARA_EINVAL;
 	}
 	if (err == NARA_OK)
-		err = db_run(db, "UPDATE agreement SET valid_to = ? WHERE id = ?",
-			     "ii", valid_to, id);
+		err =
+		    db_run(db, "UPDATE agreement SET valid_to = ? WHERE id = ?",
+			   "ii", valid_to, id);
 	if (err == NARA_OK)
 		err = audit_admin(db, who, "end", host, id, "ended");
 	return finish(db, err);

@@ -148,15 +148,16 @@ struct part {
 static enum nara_err add_part(struct db *db, int64_t handover, int seq,
 			      const struct part *p)
 {
-	return db_run(db,
-		      "INSERT INTO handover_part (handover_id, seq, kind,"
-		      " source_id, written_at, author_label, title, body,"
-		      " visibility, visible_from, withheld_reason) VALUES (?, ?,"
-		      " ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-		      "iisiissssis", handover, (int64_t)seq, p->kind, p->source,
-		      p->written_at, p->author, p->title, p->body,
-		      p->visibility ? p->visibility : "now", p->visible_from,
-		      p->reason ? p->reason : "");
+	return db_run(
+	    db,
+	    "INSERT INTO handover_part (handover_id, seq, kind,"
+	    " source_id, written_at, author_label, title, body,"
+	    " visibility, visible_from, withheld_reason) VALUES (?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
+	    "iisiissssis", handover, (int64_t)seq, p->kind, p->source,
+	    p->written_at, p->author, p->title, p->body,
+	    p->visibility ? p->visibility : "now", p->visible_from,
+	    p->reason ? p->reason : "");
 }
 
 /* The application's answers as "question: answer" lines. */
@@ -173,9 +174,10 @@ static const char *answers_text(struct arena *a, const char *json)
 	const char *out = "";
 	json_object_foreach(root, key, value)
 	{
-		char *text = json_is_string(value)
-				 ? NULL
-				 : json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *text =
+		    json_is_string(value)
+			? NULL
+			: json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
 		out = arena_printf(a, "%s%s: %s\n", out, key,
 				   text ? text : json_string_value(value));
 		free(text);
@@ -192,10 +194,10 @@ static enum nara_err application_parts(struct db *db, struct arena *a,
 				       int *seq)
 {
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT id, submitted_at, answers FROM application WHERE case_id = ?",
-	    &st);
+	enum nara_err err = db_prepare(db,
+				       "SELECT id, submitted_at, answers FROM "
+				       "application WHERE case_id = ?",
+				       &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, case_id);
@@ -229,7 +231,8 @@ static enum nara_err application_parts(struct db *db, struct arena *a,
 		    .kind = "report",
 		    .source = db_col_int(st, 0),
 		    .written_at = db_col_int(st, 1),
-		    .author = "anmälaren (uppgifter om anmälaren lämnas inte ut)",
+		    .author =
+			"anmälaren (uppgifter om anmälaren lämnas inte ut)",
 		    .title = arena_printf(
 			a, "Orosanmälan från %s",
 			strcmp(kind, "professional") == 0 ? "yrkesperson"
@@ -250,8 +253,8 @@ static enum nara_err application_parts(struct db *db, struct arena *a,
 }
 
 /* One chosen journal note; withheld ones only when chosen on purpose. */
-static enum nara_err note_part(struct db *db, struct arena *a,
-			       int64_t handover, int64_t case_id, int64_t id,
+static enum nara_err note_part(struct db *db, struct arena *a, int64_t handover,
+			       int64_t case_id, int64_t id,
 			       int include_withheld, int *seq, const char **why)
 {
 	struct db_stmt *st;
@@ -270,7 +273,8 @@ static enum nara_err note_part(struct db *db, struct arena *a,
 	if (rc == DB_ROW) {
 		p.written_at = db_col_int(st, 0);
 		p.author = col(a, st, 1);
-		p.title = arena_printf(a, "Journalanteckning (%s)", db_col_text(st, 2));
+		p.title = arena_printf(a, "Journalanteckning (%s)",
+				       db_col_text(st, 2));
 		p.body = col(a, st, 3);
 		p.visibility = col(a, st, 4);
 		p.visible_from = db_col_int(st, 5);
@@ -316,9 +320,9 @@ static enum nara_err decision_part(struct db *db, struct arena *a,
 		    a,
 		    "Utfall: %s\n%s\n\nSkäl: %s\nLagrum: %s\nDelegation: %s\n"
 		    "Överklagande: %s",
-		    strcmp(outcome, "granted") == 0	? "bifall"
+		    strcmp(outcome, "granted") == 0  ? "bifall"
 		    : strcmp(outcome, "partly") == 0 ? "delvis bifall"
-						       : "avslag",
+						     : "avslag",
 		    db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6),
 		    db_col_text(st, 7), db_col_text(st, 8));
 	}
@@ -380,8 +384,9 @@ static enum nara_err document_part(struct db *db, struct arena *a,
 static enum nara_err check_offer(const struct handover_offer *o,
 				 const char **why)
 {
-	if (o->legal_basis == NULL || (strcmp(o->legal_basis, "transfer") != 0 &&
-				       strcmp(o->legal_basis, "consent") != 0))
+	if (o->legal_basis == NULL ||
+	    (strcmp(o->legal_basis, "transfer") != 0 &&
+	     strcmp(o->legal_basis, "consent") != 0))
 		*why = "handover.error.basis";
 	else if (blank(o->decided_by) || too_long(o->decided_by))
 		*why = "handover.error.decided_by";
@@ -408,7 +413,8 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	int64_t municipality = 0, person = 0;
-	err = case_authorize_in_tx(db, who, o->case_id, 1, &municipality, &person);
+	err = case_authorize_in_tx(db, who, o->case_id, 1, &municipality,
+				   &person);
 	if (err != NARA_OK)
 		return finish(db, err);
 	struct case_row c;
@@ -438,15 +444,17 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 	const char *to_name = NULL;
 	if (err == NARA_OK) {
 		struct db_stmt *st;
-		err = db_prepare(db, "SELECT name FROM municipality WHERE id = ?", &st);
+		err = db_prepare(
+		    db, "SELECT name FROM municipality WHERE id = ?", &st);
 		if (err == NARA_OK) {
 			db_bind_int(st, 1, o->to_municipality_id);
 			if (db_step(st) == DB_ROW)
 				to_name = col(a, st, 0);
 			db_done(st);
 		}
-		if (err == NARA_OK && (to_name == NULL ||
-				       o->to_municipality_id == c.municipality_id)) {
+		if (err == NARA_OK &&
+		    (to_name == NULL ||
+		     o->to_municipality_id == c.municipality_id)) {
 			*why = "handover.error.municipality";
 			err = NARA_EINVAL;
 		}
@@ -485,8 +493,8 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 		err = note_part(db, a, *id, o->case_id, o->notes[i],
 				o->include_withheld, &seq, why);
 	for (size_t i = 0; i < o->ndecisions && err == NARA_OK; i++)
-		err = decision_part(db, a, *id, o->case_id, o->decisions[i], &seq,
-				    why);
+		err = decision_part(db, a, *id, o->case_id, o->decisions[i],
+				    &seq, why);
 	for (size_t i = 0; i < o->ndocuments && err == NARA_OK; i++)
 		err = document_part(db, a, *id, o->case_id, o->documents[i],
 				    o->include_withheld, &seq, why);
@@ -501,17 +509,18 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 		    o->reasons, o->identity ? "personens identitet, " : "",
 		    o->application ? "ansökan eller anmälan, " : "", o->nnotes,
 		    o->ndecisions, o->ndocuments);
-		err = body ? journal_insert_in_tx(db, o->case_id, c.municipality_id,
-						  now, "staff", who->staff_id,
-						  who->name ? who->name : who->label,
-						  "note", body, VIS_NOW, 0, 0, 0, NULL)
+		err = body ? journal_insert_in_tx(
+				 db, o->case_id, c.municipality_id, now,
+				 "staff", who->staff_id,
+				 who->name ? who->name : who->label, "note",
+				 body, VIS_NOW, 0, 0, 0, NULL)
 			   : NARA_ENOMEM;
 	}
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, o->case_id, now);
 	if (err == NARA_OK)
-		err = audit(db, who, c.municipality_id, "disclose", "handover", *id,
-			    person, o->legal_basis, 0);
+		err = audit(db, who, c.municipality_id, "disclose", "handover",
+			    *id, person, o->legal_basis, 0);
 	if (err != NARA_OK)
 		*id = 0;
 	return finish(db, err);
@@ -521,13 +530,13 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 
 /* The summary's columns (summary_row reads them), then the tables. */
 #define SUMMARY_SELECT                                                         \
-	"SELECT h.id, h.from_case_id, COALESCE(h.new_case_id, 0),"            \
-	" h.from_municipality_id, h.to_municipality_id, f.name, t.name,"      \
-	" h.kind, h.matter, h.state, h.legal_basis, h.decline_reason,"        \
+	"SELECT h.id, h.from_case_id, COALESCE(h.new_case_id, 0),"             \
+	" h.from_municipality_id, h.to_municipality_id, f.name, t.name,"       \
+	" h.kind, h.matter, h.state, h.legal_basis, h.decline_reason,"         \
 	" h.answered_by_label, h.offered_at, COALESCE(h.answered_at, 0)"
 #define SUMMARY_FROM                                                           \
-	" FROM handover h JOIN municipality f ON f.id ="                      \
-	" h.from_municipality_id JOIN municipality t ON t.id ="               \
+	" FROM handover h JOIN municipality f ON f.id ="                       \
+	" h.from_municipality_id JOIN municipality t ON t.id ="                \
 	" h.to_municipality_id "
 #define SUMMARY_COLUMNS SUMMARY_SELECT SUMMARY_FROM
 
@@ -580,7 +589,8 @@ enum nara_err handover_incoming(struct db *db, struct arena *a,
 {
 	*out = NULL;
 	*count = 0;
-	if (!policy_handover_reception(&who->subject, who->subject.municipality_id))
+	if (!policy_handover_reception(&who->subject,
+				       who->subject.municipality_id))
 		return NARA_EDENIED;
 	return summaries(db, a,
 			 SUMMARY_COLUMNS " WHERE h.to_municipality_id = ?"
@@ -619,10 +629,11 @@ static enum nara_err load_for_reception(struct db *db, struct arena *a,
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(
 	    db,
-	    SUMMARY_SELECT ", h.decided_by, h.reasons, h.offered_by_label,"
-			   " h.has_identity, h.protected_identity,"
-			   " h.personnummer, h.given_name, h.family_name"
-			   SUMMARY_FROM "WHERE h.id = ?",
+	    SUMMARY_SELECT
+	    ", h.decided_by, h.reasons, h.offered_by_label,"
+	    " h.has_identity, h.protected_identity,"
+	    " h.personnummer, h.given_name, h.family_name" SUMMARY_FROM
+	    "WHERE h.id = ?",
 	    &st);
 	if (err != NARA_OK)
 		return err;
@@ -648,9 +659,11 @@ static enum nara_err load_for_reception(struct db *db, struct arena *a,
 	 * Anybody but the receiving reception: refused, flagged, in the
 	 * receiving committee's log (whose data the package now is).
 	 */
-	if (!policy_handover_reception(&who->subject, v->s.to_municipality_id)) {
-		err = audit(db, who, v->s.to_municipality_id, "read_denied",
-			    "handover", id, 0, "not the receiving reception", 1);
+	if (!policy_handover_reception(&who->subject,
+				       v->s.to_municipality_id)) {
+		err =
+		    audit(db, who, v->s.to_municipality_id, "read_denied",
+			  "handover", id, 0, "not the receiving reception", 1);
 		return err != NARA_OK ? err : NARA_EDENIED;
 	}
 	return NARA_OK;
@@ -701,8 +714,8 @@ enum nara_err handover_open(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = load_parts(db, a, id, out);
 	if (err == NARA_OK)
-		err = audit(db, who, out->s.to_municipality_id, "read", "handover",
-			    id, 0, "the receiving reception", 0);
+		err = audit(db, who, out->s.to_municipality_id, "read",
+			    "handover", id, 0, "the receiving reception", 0);
 	return finish(db, err);
 }
 
@@ -725,10 +738,10 @@ enum nara_err handover_units(struct db *db, struct arena *a,
 	struct handover_unit *list = arena_calloc(a, MAX, sizeof(*list));
 	int rc = DB_DONE;
 	while (list != NULL && *count < MAX && (rc = db_step(st)) == DB_ROW) {
-		struct policy_record rec = {
-		    .kind = REC_CASE,
-		    .municipality_id = who->subject.municipality_id,
-		    .unit_id = db_col_int(st, 0)};
+		struct policy_record rec = {.kind = REC_CASE,
+					    .municipality_id =
+						who->subject.municipality_id,
+					    .unit_id = db_col_int(st, 0)};
 		if (!policy_decide(&who->subject, ACT_WRITE, &rec).allowed)
 			continue;
 		list[*count].id = rec.unit_id;
@@ -748,11 +761,11 @@ static enum nara_err receiving_person(struct db *db,
 				      int64_t fictitious, int64_t unit_id,
 				      const struct actor *who, int64_t *id)
 {
-	enum nara_err err = db_query_int(
-	    db, id,
-	    "SELECT id FROM person WHERE municipality_id = ? AND"
-	    " personnummer = ?",
-	    "is", v->s.to_municipality_id, v->personnummer);
+	enum nara_err err =
+	    db_query_int(db, id,
+			 "SELECT id FROM person WHERE municipality_id = ? AND"
+			 " personnummer = ?",
+			 "is", v->s.to_municipality_id, v->personnummer);
 	if (err != NARA_ENOTFOUND)
 		return err;
 	struct person_new p = {
@@ -772,9 +785,8 @@ static enum nara_err receiving_person(struct db *db,
 static enum nara_err copy_part(struct db *db, struct arena *a,
 			       const struct handover_view *v,
 			       const struct handover_part_view *p,
-			       int64_t case_id,
-			       int64_t person_id, const struct actor *who,
-			       int64_t now)
+			       int64_t case_id, int64_t person_id,
+			       const struct actor *who, int64_t now)
 {
 	int vis = note_visibility_parse(p->visibility);
 	int reason = p->withheld_reason[0]
@@ -833,15 +845,16 @@ static enum nara_err close_sending(struct db *db, struct arena *a,
 		return err;
 	if (!closable(&c, &to))
 		return NARA_ECONFLICT;
-	const char *reason = arena_printf(
-	    a, "Överlämnat till %s, som tog emot ärendet %s.",
-	    v->s.to_municipality, day(a, now));
+	const char *reason =
+	    arena_printf(a, "Överlämnat till %s, som tog emot ärendet %s.",
+			 v->s.to_municipality, day(a, now));
 	if (reason == NULL)
 		return NARA_ENOMEM;
-	err = db_run(db,
-		     "UPDATE case_file SET state = ?, closed_at = ?,"
-		     " closure_reason = ? WHERE id = ?",
-		     "sisi", case_state_name(to), now, reason, v->s.from_case_id);
+	err =
+	    db_run(db,
+		   "UPDATE case_file SET state = ?, closed_at = ?,"
+		   " closure_reason = ? WHERE id = ?",
+		   "sisi", case_state_name(to), now, reason, v->s.from_case_id);
 	if (err == NARA_OK)
 		err = db_run(db,
 			     "UPDATE case_intervention SET ended_at = ?,"
@@ -849,11 +862,10 @@ static enum nara_err close_sending(struct db *db, struct arena *a,
 			     " ended_at IS NULL",
 			     "isi", now, reason, v->s.from_case_id);
 	if (err == NARA_OK)
-		err = case_event_in_tx(db, v->s.from_case_id, now,
-				       case_action_name(CA_CLOSE),
-				       (enum case_state)case_state_parse(c.state),
-				       to, "system", 0, "nara (överlämning)",
-				       reason, 0);
+		err = case_event_in_tx(
+		    db, v->s.from_case_id, now, case_action_name(CA_CLOSE),
+		    (enum case_state)case_state_parse(c.state), to, "system", 0,
+		    "nara (överlämning)", reason, 0);
 	if (err == NARA_OK)
 		err = journal_insert_in_tx(db, v->s.from_case_id,
 					   c.municipality_id, now, "system", 0,
@@ -862,8 +874,8 @@ static enum nara_err close_sending(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, v->s.from_case_id, now);
 	if (err == NARA_OK)
-		err = audit(db, who, c.municipality_id, "handover_closed", "case",
-			    v->s.from_case_id, c.person_id, reason, 0);
+		err = audit(db, who, c.municipality_id, "handover_closed",
+			    "case", v->s.from_case_id, c.person_id, reason, 0);
 	return err;
 }
 
@@ -876,10 +888,11 @@ static enum nara_err close_sending(struct db *db, struct arena *a,
 static enum nara_err claim(struct db *db, int64_t id, const char **why)
 {
 	int64_t got = 0;
-	enum nara_err err = db_query_int(db, &got,
-					 "UPDATE handover SET state = state WHERE"
-					 " id = ? AND state = 'offered' RETURNING id",
-					 "i", id);
+	enum nara_err err =
+	    db_query_int(db, &got,
+			 "UPDATE handover SET state = state WHERE"
+			 " id = ? AND state = 'offered' RETURNING id",
+			 "i", id);
 	if (err == NARA_ENOTFOUND) {
 		*why = "handover.error.answered";
 		return NARA_ECONFLICT;
@@ -915,10 +928,10 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 	struct policy_record rec = {.kind = REC_CASE,
 				    .municipality_id = v.s.to_municipality_id,
 				    .unit_id = unit_id};
-	if (err == NARA_ENOTFOUND || (err == NARA_OK &&
-				      (unit_municipality != v.s.to_municipality_id ||
-				       shared ||
-				       !policy_decide(&who->subject, ACT_WRITE, &rec).allowed))) {
+	if (err == NARA_ENOTFOUND ||
+	    (err == NARA_OK &&
+	     (unit_municipality != v.s.to_municipality_id || shared ||
+	      !policy_decide(&who->subject, ACT_WRITE, &rec).allowed))) {
 		*why = "handover.error.unit";
 		return finish(db, NARA_EINVAL);
 	}
@@ -926,9 +939,9 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 		err = load_parts(db, a, id, &v);
 	int64_t person = 0, fictitious = 0;
 	if (err == NARA_OK && v.has_identity) {
-		err = db_query_int(db, &fictitious,
-				   "SELECT fictitious FROM handover WHERE id = ?",
-				   "i", id);
+		err = db_query_int(
+		    db, &fictitious,
+		    "SELECT fictitious FROM handover WHERE id = ?", "i", id);
 		if (err == NARA_OK)
 			err = receiving_person(db, &v, fictitious, unit_id, who,
 					       &person);
@@ -956,15 +969,15 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 		    "Ärendet överlämnades från %s %s (överlämning %lld)."
 		    " Rättslig grund: %s. Beslutat av: %s. Skäl: %s."
 		    " Mottaget av %s.%s",
-		    v.s.from_municipality, day(a, v.s.offered_at), (long long)id,
-		    basis_words(v.s.legal_basis), v.decided_by, v.reasons,
-		    who->label,
-		    v.has_identity ? "" : " Personens identitet lämnades inte ut.");
-		err = body ? journal_insert_in_tx(db, *new_case_id,
-						  v.s.to_municipality_id, now,
-						  "system", 0, "Överlämning",
-						  "note", body, VIS_NOW, 0, 0,
-						  0, NULL)
+		    v.s.from_municipality, day(a, v.s.offered_at),
+		    (long long)id, basis_words(v.s.legal_basis), v.decided_by,
+		    v.reasons, who->label,
+		    v.has_identity ? ""
+				   : " Personens identitet lämnades inte ut.");
+		err = body ? journal_insert_in_tx(
+				 db, *new_case_id, v.s.to_municipality_id, now,
+				 "system", 0, "Överlämning", "note", body,
+				 VIS_NOW, 0, 0, 0, NULL)
 			   : NARA_ENOMEM;
 	}
 	for (size_t i = 0; i < v.nparts && err == NARA_OK; i++)
@@ -978,8 +991,8 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 			     " answered_by = ?, answered_by_label = ?,"
 			     " answered_at = ?, new_case_id = ? WHERE id = ?"
 			     " AND state = 'offered'",
-			     "isiii", who->staff_id, who->label, now, *new_case_id,
-			     id);
+			     "isiii", who->staff_id, who->label, now,
+			     *new_case_id, id);
 	if (err == NARA_OK) {
 		err = close_sending(db, a, &v, who, now);
 		if (err == NARA_ECONFLICT)
@@ -988,8 +1001,8 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit(db, who, v.s.to_municipality_id, "handover_accept",
 			    "case", *new_case_id, person,
-			    arena_printf(a, "handover %lld from %s", (long long)id,
-					 v.s.from_municipality),
+			    arena_printf(a, "handover %lld from %s",
+					 (long long)id, v.s.from_municipality),
 			    0);
 	if (err != NARA_OK)
 		*new_case_id = 0;
@@ -1015,20 +1028,21 @@ enum nara_err handover_decline(struct db *db, struct arena *a,
 		return finish(db, err);
 	if ((err = claim(db, id, why)) != NARA_OK)
 		return finish(db, err);
-	err = db_run(db,
-		     "UPDATE handover SET state = 'declined', answered_by = ?,"
-		     " answered_by_label = ?, answered_at = ?, decline_reason = ?"
-		     " WHERE id = ? AND state = 'offered'",
-		     "isisi", who->staff_id, who->label, now, reason, id);
+	err =
+	    db_run(db,
+		   "UPDATE handover SET state = 'declined', answered_by = ?,"
+		   " answered_by_label = ?, answered_at = ?, decline_reason = ?"
+		   " WHERE id = ? AND state = 'offered'",
+		   "isisi", who->staff_id, who->label, now, reason, id);
 	const char *body = arena_printf(
-	    a, "%s tog inte emot överlämningen %s. Skäl: %s Ärendet är kvar här.",
+	    a,
+	    "%s tog inte emot överlämningen %s. Skäl: %s Ärendet är kvar här.",
 	    v.s.to_municipality, day(a, now), reason);
 	if (err == NARA_OK)
-		err = body ? journal_insert_in_tx(db, v.s.from_case_id,
-						  v.s.from_municipality_id, now,
-						  "system", 0, "nara (överlämning)",
-						  "note", body, VIS_NOW, 0, 0, 0,
-						  NULL)
+		err = body ? journal_insert_in_tx(
+				 db, v.s.from_case_id, v.s.from_municipality_id,
+				 now, "system", 0, "nara (överlämning)", "note",
+				 body, VIS_NOW, 0, 0, 0, NULL)
 			   : NARA_ENOMEM;
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, v.s.from_case_id, now);
@@ -1036,7 +1050,8 @@ enum nara_err handover_decline(struct db *db, struct arena *a,
 		err = audit(db, who, v.s.to_municipality_id, "handover_decline",
 			    "handover", id, 0, reason, 0);
 	if (err == NARA_OK)
-		err = audit(db, who, v.s.from_municipality_id, "handover_declined",
-			    "case", v.s.from_case_id, 0, reason, 0);
+		err = audit(db, who, v.s.from_municipality_id,
+			    "handover_declined", "case", v.s.from_case_id, 0,
+			    reason, 0);
 	return finish(db, err);
 }

@@ -56,7 +56,8 @@ struct handover_offer {
 	const int64_t *notes, *decisions, *documents;
 	size_t nnotes, ndecisions, ndocuments;
 	int include_withheld; /* withheld notes chosen on purpose */
-	const char *legal_basis; /* "transfer" (SoL 2 a kap. 10 §) or "consent" */
+	const char
+	    *legal_basis; /* "transfer" (SoL 2 a kap. 10 §) or "consent" */
 	const char *decided_by, *reasons;
 };
 

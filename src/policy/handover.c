@@ -9,8 +9,8 @@ int policy_handover_reception(const struct policy_subject *who,
 	for (size_t i = 0; i < who->ngrants; i++) {
 		const struct policy_grant *g = &who->grants[i];
 		if (g->municipality_id == municipality_id &&
-		    (g->role == ROLE_FIRST_LINE || g->role == ROLE_CASE_OFFICER ||
-		     g->role == ROLE_TEAM_LEAD))
+		    (g->role == ROLE_FIRST_LINE ||
+		     g->role == ROLE_CASE_OFFICER || g->role == ROLE_TEAM_LEAD))
 			return 1;
 	}
 	return 0;

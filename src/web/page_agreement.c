@@ -20,8 +20,9 @@
 static const char *period(struct req *r, const struct agreement_version *v)
 {
 	return arena_printf(&r->arena, "%s – %s", web_date(r, v->valid_from),
-			    v->valid_to ? web_date(r, v->valid_to)
-					: i18n_get(r->lang, "agreement.until_further"));
+			    v->valid_to
+				? web_date(r, v->valid_to)
+				: i18n_get(r->lang, "agreement.until_further"));
 }
 
 static const char *status(struct req *r, const struct agreement_version *v)
@@ -53,8 +54,9 @@ static void version_vars(struct req *r, struct tvars *t,
 	for (int a = 0; a < CA_COUNT; a++)
 		if (v->delegation & (1u << a))
 			tv_set(tv_item(t, "moves"), "name",
-			       casework_text(r, "agreement.move",
-					     case_action_name((enum case_action)a)));
+			       casework_text(
+				   r, "agreement.move",
+				   case_action_name((enum case_action)a)));
 }
 
 /*
@@ -81,7 +83,8 @@ static enum nara_err form_vars(struct req *r, struct tvars *v, int64_t host,
 		tv_setf(t, "id", "%lld", (long long)m[i].id);
 		tv_set(t, "name", m[i].name);
 		int on = posted ? casework_form_has(r, "member", m[i].id) : 0;
-		for (size_t k = 0; checked_from && k < checked_from->nmembers; k++)
+		for (size_t k = 0; checked_from && k < checked_from->nmembers;
+		     k++)
 			on |= checked_from->members[k].id == m[i].id;
 		if (on)
 			tv_set(t, "checked", "1");
@@ -91,7 +94,8 @@ static enum nara_err form_vars(struct req *r, struct tvars *v, int64_t host,
 		tv_setf(t, "id", "%lld", (long long)u[i].id);
 		tv_set(t, "name", u[i].name);
 		int on = posted ? casework_form_has(r, "unit", u[i].id) : 0;
-		for (size_t k = 0; checked_from && k < checked_from->nunits; k++)
+		for (size_t k = 0; checked_from && k < checked_from->nunits;
+		     k++)
 			on |= checked_from->units[k].id == u[i].id;
 		if (on)
 			tv_set(t, "checked", "1");
@@ -132,7 +136,8 @@ static void read_input(struct req *r, struct agreement_input *in,
 	in->name = kv_get(&r->form, "name");
 	in->services = kv_get(&r->form, "services");
 	int64_t *ids;
-	in->nmembers = casework_form_ids(r, "member", &ids, AGREEMENT_MAX_MEMBERS);
+	in->nmembers =
+	    casework_form_ids(r, "member", &ids, AGREEMENT_MAX_MEMBERS);
 	in->members = ids;
 	in->nunits = casework_form_ids(r, "unit", &ids, AGREEMENT_MAX_UNITS);
 	in->units = ids;
@@ -167,21 +172,26 @@ static enum nara_err render_list(struct req *r, const struct session *s,
 	struct agreement_version *list;
 	size_t n;
 	int64_t now = (int64_t)time(NULL);
-	enum nara_err err = agreement_list_for(r->db, &r->arena, who, now, &list, &n);
+	enum nara_err err =
+	    agreement_list_for(r->db, &r->arena, who, now, &list, &n);
 	if (err != NARA_OK)
 		return err;
 	for (size_t i = 0; i < n; i++) {
 		struct tvars *t = tv_item(v, "agreements");
 		version_vars(r, t, &list[i]);
-		tv_set(t, "role", i18n_get(r->lang, list[i].host_id == who->subject.municipality_id
-							   ? "agreement.role.host"
-							   : "agreement.role.member"));
+		tv_set(t, "role",
+		       i18n_get(r->lang,
+				list[i].host_id == who->subject.municipality_id
+				    ? "agreement.role.host"
+				    : "agreement.role.member"));
 	}
 	if (error != NULL)
 		tv_set(v, "error", i18n_get(r->lang, error));
-	if ((err = form_vars(r, v, who->subject.municipality_id, NULL, posted)) != NARA_OK)
+	if ((err = form_vars(r, v, who->subject.municipality_id, NULL,
+			     posted)) != NARA_OK)
 		return err;
-	return page_render(r, "agreements", v, i18n_get(r->lang, "agreement.title"));
+	return page_render(r, "agreements", v,
+			   i18n_get(r->lang, "agreement.title"));
 }
 
 enum nara_err page_agreements(struct req *r)
@@ -210,14 +220,17 @@ enum nara_err page_agreement_record(struct req *r)
 	read_input(r, &in, &why);
 	int64_t id = 0;
 	if (why == NULL)
-		err = agreement_record(r->db, &who, &in, (int64_t)time(NULL), &id, &why);
+		err = agreement_record(r->db, &who, &in, (int64_t)time(NULL),
+				       &id, &why);
 	if (why != NULL) {
 		r->resp.status = 400;
 		return render_list(r, &s, &who, why, 1);
 	}
 	if (err != NARA_OK)
 		return err;
-	resp_redirect(r, 303, arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1", (long long)id));
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1",
+				   (long long)id));
 	return NARA_OK;
 }
 
@@ -229,8 +242,8 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 	size_t n;
 	int can_write;
 	int64_t now = (int64_t)time(NULL);
-	enum nara_err err = agreement_series_read(r->db, &r->arena, who, series, now,
-						  &versions, &n, &can_write);
+	enum nara_err err = agreement_series_read(
+	    r->db, &r->arena, who, series, now, &versions, &n, &can_write);
 	if (err != NARA_OK)
 		return err;
 	if (n == 0)
@@ -249,8 +262,9 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 	if (can_write && !versions[0].ended) {
 		tv_set(v, "can_write", "1");
 		int posted = error != NULL && strcmp(error_form, "change") == 0;
-		if ((err = form_vars(r, v, versions[0].host_id, posted ? NULL : &versions[0],
-				     posted)) != NARA_OK)
+		if ((err = form_vars(r, v, versions[0].host_id,
+				     posted ? NULL : &versions[0], posted)) !=
+		    NARA_OK)
 			return err;
 	}
 	if (kv_get(&r->query, "sparat"))
@@ -307,15 +321,19 @@ enum nara_err page_agreement_change(struct req *r)
 	read_input(r, &in, &why);
 	int64_t id = 0;
 	if (why == NULL)
-		err = agreement_change(r->db, &who, series,
-				       casework_id(kv_get(&r->form, "expected")), &in,
-				       (int64_t)time(NULL), &id, &why);
+		err =
+		    agreement_change(r->db, &who, series,
+				     casework_id(kv_get(&r->form, "expected")),
+				     &in, (int64_t)time(NULL), &id, &why);
 	if (why != NULL)
-		return write_error(r, &s, &who, series, err == NARA_OK ? NARA_EINVAL : err, why,
+		return write_error(r, &s, &who, series,
+				   err == NARA_OK ? NARA_EINVAL : err, why,
 				   "change");
 	if (err != NARA_OK)
 		return err;
-	resp_redirect(r, 303, arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1", (long long)series));
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1",
+				   (long long)series));
 	return NARA_OK;
 }
 
@@ -339,13 +357,16 @@ enum nara_err page_agreement_end(struct req *r)
 		why = "agreement.error.date";
 	else
 		err = agreement_end(r->db, &who, series,
-				    casework_id(kv_get(&r->form, "expected")), valid_to,
-				    (int64_t)time(NULL), &why);
+				    casework_id(kv_get(&r->form, "expected")),
+				    valid_to, (int64_t)time(NULL), &why);
 	if (why != NULL)
-		return write_error(r, &s, &who, series, err == NARA_OK ? NARA_EINVAL : err, why,
+		return write_error(r, &s, &who, series,
+				   err == NARA_OK ? NARA_EINVAL : err, why,
 				   "end");
 	if (err != NARA_OK)
 		return err;
-	resp_redirect(r, 303, arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1", (long long)series));
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1",
+				   (long long)series));
 	return NARA_OK;
 }

@@ -25,7 +25,8 @@ static const char *state_text(struct req *r, const char *state)
 	return casework_text(r, "handover.state", state);
 }
 
-static void summary_vars(struct req *r, struct tvars *t, const struct handover_summary *s)
+static void summary_vars(struct req *r, struct tvars *t,
+			 const struct handover_summary *s)
 {
 	tv_setf(t, "id", "%lld", (long long)s->id);
 	tv_set(t, "from", s->from_municipality);
@@ -54,15 +55,18 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 		return err;
 	struct document_info *docs;
 	size_t ndocs;
-	if ((err = document_list_for(r->db, &r->arena, who, case_id, now, &docs, &ndocs)) != NARA_OK)
+	if ((err = document_list_for(r->db, &r->arena, who, case_id, now, &docs,
+				     &ndocs)) != NARA_OK)
 		return err;
 	struct handover_summary *earlier;
 	size_t nearlier;
-	if ((err = handover_of_case(r->db, &r->arena, who, case_id, &earlier, &nearlier)) != NARA_OK)
+	if ((err = handover_of_case(r->db, &r->arena, who, case_id, &earlier,
+				    &nearlier)) != NARA_OK)
 		return err;
 	struct agreement_party *m;
 	size_t nm;
-	if ((err = agreement_municipalities(r->db, &r->arena, &m, &nm)) != NARA_OK)
+	if ((err = agreement_municipalities(r->db, &r->arena, &m, &nm)) !=
+	    NARA_OK)
 		return err;
 
 	struct tvars *v = page_vars(r);
@@ -98,7 +102,9 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 		if (n->visibility == VIS_WITHHELD) {
 			tv_set(t, "withheld", "1");
 			tv_set(t, "withheld_reason",
-			       casework_text(r, "withheld", withheld_reason_name(n->withheld_reason)));
+			       casework_text(
+				   r, "withheld",
+				   withheld_reason_name(n->withheld_reason)));
 		}
 		if (posted && casework_form_has(r, "note", n->id))
 			tv_set(t, "checked", "1");
@@ -108,7 +114,8 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 		tv_setf(t, "id", "%lld", (long long)c.decisions[i].id);
 		tv_set(t, "when", web_iso_date(r, c.decisions[i].decided_at));
 		tv_set(t, "subject", c.decisions[i].subject);
-		if (posted && casework_form_has(r, "decision", c.decisions[i].id))
+		if (posted &&
+		    casework_form_has(r, "decision", c.decisions[i].id))
 			tv_set(t, "checked", "1");
 	}
 	for (size_t i = 0; i < ndocs; i++) {
@@ -141,7 +148,8 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 		tv_set(v, "error", i18n_get(r->lang, error));
 	if (kv_get(&r->query, "skickat"))
 		tv_set(v, "sent", "1");
-	return page_render(r, "handover_offer", v, i18n_get(r->lang, "handover.offer_title"));
+	return page_render(r, "handover_offer", v,
+			   i18n_get(r->lang, "handover.offer_title"));
 }
 
 enum nara_err page_handover_offer_form(struct req *r)
@@ -185,21 +193,26 @@ enum nara_err page_handover_offer(struct req *r)
 	int64_t *ids;
 	o.nnotes = casework_form_ids(r, "note", &ids, HANDOVER_MAX_PARTS);
 	o.notes = ids;
-	o.ndecisions = casework_form_ids(r, "decision", &ids, HANDOVER_MAX_PARTS);
+	o.ndecisions =
+	    casework_form_ids(r, "decision", &ids, HANDOVER_MAX_PARTS);
 	o.decisions = ids;
-	o.ndocuments = casework_form_ids(r, "document", &ids, HANDOVER_MAX_PARTS);
+	o.ndocuments =
+	    casework_form_ids(r, "document", &ids, HANDOVER_MAX_PARTS);
 	o.documents = ids;
 	int64_t id = 0;
 	const char *why = NULL;
-	err = handover_offer(r->db, &r->arena, &who, &o, (int64_t)time(NULL), &id, &why);
+	err = handover_offer(r->db, &r->arena, &who, &o, (int64_t)time(NULL),
+			     &id, &why);
 	if (why != NULL) {
 		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
 		return render_offer(r, &s, &who, case_id, why, 1);
 	}
 	if (err != NARA_OK)
 		return err;
-	resp_redirect(r, 303, arena_printf(&r->arena, "/arbete/arende/%lld/overlamna?skickat=1",
-					   (long long)case_id));
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena,
+				   "/arbete/arende/%lld/overlamna?skickat=1",
+				   (long long)case_id));
 	return NARA_OK;
 }
 
@@ -215,20 +228,25 @@ enum nara_err page_handovers(struct req *r)
 		return err;
 	struct handover_summary *list;
 	size_t n;
-	if ((err = handover_incoming(r->db, &r->arena, &who, &list, &n)) != NARA_OK)
+	if ((err = handover_incoming(r->db, &r->arena, &who, &list, &n)) !=
+	    NARA_OK)
 		return err;
 	struct tvars *v = page_vars(r);
 	web_session_vars(r, v, &s, &who);
 	tv_set(v, "municipality", who.municipality_name);
 	for (size_t i = 0; i < n; i++) {
-		struct tvars *t = tv_item(v, strcmp(list[i].state, "offered") == 0 ? "incoming" : "answered");
+		struct tvars *t = tv_item(
+		    v, strcmp(list[i].state, "offered") == 0 ? "incoming"
+							     : "answered");
 		summary_vars(r, t, &list[i]);
 		if (list[i].new_case_id)
-			tv_setf(t, "new_case", "%lld", (long long)list[i].new_case_id);
+			tv_setf(t, "new_case", "%lld",
+				(long long)list[i].new_case_id);
 	}
 	if (kv_get(&r->query, "avbojt"))
 		tv_set(v, "declined", "1");
-	return page_render(r, "handovers", v, i18n_get(r->lang, "handover.incoming_title"));
+	return page_render(r, "handovers", v,
+			   i18n_get(r->lang, "handover.incoming_title"));
 }
 
 static enum nara_err render_package(struct req *r, const struct session *s,
@@ -248,7 +266,9 @@ static enum nara_err render_package(struct req *r, const struct session *s,
 	tv_set(v, "offered_by", h.offered_by);
 	if (h.has_identity) {
 		tv_set(v, "has_identity", "1");
-		tv_set(v, "person", arena_printf(&r->arena, "%s %s", h.given_name, h.family_name));
+		tv_set(v, "person",
+		       arena_printf(&r->arena, "%s %s", h.given_name,
+				    h.family_name));
 		tv_set(v, "pnr", h.personnummer);
 		if (h.protected_identity)
 			tv_set(v, "protected", "1");
@@ -263,7 +283,9 @@ static enum nara_err render_package(struct req *r, const struct session *s,
 		tv_set(t, "body", p->body);
 		if (strcmp(p->visibility, "withheld") == 0) {
 			tv_set(t, "withheld", "1");
-			tv_set(t, "withheld_reason", casework_text(r, "withheld", p->withheld_reason));
+			tv_set(
+			    t, "withheld_reason",
+			    casework_text(r, "withheld", p->withheld_reason));
 		}
 	}
 	if (h.s.new_case_id)
@@ -271,7 +293,8 @@ static enum nara_err render_package(struct req *r, const struct session *s,
 	if (strcmp(h.s.state, "offered") == 0) {
 		struct handover_unit *units;
 		size_t nu;
-		if ((err = handover_units(r->db, &r->arena, who, &units, &nu)) != NARA_OK)
+		if ((err = handover_units(r->db, &r->arena, who, &units,
+					  &nu)) != NARA_OK)
 			return err;
 		for (size_t i = 0; i < nu; i++) {
 			struct tvars *t = tv_item(v, "units");
@@ -281,9 +304,13 @@ static enum nara_err render_package(struct req *r, const struct session *s,
 	}
 	if (error) {
 		tv_set(v, "error", i18n_get(r->lang, error));
-		tv_set(v, strcmp(which, "decline") == 0 ? "error_decline" : "error_accept", "1");
+		tv_set(v,
+		       strcmp(which, "decline") == 0 ? "error_decline"
+						     : "error_accept",
+		       "1");
 	}
-	return page_render(r, "handover", v, i18n_get(r->lang, "handover.package_title"));
+	return page_render(r, "handover", v,
+			   i18n_get(r->lang, "handover.package_title"));
 }
 
 enum nara_err page_handover(struct req *r)
@@ -315,7 +342,8 @@ enum nara_err page_handover_accept(struct req *r)
 		return NARA_ENOTFOUND;
 	int64_t new_case = 0;
 	const char *why = NULL;
-	err = handover_accept(r->db, &r->arena, &who, id, casework_id(kv_get(&r->form, "unit")),
+	err = handover_accept(r->db, &r->arena, &who, id,
+			      casework_id(kv_get(&r->form, "unit")),
 			      (int64_t)time(NULL), &new_case, &why);
 	if (why != NULL) {
 		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
@@ -323,7 +351,9 @@ enum nara_err page_handover_accept(struct req *r)
 	}
 	if (err != NARA_OK)
 		return err;
-	resp_redirect(r, 303, arena_printf(&r->arena, "/arbete/arende/%lld", (long long)new_case));
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena, "/arbete/arende/%lld",
+				   (long long)new_case));
 	return NARA_OK;
 }
 
@@ -341,8 +371,9 @@ enum nara_err page_handover_decline(struct req *r)
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	const char *why = NULL;
-	err = handover_decline(r->db, &r->arena, &who, id, kv_get(&r->form, "reason"),
-			       (int64_t)time(NULL), &why);
+	err = handover_decline(r->db, &r->arena, &who, id,
+			       kv_get(&r->form, "reason"), (int64_t)time(NULL),
+			       &why);
 	if (why != NULL) {
 		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
 		return render_package(r, &s, &who, id, why, "decline");

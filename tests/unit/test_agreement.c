@@ -34,10 +34,11 @@ struct world {
 static void load(struct world *w, const char *username, struct actor *out)
 {
 	int64_t id = 0;
-	assert_int_equal(db_query_int(w->t.db, &id,
-				      "SELECT id FROM staff_user WHERE username = ?",
-				      "s", username),
-			 NARA_OK);
+	assert_int_equal(
+	    db_query_int(w->t.db, &id,
+			 "SELECT id FROM staff_user WHERE username = ?", "s",
+			 username),
+	    NARA_OK);
 	assert_int_equal(access_load_staff(w->t.db, &w->a, id, out), NARA_OK);
 }
 
@@ -74,14 +75,18 @@ static struct world *world(void **state)
 	load(w, "helsingborg.admin", &w->admin);
 	load(w, "bjuv.admin", &w->bjuv_admin);
 	load(w, "helsingborg.handlaggare", &w->officer);
-	assert_int_equal(municipality_id_by_slug(w->t.db, "bjuv", &w->bjuv), NARA_OK);
-	assert_int_equal(municipality_id_by_slug(w->t.db, "angelholm", &w->angelholm),
+	assert_int_equal(municipality_id_by_slug(w->t.db, "bjuv", &w->bjuv),
 			 NARA_OK);
-	assert_int_equal(municipality_id_by_slug(w->t.db, "helsingborg", &w->helsingborg),
-			 NARA_OK);
+	assert_int_equal(
+	    municipality_id_by_slug(w->t.db, "angelholm", &w->angelholm),
+	    NARA_OK);
+	assert_int_equal(
+	    municipality_id_by_slug(w->t.db, "helsingborg", &w->helsingborg),
+	    NARA_OK);
 	/* A shared unit of its own, so that no demo agreement covers it. */
-	assert_int_equal(unit_add(w->t.db, w->helsingborg, "nattjour", "Nattjour",
-				  "adults", 1, NULL, NULL, &w->unit),
+	assert_int_equal(unit_add(w->t.db, w->helsingborg, "nattjour",
+				  "Nattjour", "adults", 1, NULL, NULL,
+				  &w->unit),
 			 NARA_OK);
 	return w;
 }
@@ -89,7 +94,8 @@ static struct world *world(void **state)
 static int64_t in_force(struct world *w, int64_t member, int64_t at)
 {
 	int64_t id = 0;
-	enum nara_err err = agreement_in_force(w->t.db, w->unit, member, at, &id);
+	enum nara_err err =
+	    agreement_in_force(w->t.db, w->unit, member, at, &id);
 	if (err == NARA_ENOTFOUND)
 		return 0;
 	assert_int_equal(err, NARA_OK);
@@ -132,38 +138,45 @@ static void test_versions(void **state)
 	int64_t before = count(w, "SELECT COUNT(*) FROM agreement");
 	struct agreement_input bad = in;
 	bad.nmembers = 0;
-	assert_int_equal(agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "agreement.error.no_members");
 	bad = in;
 	bad.nunits = 0;
-	assert_int_equal(agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "agreement.error.no_unit");
 	bad = in;
 	bad.valid_to = T0 - DAY;
-	assert_int_equal(agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "agreement.error.period");
 	int64_t unknown[] = {w->bjuv, 99999};
 	bad = in;
 	bad.members = unknown;
-	assert_int_equal(agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    agreement_record(w->t.db, &w->admin, &bad, T0, &ignored, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "agreement.error.municipality");
 	/* Bjuv's administrator cannot host with Helsingborg's unit. */
 	int64_t others[] = {w->angelholm};
 	bad = in;
 	bad.members = others;
 	bad.nmembers = 1;
-	assert_int_equal(agreement_record(w->t.db, &w->bjuv_admin, &bad, T0, &ignored, &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    agreement_record(w->t.db, &w->bjuv_admin, &bad, T0, &ignored, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "agreement.error.unit");
-	assert_int_equal(agreement_record(w->t.db, &w->officer, &in, T0, &ignored, &why),
-			 NARA_EDENIED);
+	assert_int_equal(
+	    agreement_record(w->t.db, &w->officer, &in, T0, &ignored, &why),
+	    NARA_EDENIED);
 	assert_int_equal(count(w, "SELECT COUNT(*) FROM agreement"), before);
 
-	assert_int_equal(agreement_record(w->t.db, &w->admin, &in, T0, &v1, &why), NARA_OK);
+	assert_int_equal(
+	    agreement_record(w->t.db, &w->admin, &in, T0, &v1, &why), NARA_OK);
 	assert_int_equal(in_force(w, w->bjuv, T0 - 1), 0);
 	assert_int_equal(in_force(w, w->bjuv, T0), v1);
 	assert_int_equal(delegates(w, v1, "decide"), 1);
@@ -171,11 +184,12 @@ static void test_versions(void **state)
 
 	/* A member's administrator cannot change it. */
 	int64_t series = v1;
-	assert_int_equal(agreement_change(w->t.db, &w->bjuv_admin, series, v1, &in,
-					  T0 + DAY, &ignored, &why),
+	assert_int_equal(agreement_change(w->t.db, &w->bjuv_admin, series, v1,
+					  &in, T0 + DAY, &ignored, &why),
 			 NARA_EDENIED);
 
-	/* Version 2 from day 10: Ängelholm only, closing instead of deciding. */
+	/* Version 2 from day 10: Ängelholm only, closing instead of deciding.
+	 */
 	int64_t v2_members[] = {w->angelholm};
 	struct agreement_input change = in;
 	change.members = v2_members;
@@ -184,23 +198,27 @@ static void test_versions(void **state)
 	change.valid_from = T0 + 10 * DAY;
 	struct agreement_input early = change;
 	early.valid_from = T0;
-	assert_int_equal(agreement_change(w->t.db, &w->admin, series, v1, &early,
-					  T0 + DAY, &ignored, &why),
+	assert_int_equal(agreement_change(w->t.db, &w->admin, series, v1,
+					  &early, T0 + DAY, &ignored, &why),
 			 NARA_EINVAL);
 	assert_string_equal(why, "agreement.error.change_from");
-	assert_int_equal(agreement_change(w->t.db, &w->admin, series, v1, &change,
-					  T0 + DAY, &v2, &why),
+	assert_int_equal(agreement_change(w->t.db, &w->admin, series, v1,
+					  &change, T0 + DAY, &v2, &why),
 			 NARA_OK);
 	assert_int_not_equal(v1, v2);
 	int64_t v2_version = 0, v1_to = 0;
-	assert_int_equal(db_query_int(w->t.db, &v2_version,
-				      "SELECT version FROM agreement WHERE id = ? AND series = ?",
-				      "ii", v2, series),
-			 NARA_OK);
+	assert_int_equal(
+	    db_query_int(
+		w->t.db, &v2_version,
+		"SELECT version FROM agreement WHERE id = ? AND series = ?",
+		"ii", v2, series),
+	    NARA_OK);
 	assert_int_equal(v2_version, 2);
-	assert_int_equal(db_query_int(w->t.db, &v1_to,
-				      "SELECT valid_to FROM agreement WHERE id = ?", "i", v1),
-			 NARA_OK);
+	assert_int_equal(
+	    db_query_int(w->t.db, &v1_to,
+			 "SELECT valid_to FROM agreement WHERE id = ?", "i",
+			 v1),
+	    NARA_OK);
 	assert_int_equal(v1_to, change.valid_from);
 
 	/* The old version stops at the new one's start; never two at once. */
@@ -212,17 +230,18 @@ static void test_versions(void **state)
 	assert_int_equal(delegates(w, v2, "close"), 1);
 
 	/* A form drawn on version 1 is refused now. */
-	assert_int_equal(agreement_change(w->t.db, &w->admin, series, v1, &change,
-					  T0 + 2 * DAY, &ignored, &why),
+	assert_int_equal(agreement_change(w->t.db, &w->admin, series, v1,
+					  &change, T0 + 2 * DAY, &ignored,
+					  &why),
 			 NARA_ECONFLICT);
 	assert_string_equal(why, "agreement.error.changed");
 
 	/* Ended at day 20: nothing acts under it from then. */
-	assert_int_equal(agreement_end(w->t.db, &w->admin, series, v2, T0 + 5 * DAY,
-				       T0 + 2 * DAY, &why),
+	assert_int_equal(agreement_end(w->t.db, &w->admin, series, v2,
+				       T0 + 5 * DAY, T0 + 2 * DAY, &why),
 			 NARA_EINVAL);
-	assert_int_equal(agreement_end(w->t.db, &w->admin, series, v2, T0 + 20 * DAY,
-				       T0 + 2 * DAY, &why),
+	assert_int_equal(agreement_end(w->t.db, &w->admin, series, v2,
+				       T0 + 20 * DAY, T0 + 2 * DAY, &why),
 			 NARA_OK);
 	assert_int_equal(in_force(w, w->angelholm, T0 + 20 * DAY - 1), v2);
 	assert_int_equal(in_force(w, w->angelholm, T0 + 20 * DAY), 0);
@@ -234,16 +253,17 @@ static void test_versions(void **state)
 					  T0 + 25 * DAY, &ignored, &why),
 			 NARA_ECONFLICT);
 	assert_string_equal(why, "agreement.error.ended");
-	assert_int_equal(agreement_end(w->t.db, &w->admin, series, v2, T0 + 40 * DAY,
-				       T0 + 25 * DAY, &why),
+	assert_int_equal(agreement_end(w->t.db, &w->admin, series, v2,
+				       T0 + 40 * DAY, T0 + 25 * DAY, &why),
 			 NARA_ECONFLICT);
 
 	/* The reads: the member sees the series, with both versions. */
 	struct agreement_version *vs;
 	size_t n;
 	int can_write = -1;
-	assert_int_equal(agreement_series_read(w->t.db, &w->a, &w->bjuv_admin, series,
-					       T0 + 2 * DAY, &vs, &n, &can_write),
+	assert_int_equal(agreement_series_read(w->t.db, &w->a, &w->bjuv_admin,
+					       series, T0 + 2 * DAY, &vs, &n,
+					       &can_write),
 			 NARA_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(can_write, 0);
@@ -251,22 +271,26 @@ static void test_versions(void **state)
 	assert_int_equal(vs[1].nmembers, 2);
 
 	/* Each write audited once with the admin as actor. */
-	assert_int_equal(count(w, "SELECT COUNT(*) FROM audit_log WHERE"
-				  " actor_kind = 'staff' AND record_kind = 'agreement'"),
-			 3);
+	assert_int_equal(
+	    count(w, "SELECT COUNT(*) FROM audit_log WHERE"
+		     " actor_kind = 'staff' AND record_kind = 'agreement'"),
+	    3);
 }
 
 int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {
-	    cmocka_unit_test_setup_teardown(test_versions, setup_sqlite, teardown)};
+	    cmocka_unit_test_setup_teardown(test_versions, setup_sqlite,
+					    teardown)};
 	const struct CMUnitTest pg_tests[] = {
 	    cmocka_unit_test_setup_teardown(test_versions, setup_pg, teardown)};
-	int failed = cmocka_run_group_tests_name("agreement/sqlite", sqlite_tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("agreement/sqlite",
+						 sqlite_tests, NULL, NULL);
 	if (test_db_have_pg())
-		failed += cmocka_run_group_tests_name("agreement/postgresql", pg_tests, NULL,
-						      NULL);
+		failed += cmocka_run_group_tests_name("agreement/postgresql",
+						      pg_tests, NULL, NULL);
 	else
-		printf("agreement/postgresql: skipped (NARA_TEST_PG_URL not set)\n");
+		printf("agreement/postgresql: skipped (NARA_TEST_PG_URL not "
+		       "set)\n");
 	return failed;
 }
