@@ -386,6 +386,25 @@ static enum nara_err unseal(struct arena *a, int64_t municipality_id,
 	return NARA_OK;
 }
 
+enum nara_err document_open_in_tx(struct db *db, struct arena *a, int64_t id,
+				 int64_t case_id, int64_t municipality_id,
+				 struct document_file *out)
+{
+	struct stored s = {0};
+	enum nara_err err = load(db, a, id, 0, &s);
+	if (err != NARA_OK)
+		return err;
+	if (s.case_id != case_id)
+		return NARA_ENOTFOUND;
+	memset(out, 0, sizeof(*out));
+	out->id = id;
+	out->case_id = s.case_id;
+	out->added_at = s.added_at;
+	out->filename = s.filename;
+	out->content_type = s.content_type;
+	return unseal(a, municipality_id, &s, out);
+}
+
 enum nara_err document_read(struct db *db, struct arena *a,
 			    const struct actor *who, int64_t id, int64_t now,
 			    struct document_file *out)

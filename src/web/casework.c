@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "web/format.h"
 #include "web/web.h"
@@ -105,6 +106,26 @@ int64_t casework_id(const char *s)
 int64_t casework_path_id(const struct req *r)
 {
 	return r->nparams > 0 ? casework_id(r->params[0]) : 0;
+}
+
+size_t casework_form_ids(struct req *r, const char *key, int64_t **out,
+			 size_t max)
+{
+	*out = arena_calloc(&r->arena, max + 1, sizeof(**out));
+	size_t n = 0;
+	for (size_t i = 0; *out != NULL && i < r->form.count && n <= max; i++)
+		if (strcmp(r->form.items[i].key, key) == 0)
+			(*out)[n++] = casework_id(r->form.items[i].value);
+	return n;
+}
+
+int casework_form_has(const struct req *r, const char *key, int64_t id)
+{
+	for (size_t i = 0; i < r->form.count; i++)
+		if (strcmp(r->form.items[i].key, key) == 0 &&
+		    casework_id(r->form.items[i].value) == id)
+			return 1;
+	return 0;
 }
 
 const char *casework_report_outcome(struct req *r, enum report_status s)

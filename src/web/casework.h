@@ -43,6 +43,17 @@ int64_t casework_id(const char *s);
 /* The case id of the route's first parameter, else 0. */
 int64_t casework_path_id(const struct req *r);
 
+/*
+ * The ids of a form's repeated field `key` (checkboxes), in the request's
+ * arena: at most max + 1 of them, so that a caller can tell "too many"
+ * from "max". 0 when none (or no memory: *out NULL).
+ */
+size_t casework_form_ids(struct req *r, const char *key, int64_t **out,
+			 size_t max);
+
+/* 1 when id is among the values of the form's field `key`. */
+int casework_form_has(const struct req *r, const char *key, int64_t id);
+
 /* The report outcome in words (R1.5, R1.6). */
 const char *casework_report_outcome(struct req *r, enum report_status s);
 

@@ -156,5 +156,17 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/healthz", page_healthz, "healthz", 0),
 	ROUTE(HTTP_GET, "/readyz", page_readyz, "readyz", 1),
 	ROUTE(HTTP_GET, "/metrics", page_metrics, "metrics", 0),
+	/* Agreements and handovers between municipalities (R3.3, R3.4): page_agreement.c, page_handover.c. */
+	ROUTE(HTTP_GET, "/arbete/avtal", page_agreements, "agreements", 1),
+	ROUTE(HTTP_POST, "/arbete/avtal", page_agreement_record, "agreement_record", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/avtal/{}", page_agreement, "agreement", 1),
+	ROUTE(HTTP_POST, "/arbete/avtal/{}/andra", page_agreement_change, "agreement_change", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/avtal/{}/avsluta", page_agreement_end, "agreement_end", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/arende/{}/overlamna", page_handover_offer_form, "handover_offer_form", 1),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/overlamna", page_handover_offer, "handover_offer", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/overlamningar", page_handovers, "handovers", 1),
+	ROUTE(HTTP_GET, "/arbete/overlamningar/{}", page_handover, "handover", 1),
+	ROUTE(HTTP_POST, "/arbete/overlamningar/{}/ta-emot", page_handover_accept, "handover_accept", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/overlamningar/{}/avboj", page_handover_decline, "handover_decline", 1, .rate_class = RATE_FORM),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -138,4 +138,17 @@ struct form_result;
 const char *apply_answers_note(struct req *r, const struct form_def *f,
 			       const struct form_result *res);
 
+/* Agreements (page_agreement.c) and handovers (page_handover.c), R3.3 and R3.4. */
+enum nara_err page_agreements(struct req *r);
+enum nara_err page_agreement_record(struct req *r);
+enum nara_err page_agreement(struct req *r);
+enum nara_err page_agreement_change(struct req *r);
+enum nara_err page_agreement_end(struct req *r);
+enum nara_err page_handover_offer_form(struct req *r);
+enum nara_err page_handover_offer(struct req *r);
+enum nara_err page_handovers(struct req *r);
+enum nara_err page_handover(struct req *r);
+enum nara_err page_handover_accept(struct req *r);
+enum nara_err page_handover_decline(struct req *r);
+
 #endif
