@@ -1240,3 +1240,66 @@ enum nara_err consent_withdraw_own(struct db *db, const struct actor *who,
 {
 	return consent_change(db, who, consent_id, now, 1);
 }
+
+/* ---- the units a case may be referred to ---- */
+
+enum nara_err referral_units(struct db *db, struct arena *a, int64_t case_id,
+			     int64_t now, struct referral_unit **out,
+			     size_t *count)
+{
+	enum { MAXU = 50 };
+	*out = NULL;
+	*count = 0;
+	struct referral_unit *list = arena_alloc(a, sizeof(*list) * MAXU);
+	if (list == NULL)
+		return NARA_ENOMEM;
+	int64_t municipality_id = 0;
+	enum nara_err err = db_query_int(
+	    db, &municipality_id,
+	    "SELECT municipality_id FROM case_file WHERE id = ?", "i", case_id);
+	if (err != NARA_OK)
+		return err;
+	struct db_stmt *st;
+	size_t n = 0;
+	err = db_prepare(db,
+			 "SELECT u.id, u.name, m.name FROM unit u JOIN"
+			 " municipality m ON m.id = u.municipality_id"
+			 " WHERE u.shared = 1 ORDER BY u.name, u.id",
+			 &st);
+	if (err != NARA_OK)
+		return err;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW && n < MAXU) {
+		list[n].id = db_col_int(st, 0);
+		list[n].name = col(a, st, 1);
+		list[n].host_name = col(a, st, 2);
+		n++;
+	}
+	db_done(st);
+	if (rc < 0)
+		return db_step_err(rc);
+	/* Only those an agreement in force lets serve this municipality. */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t agreement = 0;
+		err = agreement_in_force(db, list[i].id, municipality_id, now,
+					 &agreement);
+		if (err == NARA_ENOTFOUND)
+			continue;
+		if (err != NARA_OK)
+			return err;
+		struct db_stmt *q;
+		err = db_prepare(db, "SELECT name FROM agreement WHERE id = ?",
+				 &q);
+		if (err != NARA_OK)
+			return err;
+		db_bind_int(q, 1, agreement);
+		list[i].agreement_name =
+		    db_step(q) == DB_ROW ? col(a, q, 0) : "";
+		db_done(q);
+		list[kept++] = list[i];
+	}
+	*out = list;
+	*count = kept;
+	return NARA_OK;
+}

@@ -90,6 +90,18 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 			      const struct referral_new *n, int64_t now,
 			      int64_t *id, const char **why);
 
+/*
+ * The shared units that serve the case's municipality under an agreement
+ * in force at now, for the referral form (names only: nothing personal).
+ */
+struct referral_unit {
+	int64_t id;
+	const char *name, *host_name, *agreement_name;
+};
+enum nara_err referral_units(struct db *db, struct arena *a, int64_t case_id,
+			     int64_t now, struct referral_unit **out,
+			     size_t *count);
+
 /* A referral as a list or its page shows it. */
 struct referral_view {
 	int64_t id, case_id, unit_id, consent_id, created_at, answered_at;

@@ -30,6 +30,8 @@ static void add_roles(struct req *r, struct tvars *v, const struct actor *who)
 			   policy_role_name(who->subject.grants[i].role)));
 		if (who->subject.grants[i].role == ROLE_SECURITY_OFFICER)
 			tv_set(v, "security_officer", "1");
+		if (who->subject.grants[i].role == ROLE_SHARED_SERVICE)
+			tv_set(v, "shared_service", "1");
 	}
 }
 
