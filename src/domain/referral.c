@@ -164,9 +164,8 @@ static enum nara_err grant_of(struct db *db, struct arena *a,
 	g->agreement_name = "";
 	g->municipality_name = "";
 	struct referral_facts f = row->facts;
-	enum nara_err err = agreement_in_force(db, row->unit_id,
-					       row->municipality_id, now,
-					       &g->agreement_id);
+	enum nara_err err = agreement_in_force(
+	    db, row->unit_id, row->municipality_id, now, &g->agreement_id);
 	if (err == NARA_ENOTFOUND) {
 		g->agreement_id = 0;
 		err = NARA_OK;
@@ -176,16 +175,15 @@ static enum nara_err grant_of(struct db *db, struct arena *a,
 	f.agreement_in_force = g->agreement_id != 0;
 	g->access = referral_access(&f, now);
 	if (row->facts.basis == BASIS_CONSENT)
-		g->basis_text = arena_printf(a, "referral %" PRId64
-					     ", consent %" PRId64,
-					     row->id, row->consent_id);
+		g->basis_text =
+		    arena_printf(a, "referral %" PRId64 ", consent %" PRId64,
+				 row->id, row->consent_id);
 	else {
 		const struct referral_ground *gr =
 		    referral_ground_find(row->ground);
-		g->basis_text = arena_printf(a,
-					     "referral %" PRId64
-					     ", statutory ground %s",
-					     row->id, gr ? gr->law : row->ground);
+		g->basis_text =
+		    arena_printf(a, "referral %" PRId64 ", statutory ground %s",
+				 row->id, gr ? gr->law : row->ground);
 	}
 	if (g->basis_text == NULL)
 		return NARA_ENOMEM;
@@ -215,11 +213,11 @@ static enum nara_err load_ref(struct db *db, struct arena *a,
 			      struct ref_row *row)
 {
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT " REF_COLUMNS " FROM referral r LEFT JOIN consent c"
-	    " ON c.id = r.consent_id WHERE r.id = ?",
-	    &st);
+	enum nara_err err = db_prepare(db,
+				       "SELECT " REF_COLUMNS
+				       " FROM referral r LEFT JOIN consent c"
+				       " ON c.id = r.consent_id WHERE r.id = ?",
+				       &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, referral_id);
@@ -450,7 +448,8 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, n->case_id, now);
 	if (err == NARA_OK) {
-		const struct referral_ground *g = referral_ground_find(n->ground);
+		const struct referral_ground *g =
+		    referral_ground_find(n->ground);
 		const char *basis =
 		    n->basis == BASIS_STATUTORY
 			? arena_printf(a, "statutory ground %s", g->law)
@@ -492,7 +491,7 @@ static enum nara_err fill_view(struct db *db, struct db_stmt *st,
 	v->unit_id = row->unit_id;
 	v->consent_id = row->consent_id;
 	v->parts = row->parts;
-	v->status = row->facts.status == REF_ACCEPTED   ? "accepted"
+	v->status = row->facts.status == REF_ACCEPTED	? "accepted"
 		    : row->facts.status == REF_DECLINED ? "declined"
 							: "pending";
 	v->basis =
@@ -547,7 +546,8 @@ enum nara_err referral_list_for_case(struct db *db, struct arena *a,
 				   &person_id);
 	struct referral_view *list =
 	    arena_alloc(a, sizeof(*list) * CASE_REFERRALS_MAX);
-	struct ref_row *rows = arena_alloc(a, sizeof(*rows) * CASE_REFERRALS_MAX);
+	struct ref_row *rows =
+	    arena_alloc(a, sizeof(*rows) * CASE_REFERRALS_MAX);
 	size_t n = 0;
 	if (err == NARA_OK && (list == NULL || rows == NULL))
 		err = NARA_ENOMEM;
@@ -628,7 +628,8 @@ enum nara_err referral_inbox(struct db *db, struct arena *a,
 	}
 	if (err == NARA_OK)
 		err = access_of_all(db, a, list, rows, n, now);
-	/* The inbox holds no personal data; its reading is logged all the same. */
+	/* The inbox holds no personal data; its reading is logged all the same.
+	 */
 	if (err == NARA_OK)
 		err = audit_ref(db, who, 0, 0, "read", "referral_inbox", 0, 0,
 				"", 0);
@@ -655,8 +656,7 @@ static int64_t case_person(struct db *db, int64_t case_id)
 
 enum nara_err referral_answer(struct db *db, const struct actor *who,
 			      int64_t referral_id, int accept,
-			      const char *reason, int64_t now,
-			      const char **why)
+			      const char *reason, int64_t now, const char **why)
 {
 	*why = NULL;
 	if (!is_staff(who))
@@ -832,9 +832,10 @@ static enum nara_err read_parts(struct db *db, struct arena *a,
 			out->birth_date = col(a, st, 7);
 		}
 		if (p & PART_CONTACT) {
-			/* A protected address stays with the responsible unit. */
-			struct policy_decision d = decide_ref(
-			    who, c, g, REC_PERSON_ADDRESS, ACT_READ);
+			/* A protected address stays with the responsible unit.
+			 */
+			struct policy_decision d =
+			    decide_ref(who, c, g, REC_PERSON_ADDRESS, ACT_READ);
 			if (d.allowed) {
 				out->address = col(a, st, 8);
 				out->postal_code = col(a, st, 9);
@@ -935,8 +936,9 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 	if (err == NARA_OK && row.facts.status != REF_ACCEPTED) {
 		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
 				"read", "referral", referral_id, 0,
-				arena_printf(a, "%s; not accepted: nothing"
-						" personal",
+				arena_printf(a,
+					     "%s; not accepted: nothing"
+					     " personal",
 					     g.basis_text),
 				0);
 		return finish(db, err);
@@ -945,11 +947,11 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 		struct policy_decision d =
 		    decide_ref(who, &c, &g, REC_CASE, ACT_READ);
 		if (!d.allowed || g.access != REFERRAL_OPEN) {
-			const char *reason = arena_printf(
-			    a, "%s: %s", g.basis_text,
-			    g.access != REFERRAL_OPEN
-				? referral_access_text(g.access)
-				: policy_reason_text(d.reason));
+			const char *reason =
+			    arena_printf(a, "%s: %s", g.basis_text,
+					 g.access != REFERRAL_OPEN
+					     ? referral_access_text(g.access)
+					     : policy_reason_text(d.reason));
 			err = audit_ref(db, who, row.municipality_id,
 					g.agreement_id, "read_denied", "case",
 					row.case_id, c.person_id, reason, 1);
@@ -1048,8 +1050,8 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 		err = case_touch_in_tx(db, row.case_id, now);
 	if (err == NARA_OK)
 		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
-				"create", "journal_note", *note_id,
-				c.person_id, g.basis_text, 0);
+				"create", "journal_note", *note_id, c.person_id,
+				g.basis_text, 0);
 	err = finish(db, err);
 	arena_free(&a);
 	return err;
@@ -1175,8 +1177,9 @@ static enum nara_err own_consent(struct db *db, struct arena *a,
 	struct policy_decision d = policy_decide(&who->subject, ACT_READ, &r);
 	if (d.allowed)
 		return NARA_OK;
-	err = audit_ref(db, who, *municipality_id, 0, "write_denied", "consent",
-			consent_id, *person_id, policy_reason_text(d.reason), 1);
+	err =
+	    audit_ref(db, who, *municipality_id, 0, "write_denied", "consent",
+		      consent_id, *person_id, policy_reason_text(d.reason), 1);
 	/* Someone else's consent is answered as one that does not exist. */
 	return err != NARA_OK ? err : NARA_ENOTFOUND;
 }
@@ -1196,8 +1199,8 @@ static enum nara_err consent_change(struct db *db, const struct actor *who,
 	}
 	int64_t municipality_id = 0, person_id = 0;
 	struct referral_facts f;
-	err = own_consent(db, &a, who, consent_id, &municipality_id,
-			  &person_id, &f);
+	err = own_consent(db, &a, who, consent_id, &municipality_id, &person_id,
+			  &f);
 	/* A withdrawn consent stays withdrawn; a new one is asked anew. */
 	if (err == NARA_OK && f.consent_withdrawn != 0)
 		err = NARA_ECONFLICT;
@@ -1205,15 +1208,16 @@ static enum nara_err consent_change(struct db *db, const struct actor *who,
 	    (f.consent_given || now >= f.consent_until))
 		err = NARA_ECONFLICT;
 	if (err == NARA_OK)
-		err = withdraw ? db_run(db,
-					"UPDATE consent SET withdrawn_at = ?"
-					" WHERE id = ? AND withdrawn_at IS NULL",
-					"ii", now, consent_id)
-			       : db_run(db,
-					"UPDATE consent SET status = 'given',"
-					" given_at = ?, given_by = 'citizen'"
-					" WHERE id = ? AND status = 'requested'",
-					"ii", now, consent_id);
+		err = withdraw
+			  ? db_run(db,
+				   "UPDATE consent SET withdrawn_at = ?"
+				   " WHERE id = ? AND withdrawn_at IS NULL",
+				   "ii", now, consent_id)
+			  : db_run(db,
+				   "UPDATE consent SET status = 'given',"
+				   " given_at = ?, given_by = 'citizen'"
+				   " WHERE id = ? AND status = 'requested'",
+				   "ii", now, consent_id);
 	if (err == NARA_OK)
 		err = audit_ref(db, who, municipality_id, 0,
 				withdraw ? "consent.withdraw" : "consent.give",

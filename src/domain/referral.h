@@ -56,7 +56,8 @@ enum nara_err referral_grant_in_tx(struct db *db, struct arena *a,
  * what the host's staff write (R3.3), and the refusal of a move the
  * agreement does not delegate.
  */
-const char *referral_acting_for(struct arena *a, const struct referral_grant *g);
+const char *referral_acting_for(struct arena *a,
+				const struct referral_grant *g);
 const char *referral_not_delegated(struct arena *a,
 				   const struct referral_grant *g);
 
@@ -155,7 +156,7 @@ struct referral_file {
 	struct referral_decision {
 		int64_t decided_at;
 		const char *outcome, *subject, *content, *reasons;
-	} *decisions;
+	} * decisions;
 	size_t ndecisions;
 };
 

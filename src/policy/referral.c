@@ -9,8 +9,8 @@
 #include <string.h>
 
 const struct referral_part_name referral_parts[REFERRAL_NPARTS] = {
-    {PART_IDENTITY, "identity"}, {PART_CONTACT, "contact"},
-    {PART_MATTER, "matter"},	 {PART_JOURNAL, "journal"},
+    {PART_IDENTITY, "identity"},   {PART_CONTACT, "contact"},
+    {PART_MATTER, "matter"},	   {PART_JOURNAL, "journal"},
     {PART_DECISIONS, "decisions"},
 };
 

@@ -15,9 +15,9 @@
 
 /* The parts of a file a referral may disclose; a bit each. */
 enum referral_part {
-	PART_IDENTITY = 1,  /* name, personnummer, birth date */
-	PART_CONTACT = 2,   /* address, phone, e-mail (never a protected one) */
-	PART_MATTER = 4,    /* what the case is about: the application or report */
+	PART_IDENTITY = 1, /* name, personnummer, birth date */
+	PART_CONTACT = 2,  /* address, phone, e-mail (never a protected one) */
+	PART_MATTER = 4, /* what the case is about: the application or report */
 	PART_JOURNAL = 8,   /* journal notes the person may read themselves */
 	PART_DECISIONS = 16 /* decisions with their reasons */
 };
@@ -38,11 +38,11 @@ struct referral_facts {
 	enum referral_status status;
 	enum referral_basis basis;
 	/* BASIS_CONSENT: */
-	int consent_given;	 /* 0: asked of the person, not given yet */
-	int64_t consent_until;	 /* valid until (exclusive) */
+	int consent_given;	   /* 0: asked of the person, not given yet */
+	int64_t consent_until;	   /* valid until (exclusive) */
 	int64_t consent_withdrawn; /* 0: not withdrawn */
-	unsigned consent_scope;	 /* the parts the consent covers */
-	unsigned parts;		 /* the parts the referral discloses */
+	unsigned consent_scope;	   /* the parts the consent covers */
+	unsigned parts;		   /* the parts the referral discloses */
 	/* BASIS_STATUTORY: the ground is on the fixed list. */
 	int ground_known;
 	/* An agreement in force at now covers the unit and the member. */
@@ -50,15 +50,15 @@ struct referral_facts {
 };
 
 enum referral_access {
-	REFERRAL_OPEN,		  /* the disclosed parts may be read */
-	REFERRAL_NOT_ACCEPTED,	  /* pending: only what is asked, no person */
-	REFERRAL_DECLINED,	  /* nothing */
-	REFERRAL_NO_CONSENT,	  /* asked of the person, not given */
-	REFERRAL_WITHDRAWN,	  /* the person withdrew their consent */
-	REFERRAL_EXPIRED,	  /* the consent's period has ended */
-	REFERRAL_OUT_OF_SCOPE,	  /* the consent does not cover the parts */
-	REFERRAL_NO_GROUND,	  /* a statutory ground not on the list */
-	REFERRAL_NO_AGREEMENT,	  /* no agreement in force at now */
+	REFERRAL_OPEN,	       /* the disclosed parts may be read */
+	REFERRAL_NOT_ACCEPTED, /* pending: only what is asked, no person */
+	REFERRAL_DECLINED,     /* nothing */
+	REFERRAL_NO_CONSENT,   /* asked of the person, not given */
+	REFERRAL_WITHDRAWN,    /* the person withdrew their consent */
+	REFERRAL_EXPIRED,      /* the consent's period has ended */
+	REFERRAL_OUT_OF_SCOPE, /* the consent does not cover the parts */
+	REFERRAL_NO_GROUND,    /* a statutory ground not on the list */
+	REFERRAL_NO_AGREEMENT, /* no agreement in force at now */
 };
 
 /* The decision, checked in this order: agreement, answer, basis. */

@@ -60,10 +60,9 @@ static const char *parts_words(struct req *r, unsigned parts)
 	const char *s = "";
 	for (size_t i = 0; i < REFERRAL_NPARTS; i++)
 		if (parts & referral_parts[i].bit)
-			s = arena_printf(&r->arena, "%s%s%s", s,
-					 s[0] ? ", " : "",
-					 word(r, "ref.part",
-					      referral_parts[i].name));
+			s = arena_printf(
+			    &r->arena, "%s%s%s", s, s[0] ? ", " : "",
+			    word(r, "ref.part", referral_parts[i].name));
 	return s ? s : "";
 }
 
@@ -94,9 +93,9 @@ static void view_vars(struct req *r, struct tvars *item,
 	tv_set(item, "created_iso", web_iso_date(r, v->created_at));
 	tv_set(item, "access",
 	       word(r, "ref.access",
-		    v->access == REFERRAL_OPEN ? "open"
+		    v->access == REFERRAL_OPEN		 ? "open"
 		    : strcmp(v->status, "accepted") == 0 ? "closed"
-							  : "none"));
+							 : "none"));
 	if (v->decline_reason[0])
 		tv_set(item, "decline_reason", v->decline_reason);
 	if (strcmp(v->status, "pending") == 0)
@@ -157,16 +156,18 @@ static enum nara_err render_new(struct req *r, const struct session *s,
 		struct tvars *g = tv_item(v, "grounds");
 		tv_set(g, "key", referral_grounds[i].key);
 		tv_set(g, "law", referral_grounds[i].law);
-		tv_set(g, "text", word(r, "ref.ground", referral_grounds[i].key));
+		tv_set(g, "text",
+		       word(r, "ref.ground", referral_grounds[i].key));
 		if (ground && strcmp(ground, referral_grounds[i].key) == 0)
 			tv_set(g, "selected", "1");
 	}
 	const char *basis = kv_get(&r->form, "grund");
 	if (basis == NULL)
 		basis = "meeting";
-	tv_set(v, strcmp(basis, "ask") == 0	    ? "basis_ask"
-		  : strcmp(basis, "statutory") == 0 ? "basis_statutory"
-						    : "basis_meeting",
+	tv_set(v,
+	       strcmp(basis, "ask") == 0	 ? "basis_ask"
+	       : strcmp(basis, "statutory") == 0 ? "basis_statutory"
+						 : "basis_meeting",
 	       "1");
 	const char *until = kv_get(&r->form, "giltig_till");
 	tv_set(v, "until",
@@ -286,8 +287,8 @@ enum nara_err page_referral_inbox(struct req *r)
 		return err;
 	struct referral_view *list;
 	size_t n;
-	err = referral_inbox(r->db, &r->arena, &who, (int64_t)time(NULL),
-			     &list, &n);
+	err = referral_inbox(r->db, &r->arena, &who, (int64_t)time(NULL), &list,
+			     &n);
 	if (err != NARA_OK)
 		return err;
 	struct tvars *v = page_vars(r);
@@ -350,7 +351,8 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 			tv_set(v, "matter_part", "1");
 			tv_set(v, "reference", f.reference);
 			tv_set(v, "kind", casework_text(r, "casekind", f.kind));
-			tv_set(v, "matter", casework_text(r, "matter", f.matter));
+			tv_set(v, "matter",
+			       casework_text(r, "matter", f.matter));
 			tv_set(v, "case_state",
 			       casework_text(r, "state", f.case_state));
 		}
@@ -360,9 +362,9 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 				struct tvars *nv = tv_item(v, "notes");
 				tv_set(nv, "written",
 				       web_datetime(r, f.notes[i].written_at));
-				tv_set(nv, "written_iso",
-				       web_iso_datetime(r,
-							f.notes[i].written_at));
+				tv_set(
+				    nv, "written_iso",
+				    web_iso_datetime(r, f.notes[i].written_at));
 				tv_set(nv, "author", f.notes[i].author_label);
 				tv_set(nv, "body", f.notes[i].body);
 			}
@@ -383,8 +385,8 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 		}
 	}
 	if (kv_get(&r->query, "sparat") != NULL)
-		tv_set(v, "saved", word(r, "ref.saved", kv_get(&r->query,
-							    "sparat")));
+		tv_set(v, "saved",
+		       word(r, "ref.saved", kv_get(&r->query, "sparat")));
 	if (form_error != NULL) {
 		tv_set(v, "form_error", t(r, form_error));
 		tv_set(v, arena_printf(&r->arena, "error_%s", field), "1");
@@ -392,8 +394,9 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 		tv_set(v, "note_text", kv_get(&r->form, "text"));
 		r->resp.status = 400;
 	}
-	return page_render(r, "referral_one", v,
-			   i18n_format(r, "ref.one.title", f.r.municipality_name));
+	return page_render(
+	    r, "referral_one", v,
+	    i18n_format(r, "ref.one.title", f.r.municipality_name));
 }
 
 enum nara_err page_referral(struct req *r)
@@ -507,7 +510,8 @@ enum nara_err page_consents(struct req *r)
 		if (strcmp(list[i].status, "requested") == 0)
 			tv_set(c, "can_give", "1");
 		if (list[i].withdrawn_at != 0)
-			tv_set(c, "withdrawn", web_date(r, list[i].withdrawn_at));
+			tv_set(c, "withdrawn",
+			       web_date(r, list[i].withdrawn_at));
 	}
 	if (n == 0)
 		tv_set(v, "empty", "1");

@@ -32,20 +32,20 @@
 
 /* The cases of the matrix, one per situation. */
 enum situation {
-	S_NONE,		/* no referral */
-	S_PENDING,	/* consent given, not answered yet */
-	S_DECLINED,	/* declined with a reason */
-	S_CONSENT,	/* accepted, consent given in a meeting */
-	S_WITHDRAWN,	/* accepted, consent withdrawn by the person */
-	S_EXPIRED,	/* accepted, consent's period over */
-	S_ASKED,	/* accepted, consent asked of the person, not given */
-	S_STATUTORY,	/* accepted, a statutory ground */
-	S_KLIPPAN,	/* Klippan's case, accepted with consent */
+	S_NONE,	     /* no referral */
+	S_PENDING,   /* consent given, not answered yet */
+	S_DECLINED,  /* declined with a reason */
+	S_CONSENT,   /* accepted, consent given in a meeting */
+	S_WITHDRAWN, /* accepted, consent withdrawn by the person */
+	S_EXPIRED,   /* accepted, consent's period over */
+	S_ASKED,     /* accepted, consent asked of the person, not given */
+	S_STATUTORY, /* accepted, a statutory ground */
+	S_KLIPPAN,   /* Klippan's case, accepted with consent */
 	S_COUNT
 };
 static const char *const situation_name[S_COUNT] = {
-    "none",	 "pending", "declined", "consent", "withdrawn",
-    "expired", "asked",	"statutory", "klippan"};
+    "none",    "pending", "declined",  "consent", "withdrawn",
+    "expired", "asked",	  "statutory", "klippan"};
 
 /* Accepted and valid: the centre reads the disclosed parts. */
 static int open_for_centre(enum situation s)
@@ -110,9 +110,9 @@ static void new_case(struct world *w, int64_t municipality_id, int k,
 {
 	struct db *db = w->t.db;
 	int64_t unit = 0, person = 0;
-	assert_int_equal(unit_id_by_slug(db, municipality_id, "barn-och-familj",
-					 &unit),
-			 NARA_OK);
+	assert_int_equal(
+	    unit_id_by_slug(db, municipality_id, "barn-och-familj", &unit),
+	    NARA_OK);
 	struct db_stmt *st;
 	assert_int_equal(db_prepare(db,
 				    "SELECT id, personnummer FROM person WHERE"
@@ -136,21 +136,21 @@ static void new_case(struct world *w, int64_t municipality_id, int k,
 			     .actor_kind = "system",
 			     .actor_label = "test"};
 	const char *ref;
-	assert_int_equal(
-	    case_create_in_tx(db, &w->a, &c, &w->case_id[s], &ref), NARA_OK);
+	assert_int_equal(case_create_in_tx(db, &w->a, &c, &w->case_id[s], &ref),
+			 NARA_OK);
 	int64_t note;
-	assert_int_equal(journal_insert_in_tx(
-			     db, w->case_id[s], municipality_id, w->now - 3000,
-			     "staff", 0, "Handläggare", "note",
-			     "Samtal om våld i hemmet", VIS_NOW, 0,
-			     WITHHELD_NONE, 0, &note),
-			 NARA_OK);
-	assert_int_equal(journal_insert_in_tx(
-			     db, w->case_id[s], municipality_id, w->now - 2000,
-			     "staff", 0, "Handläggare", "note",
-			     "Uppgift om grannen", VIS_WITHHELD, 0,
-			     WITHHELD_THIRD_PARTY, 0, &note),
-			 NARA_OK);
+	assert_int_equal(
+	    journal_insert_in_tx(db, w->case_id[s], municipality_id,
+				 w->now - 3000, "staff", 0, "Handläggare",
+				 "note", "Samtal om våld i hemmet", VIS_NOW, 0,
+				 WITHHELD_NONE, 0, &note),
+	    NARA_OK);
+	assert_int_equal(
+	    journal_insert_in_tx(db, w->case_id[s], municipality_id,
+				 w->now - 2000, "staff", 0, "Handläggare",
+				 "note", "Uppgift om grannen", VIS_WITHHELD, 0,
+				 WITHHELD_THIRD_PARTY, 0, &note),
+	    NARA_OK);
 	assert_int_equal(db_commit(db), NARA_OK);
 	w->person_id[s] = person;
 }
@@ -213,16 +213,17 @@ static void newest(struct db *db, struct row *r)
 	db_done(st);
 }
 
-static const char *const roles[] = {"handlaggare", "handlaggare2",
-				    "forstalinjen", "teamledare", "admin",
-				    "sakerhet"};
+static const char *const roles[] = {"handlaggare",  "handlaggare2",
+				    "forstalinjen", "teamledare",
+				    "admin",	    "sakerhet"};
 enum { NROLES = sizeof(roles) / sizeof(roles[0]) };
 
 /* The whole world: the cases and their referrals in every situation. */
 static void build(struct world *w)
 {
 	struct db *db = w->t.db;
-	assert_int_equal(municipality_id_by_slug(db, "bjuv", &w->bjuv), NARA_OK);
+	assert_int_equal(municipality_id_by_slug(db, "bjuv", &w->bjuv),
+			 NARA_OK);
 	assert_int_equal(municipality_id_by_slug(db, "klippan", &w->klippan),
 			 NARA_OK);
 	assert_int_equal(
@@ -247,9 +248,9 @@ static void build(struct world *w)
 			 (enum situation)s);
 	const char *why;
 	for (int s = S_PENDING; s < S_COUNT; s++) {
-		w->referral_id[s] = refer(
-		    w, s == S_KLIPPAN ? &klippan_officer : &bjuv_officer,
-		    (enum situation)s);
+		w->referral_id[s] =
+		    refer(w, s == S_KLIPPAN ? &klippan_officer : &bjuv_officer,
+			  (enum situation)s);
 		if (s == S_PENDING)
 			continue;
 		assert_int_equal(referral_answer(db, &centre, w->referral_id[s],
@@ -271,11 +272,12 @@ static void build(struct world *w)
 	assert_string_equal(cv[0].host_name, "Helsingborg");
 	assert_int_equal(consent_withdraw_own(db, &person, cv[0].id, w->now),
 			 NARA_OK);
-	assert_int_equal(db_run(db,
-				"UPDATE consent SET valid_until = ? WHERE id ="
-				" (SELECT consent_id FROM referral WHERE id = ?)",
-				"ii", w->now - 1, w->referral_id[S_EXPIRED]),
-			 NARA_OK);
+	assert_int_equal(
+	    db_run(db,
+		   "UPDATE consent SET valid_until = ? WHERE id ="
+		   " (SELECT consent_id FROM referral WHERE id = ?)",
+		   "ii", w->now - 1, w->referral_id[S_EXPIRED]),
+	    NARA_OK);
 }
 
 /* May this actor read the whole case (the case page)? */
@@ -309,12 +311,13 @@ static void test_the_matrix(void **state)
 				int want = full_read_expected(
 				    places[p], roles[r], (enum situation)s);
 				if ((err == NARA_OK) != want)
-					fail_msg("%s reads %s case: %d", username,
-						 situation_name[s], err);
+					fail_msg("%s reads %s case: %d",
+						 username, situation_name[s],
+						 err);
 				struct row row;
 				newest(db, &row);
-				assert_string_equal(row.action,
-						    want ? "read" : "read_denied");
+				assert_string_equal(
+				    row.action, want ? "read" : "read_denied");
 				assert_int_equal(row.agreement_id, 0);
 				/* Nobody of these reaches a referral. */
 				if (s != S_NONE) {
@@ -326,11 +329,10 @@ static void test_the_matrix(void **state)
 							  w->now, &f, &why),
 					    NARA_ENOTFOUND);
 					assert_int_equal(
-					    referral_note(db, &who,
-							  w->referral_id[s],
-							  "En anteckning",
-							  w->now, &(int64_t){0},
-							  &why),
+					    referral_note(
+						db, &who, w->referral_id[s],
+						"En anteckning", w->now,
+						&(int64_t){0}, &why),
 					    NARA_ENOTFOUND);
 				}
 			}
@@ -380,7 +382,8 @@ static void test_the_matrix(void **state)
 				 " 2 §",
 				 (long long)w->referral_id[s]);
 		else
-			snprintf(basis, sizeof(basis), "referral %lld, consent ",
+			snprintf(basis, sizeof(basis),
+				 "referral %lld, consent ",
 				 (long long)w->referral_id[s]);
 		if (strstr(row.reason, basis) == NULL)
 			fail_msg("%s: reason %s", situation_name[s],
@@ -389,10 +392,9 @@ static void test_the_matrix(void **state)
 		assert_int_equal(row.municipality_id,
 				 s == S_KLIPPAN ? w->klippan : w->bjuv);
 		int64_t note = 0;
-		enum nara_err werr =
-		    referral_note(db, &centre, w->referral_id[s],
-				  "Första stödsamtalet hölls", w->now, &note,
-				  &why);
+		enum nara_err werr = referral_note(
+		    db, &centre, w->referral_id[s], "Första stödsamtalet hölls",
+		    w->now, &note, &why);
 		if (open_for_centre((enum situation)s)) {
 			assert_int_equal(err, NARA_OK);
 			assert_true(f.open);
@@ -404,8 +406,7 @@ static void test_the_matrix(void **state)
 			/* Journal: only what the person may read. */
 			int seen = 0;
 			for (size_t i = 0; i < f.nnotes; i++) {
-				assert_null(
-				    strstr(f.notes[i].body, "grannen"));
+				assert_null(strstr(f.notes[i].body, "grannen"));
 				seen |= strstr(f.notes[i].body,
 					       "våld i hemmet") != NULL;
 			}
@@ -458,7 +459,7 @@ static void test_the_matrix(void **state)
 			assert_string_equal(row.action, "read_denied");
 			assert_int_equal(row.flagged, 1);
 			assert_string_equal(
-			    why, s == S_WITHDRAWN  ? "ref.closed.withdrawn"
+			    why, s == S_WITHDRAWN ? "ref.closed.withdrawn"
 				 : s == S_EXPIRED ? "ref.closed.expired"
 						  : "ref.closed.no_consent");
 			assert_int_equal(werr, NARA_EDENIED);
@@ -532,8 +533,9 @@ static void test_the_matrix(void **state)
 			 NARA_OK);
 
 	/* The agreement ends: every door closes at once. */
-	assert_int_equal(db_run(db, "UPDATE agreement SET valid_to = ?"
-				    " WHERE id = ?",
+	assert_int_equal(db_run(db,
+				"UPDATE agreement SET valid_to = ?"
+				" WHERE id = ?",
 				"ii", w->now - 1, w->agreement),
 			 NARA_OK);
 	assert_int_equal(referral_read(db, &w->a, &centre,
@@ -549,9 +551,9 @@ static void test_the_matrix(void **state)
 				  .basis = BASIS_STATUTORY,
 				  .ground = "osl_10_2"};
 	int64_t rid;
-	assert_int_equal(referral_create(db, &w->a, &bjuv_officer, &rn, w->now,
-					 &rid, &why),
-			 NARA_ENOTFOUND);
+	assert_int_equal(
+	    referral_create(db, &w->a, &bjuv_officer, &rn, w->now, &rid, &why),
+	    NARA_ENOTFOUND);
 	assert_string_equal(why, "ref.error.no_agreement");
 }
 
@@ -560,7 +562,8 @@ static void test_referring(void **state)
 {
 	struct world *w = *state;
 	struct db *db = w->t.db;
-	assert_int_equal(municipality_id_by_slug(db, "bjuv", &w->bjuv), NARA_OK);
+	assert_int_equal(municipality_id_by_slug(db, "bjuv", &w->bjuv),
+			 NARA_OK);
 	assert_int_equal(
 	    municipality_id_by_slug(db, "helsingborg", &w->helsingborg),
 	    NARA_OK);
@@ -656,10 +659,11 @@ static void test_referring(void **state)
 	assert_int_equal(referral_answer(db, &centre, id, 0, " ", w->now, &why),
 			 NARA_EINVAL);
 	assert_string_equal(why, "ref.error.reason");
-	assert_int_equal(referral_answer(db, &centre, id, 1, NULL, w->now, &why),
-			 NARA_OK);
-	assert_int_equal(referral_answer(db, &centre, id, 0, "Nej", w->now, &why),
-			 NARA_ECONFLICT);
+	assert_int_equal(
+	    referral_answer(db, &centre, id, 1, NULL, w->now, &why), NARA_OK);
+	assert_int_equal(
+	    referral_answer(db, &centre, id, 0, "Nej", w->now, &why),
+	    NARA_ECONFLICT);
 }
 
 /* The pure rule, case by case. */
@@ -704,10 +708,10 @@ static void test_the_rule(void **state)
 
 #define EACH(setup_fn)                                                         \
 	{                                                                      \
-	    cmocka_unit_test_setup_teardown(test_the_matrix, setup_fn,         \
-					    teardown),                         \
-	    cmocka_unit_test_setup_teardown(test_referring, setup_fn,          \
-					    teardown),                         \
+		cmocka_unit_test_setup_teardown(test_the_matrix, setup_fn,     \
+						teardown),                     \
+		    cmocka_unit_test_setup_teardown(test_referring, setup_fn,  \
+						    teardown),                 \
 	}
 
 int main(void)
@@ -715,8 +719,8 @@ int main(void)
 	const struct CMUnitTest pure[] = {cmocka_unit_test(test_the_rule)};
 	const struct CMUnitTest sqlite_tests[] = EACH(setup_sqlite);
 	const struct CMUnitTest pg_tests[] = EACH(setup_pg);
-	int failed = cmocka_run_group_tests_name("referral/rule", pure, NULL,
-						 NULL);
+	int failed =
+	    cmocka_run_group_tests_name("referral/rule", pure, NULL, NULL);
 	failed += cmocka_run_group_tests_name("referral/sqlite", sqlite_tests,
 					      NULL, NULL);
 	if (test_db_have_pg())
