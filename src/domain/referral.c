@@ -901,6 +901,7 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 	struct referral_grant g;
 	struct case_row c;
 	struct db_stmt *st;
+	int stranger = 0;
 	err = db_prepare(db, "SELECT " VIEW_COLUMNS VIEW_FROM " WHERE r.id = ?",
 			 &st);
 	if (err == NARA_OK) {
@@ -920,8 +921,10 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 		err = audit_ref(db, who, row.municipality_id, 0, "read_denied",
 				"referral", referral_id, 0,
 				"not staff of the referral's unit", 1);
+		/* Kept (committed) as a refusal, answered as not found. */
+		stranger = 1;
 		if (err == NARA_OK)
-			err = NARA_ENOTFOUND;
+			err = NARA_EDENIED;
 	}
 	if (err == NARA_OK)
 		err = grant_of(db, a, &row, now, &g);
@@ -971,6 +974,8 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 				0);
 	}
 	err = finish(db, err);
+	if (stranger && err == NARA_EDENIED)
+		err = NARA_ENOTFOUND;
 	if (err != NARA_OK && err != NARA_EDENIED) {
 		memset(out, 0, sizeof(*out));
 	} else if (err == NARA_EDENIED) {
@@ -1004,6 +1009,7 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 	struct ref_row row;
 	struct referral_grant g;
 	struct case_row c;
+	int stranger = 0;
 	err = load_ref(db, &a, referral_id, now, &row);
 	if (err == NARA_OK)
 		err = load_case_row(db, &a, row.case_id, &c);
@@ -1012,8 +1018,9 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 		err = audit_ref(db, who, row.municipality_id, 0, "write_denied",
 				"referral", referral_id, 0,
 				"not staff of the referral's unit", 1);
+		stranger = 1;
 		if (err == NARA_OK)
-			err = NARA_ENOTFOUND;
+			err = NARA_EDENIED;
 	}
 	if (err == NARA_OK)
 		err = grant_of(db, &a, &row, now, &g);
@@ -1054,7 +1061,7 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 				g.basis_text, 0);
 	err = finish(db, err);
 	arena_free(&a);
-	return err;
+	return stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
 }
 
 /* ---- the person's consents ---- */

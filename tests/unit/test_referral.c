@@ -328,6 +328,12 @@ static void test_the_matrix(void **state)
 							  w->referral_id[s],
 							  w->now, &f, &why),
 					    NARA_ENOTFOUND);
+					/* The attempt is logged, flagged. */
+					newest(db, &row);
+					assert_string_equal(row.action,
+							    "read_denied");
+					assert_int_equal(row.flagged, 1);
+					assert_null(f.r.asked);
 					assert_int_equal(
 					    referral_note(
 						db, &who, w->referral_id[s],
