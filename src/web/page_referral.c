@@ -465,8 +465,12 @@ enum nara_err page_referral_note(struct req *r)
 			    (int64_t)time(NULL), &note, &why);
 	if (err == NARA_EINVAL && why != NULL)
 		return render_one(r, &s, &who, id, why, "text");
-	if (err == NARA_EDENIED && why != NULL)
-		return render_one(r, &s, &who, id, NULL, NULL);
+	if (err == NARA_EDENIED && why != NULL) {
+		/* Refused: the page as it stands now says why. */
+		err = render_one(r, &s, &who, id, NULL, NULL);
+		r->resp.status = 403;
+		return err;
+	}
 	if (err != NARA_OK)
 		return err;
 	resp_redirect(r, 303,
