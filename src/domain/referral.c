@@ -17,6 +17,7 @@
 #include "domain/audit.h"
 #include "domain/case.h"
 #include "domain/journal.h"
+#include "domain/notify.h"
 #include "domain/tenant.h"
 #include "policy/policy.h"
 
@@ -414,6 +415,19 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 			    db, who, municipality_id, 0,
 			    given ? "consent.recorded" : "consent.requested",
 			    "consent", consent_id, person_id, "", 0);
+		/*
+		 * Asked of the person: they are told there is something for
+		 * them on Mina sidor, with nothing sensitive in the notice
+		 * (R-B2): not the unit, not the case.
+		 */
+		if (err == NARA_OK && !given) {
+			char key[48];
+			snprintf(key, sizeof(key), "consent:%" PRId64,
+				 consent_id);
+			err = notify_person_in_tx(db, person_id, "case_news",
+						  "/mina-sidor/samtycken", key,
+						  now);
+		}
 	}
 	if (err == NARA_OK) {
 		int statutory = n->basis == BASIS_STATUTORY;

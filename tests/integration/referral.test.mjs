@@ -68,6 +68,13 @@ test('a consent asked of the person: nothing until they give it on Mina sidor, t
     del_journal: '1', grund: 'ask', giltig_till: until });
   assert.equal(sent.status, 303);
   const [[referral]] = sql(`SELECT MAX(id) FROM referral WHERE case_id = ${p.caseId}`);
+  // The person is told there is something on Mina sidor, and nothing more.
+  const notices = sql(`SELECT subject, body FROM notice_job WHERE person_id = ${p.id}`);
+  assert.ok(notices.length >= 1);
+  for (const [subject, body] of notices) {
+    assert.match(body, /\/mina-sidor\/samtycken/);
+    assert.doesNotMatch(subject + body, /amiljefrid|Helsingborg|Stödsamtal/);
+  }
 
   const centre = await as(/· helsingborg\.familjefridscenter$/);
   const one = await formCsrf(centre, `/arbete/remisser/${referral}`);

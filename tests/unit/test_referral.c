@@ -486,6 +486,21 @@ static void test_the_matrix(void **state)
 			 NARA_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(cv[0].status, "requested");
+	/* They were told (the text: tests/integration/referral.test.mjs). */
+	struct db_stmt *nst;
+	assert_int_equal(db_prepare(db,
+				    "SELECT body FROM notice_job WHERE"
+				    " person_id = ?",
+				    &nst),
+			 NARA_OK);
+	db_bind_int(nst, 1, w->person_id[S_ASKED]);
+	int notices = 0;
+	while (db_step(nst) == DB_ROW) {
+		notices++;
+		assert_null(strstr(db_col_text(nst, 0), "amiljefrid"));
+	}
+	db_done(nst);
+	assert_true(notices >= 1);
 	/* Someone else cannot give it for them. */
 	struct actor stranger;
 	access_citizen(w->pnr[S_CONSENT], &stranger);
