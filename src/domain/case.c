@@ -19,7 +19,9 @@
 #include "domain/audit.h"
 #include "domain/journal.h"
 #include "domain/notify.h"
+#include "domain/referral.h"
 #include "domain/report.h"
+#include "domain/tenant.h"
 #include "policy/policy.h"
 
 enum { WORKLIST_MAX = 2000, OWN_MAX = 200, LIST_MAX = 500 };
@@ -167,6 +169,13 @@ struct case_facts_row {
 	const char *personnummer;
 	struct case_facts flow;
 	int64_t preliminary_due, investigation_opened_at, investigation_due;
+	/*
+	 * Staff of a shared unit: the referral of this case to their unit
+	 * and whether its basis holds now (R3.2, R3.3); via_referral when
+	 * the policy let them in on it.
+	 */
+	struct referral_grant ref;
+	int via_referral;
 };
 
 static enum nara_err load_facts(struct db *db, struct arena *a,
@@ -240,7 +249,11 @@ static enum nara_err load_facts(struct db *db, struct arena *a,
 	db_done(st);
 	if (rc == DB_DONE)
 		return NARA_ENOTFOUND;
-	return rc < 0 ? db_step_err(rc) : NARA_OK;
+	if (rc < 0)
+		return db_step_err(rc);
+	/* Computed per read, never copied: the basis as of this instant. */
+	return referral_grant_in_tx(db, a, who, case_id, f->municipality_id,
+				    (int64_t)time(NULL), &f->ref);
 }
 
 static struct policy_decision decide(const struct actor *who,
@@ -257,6 +270,8 @@ static struct policy_decision decide(const struct actor *who,
 		.guardianship_municipality_id = f->guardianship_municipality_id,
 		.person_age = f->person_age,
 		.team_member = f->team_member,
+		.referral_unit_id =
+		    f->ref.access == REFERRAL_OPEN ? f->ref.unit_id : 0,
 	};
 	return policy_decide(&who->subject, action, &r);
 }
@@ -284,6 +299,54 @@ static enum nara_err audit_case(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
+/*
+ * The audit row of a host's staff member in a member's case (R3.3): the
+ * agreement's id and the legal basis ("referral 12, consent 7") with it.
+ * Anyone else's row is audit_case's.
+ */
+static enum nara_err audit_case_f(struct db *db, struct arena *a,
+				  const struct actor *who,
+				  const struct case_facts_row *f,
+				  int64_t case_id, const char *action,
+				  const char *reason, int flagged)
+{
+	if (f->ref.referral_id == 0)
+		return audit_case(db, who, f->municipality_id, case_id,
+				  f->person_id, action, reason, flagged);
+	struct audit_entry e = {
+	    .actor_kind = "staff",
+	    .actor_id = who->staff_id,
+	    .actor_label = who->label,
+	    .municipality_id = f->municipality_id,
+	    .agreement_id = f->ref.agreement_id,
+	    .action = action,
+	    .record_kind = "case",
+	    .record_id = case_id,
+	    .person_id = f->person_id,
+	    .reason = arena_printf(a, "%s; %s", f->ref.basis_text,
+				   reason ? reason : ""),
+	    .flagged = flagged,
+	    .request_id = who->request_id,
+	};
+	return e.reason ? audit_append(db, &e) : NARA_ENOMEM;
+}
+
+/*
+ * A host's staff member let in by a referral reads only the parts it
+ * discloses, through src/domain/referral.c; the whole file (reports with
+ * reporters, messages, documents) stays closed to them here.
+ */
+static enum nara_err refuse_whole_file(struct db *db, struct arena *a,
+				       const struct actor *who,
+				       const struct case_facts_row *f,
+				       int64_t case_id, int write)
+{
+	enum nara_err err = audit_case_f(
+	    db, a, who, f, case_id, write ? "write_denied" : "read_denied",
+	    "only the referral's disclosed parts", 1);
+	return err != NARA_OK ? err : NARA_EDENIED;
+}
+
 /* Asks the policy; a refusal is audited, flagged, and committed. */
 static enum nara_err authorize(struct db *db, struct arena *a,
 			       const struct actor *who, int64_t case_id,
@@ -294,11 +357,15 @@ static enum nara_err authorize(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	struct policy_decision d = decide(who, f, action);
+	f->via_referral = d.allowed && d.reason == POLICY_ALLOWED_REFERRAL;
 	if (d.allowed)
 		return NARA_OK;
-	err = audit_case(db, who, f->municipality_id, case_id, f->person_id,
-			 action == ACT_READ ? "read_denied" : "write_denied",
-			 policy_reason_text(d.reason), 1);
+	err = audit_case_f(db, a, who, f, case_id,
+			   action == ACT_READ ? "read_denied" : "write_denied",
+			   f->ref.referral_id != 0
+			       ? referral_access_text(f->ref.access)
+			       : policy_reason_text(d.reason),
+			   1);
 	return err != NARA_OK ? err : NARA_EDENIED;
 }
 
@@ -345,6 +412,9 @@ enum nara_err case_authorize_in_tx(struct db *db, const struct actor *who,
 	} else {
 		err = authorize(db, &a, who, case_id,
 				write ? ACT_WRITE : ACT_READ, &f);
+		if (err == NARA_OK && f.via_referral)
+			err = refuse_whole_file(db, &a, who, &f, case_id,
+						write);
 	}
 	if (err == NARA_OK || err == NARA_EDENIED) {
 		*municipality_id = f.municipality_id;
@@ -1074,6 +1144,8 @@ enum nara_err case_read(struct db *db, struct arena *a, const struct actor *who,
 		return err;
 	struct case_facts_row f;
 	err = authorize(db, a, who, case_id, ACT_READ, &f);
+	if (err == NARA_OK && f.via_referral)
+		err = refuse_whole_file(db, a, who, &f, case_id, 0);
 	if (err == NARA_OK)
 		err = read_view(db, a, case_id, now, 0, out);
 	if (err == NARA_OK)
@@ -1667,6 +1739,26 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 	}
 	struct case_facts_row f;
 	err = authorize(db, &a, who, case_id, ACT_WRITE, &f);
+	/*
+	 * The host's staff decide for the member's committee only what the
+	 * agreement in force delegates (R3.3); the record stays the
+	 * committee's.
+	 */
+	if (err == NARA_OK && f.via_referral) {
+		int delegated = 0;
+		err = agreement_delegates(db, f.ref.agreement_id,
+					  case_action_name(m->action),
+					  &delegated);
+		if (err == NARA_OK && !delegated) {
+			*why = "ref.error.not_delegated";
+			err = audit_case_f(db, &a, who, &f, case_id,
+					   "write_denied",
+					   referral_not_delegated(&a, &f.ref),
+					   1);
+			if (err == NARA_OK)
+				err = NARA_EDENIED;
+		}
+	}
 	enum case_state to = f.flow.state;
 	if (err == NARA_OK && m->expected_version != 0 &&
 	    m->expected_version != f.version) {
@@ -1703,9 +1795,9 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 	if (err == NARA_OK) {
 		char *what =
 		    arena_printf(&a, "case.%s", case_action_name(m->action));
-		err = audit_case(db, who, f.municipality_id, case_id,
-				 f.person_id, what ? what : "update",
-				 m->reason ? m->reason : "", 0);
+		err = audit_case_f(db, &a, who, &f, case_id,
+				   what ? what : "update",
+				   m->reason ? m->reason : "", 0);
 	}
 	err = finish_tx(db, err);
 	if (err == NARA_OK && m->action == CA_REOPEN && warning)

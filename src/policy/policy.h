@@ -9,9 +9,9 @@
  * "why" of the audit row.
  *
  * The rules, in the order they are applied (DOMAIN.md):
- *   staff     an accepted referral to the subject's shared unit (R3.2,
- *             R3.3; the hook for the shared-services work: nothing sets
- *             it yet, so shared-service staff see nothing); the tenant
+ *   staff     an accepted referral to the subject's shared unit whose
+ *             basis holds now (R3.2, R3.3; set by src/domain/case.c and
+ *             src/domain/referral.c from policy/referral.h); the tenant
  *             wall (R3.1); protected identity: the address only to named
  *             staff of the person's own unit (R4.4); the unit wall for
  *             casework roles (R4.1), which break-the-glass may lift for
@@ -97,8 +97,8 @@ struct policy_record {
 	const char *personnummer; /* whose data, when known; may be NULL */
 	/*
 	 * The shared unit an accepted referral, with consent or a recorded
-	 * legal basis (R3.2), sends this record to; 0: none. Nothing sets
-	 * it until the shared-services work, so today it always denies.
+	 * legal basis (R3.2), sends this record to; 0: none. Set only while
+	 * the basis holds at the instant of the read (policy/referral.h).
 	 */
 	int64_t referral_unit_id;
 	/*

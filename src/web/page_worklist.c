@@ -32,6 +32,8 @@ static void add_roles(struct req *r, struct tvars *v, const struct actor *who)
 			tv_set(v, "security_officer", "1");
 		if (who->subject.grants[i].role == ROLE_MUNICIPAL_ADMIN)
 			tv_set(v, "municipal_admin", "1");
+		if (who->subject.grants[i].role == ROLE_SHARED_SERVICE)
+			tv_set(v, "shared_service", "1");
 	}
 }
 

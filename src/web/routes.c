@@ -168,5 +168,15 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/arbete/overlamningar/{}", page_handover, "handover", 1),
 	ROUTE(HTTP_POST, "/arbete/overlamningar/{}/ta-emot", page_handover_accept, "handover_accept", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/overlamningar/{}/avboj", page_handover_decline, "handover_decline", 1, .rate_class = RATE_FORM),
+	/* Referrals to shared units and the person's consents (R3.2, R3.3). */
+	ROUTE(HTTP_GET, "/arbete/arende/{}/remiss", page_referral_new, "referral_new", 1),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/remiss", page_referral_create, "referral_create", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/remisser", page_referral_inbox, "referral_inbox", 1),
+	ROUTE(HTTP_GET, "/arbete/remisser/{}", page_referral, "referral", 1),
+	ROUTE(HTTP_POST, "/arbete/remisser/{}/svar", page_referral_answer, "referral_answer", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/remisser/{}/anteckning", page_referral_note, "referral_note", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor/samtycken", page_consents, "consents", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/samtycken/{}/ge", page_consent_give, "consent_give", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/mina-sidor/samtycken/{}/aterkalla", page_consent_withdraw, "consent_withdraw", 1, .rate_class = RATE_FORM),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -128,6 +128,16 @@ enum nara_err page_video_join(struct req *r);
 enum nara_err page_video_send(struct req *r);
 enum nara_err page_video_fetch(struct req *r);
 enum nara_err page_video_events(struct req *r);
+/* Referrals to shared units and consents (page_referral.c). */
+enum nara_err page_referral_new(struct req *r);
+enum nara_err page_referral_create(struct req *r);
+enum nara_err page_referral_inbox(struct req *r);
+enum nara_err page_referral(struct req *r);
+enum nara_err page_referral_answer(struct req *r);
+enum nara_err page_referral_note(struct req *r);
+enum nara_err page_consents(struct req *r);
+enum nara_err page_consent_give(struct req *r);
+enum nara_err page_consent_withdraw(struct req *r);
 enum nara_err page_healthz(struct req *r);
 enum nara_err page_readyz(struct req *r);
 enum nara_err page_metrics(struct req *r);

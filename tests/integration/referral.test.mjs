@@ -1,0 +1,153 @@
+// Referrals and consents through the pages, without a browser (R3.2,
+// R3.3): a consent asked of the person and given on Mina sidor; a referral
+// on a statutory ground; the forms' refusals (CSRF, someone else's
+// consent, a role that does not refer, a unit that is not the centre's);
+// what the centre sees before and after it accepts. The case is written
+// straight into the test database, as in tests/e2e/family_peace.test.mjs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
+import { Client } from '../lib/login.mjs';
+import { sql } from '../lib/video.mjs';
+
+let server;
+const people = [];
+
+// A case in Bjuv's children-and-families unit for the n-th Bjuv citizen of
+// the development login without protected identity.
+function bjuvCase(n) {
+  const rows = sql(`SELECT p.id, p.personnummer, p.given_name, p.family_name,
+    p.municipality_id, u.id FROM person p JOIN municipality m ON m.id = p.municipality_id
+    JOIN unit u ON u.municipality_id = m.id AND u.slug = 'barn-och-familj'
+    WHERE m.slug = 'bjuv' AND p.fictitious = 1 AND p.protected_identity = 0
+    AND p.id <= 220 AND ((p.id - 1) % 20) IN (0, 1, 3) ORDER BY p.id`);
+  const [id, pnr, given, family, municipality, unit] = rows[n];
+  const now = Math.floor(Date.now() / 1000);
+  const [[caseId]] = sql(`INSERT INTO case_file (municipality_id, unit_id, person_id, kind,
+    matter, state, reference, received_at, updated_at) VALUES (${municipality}, ${unit},
+    ${id}, 'application', 'support', 'received', 'BJUV-2026-R${n}${String(now).slice(-4)}',
+    ${now}, ${now}) RETURNING id`);
+  return { id, pnr, name: `${given} ${family}`, caseId };
+}
+
+before(async () => {
+  prepareDatabase();
+  server = await startServer({ NARA_DEV_LOGIN: '1' });
+  people.push(bjuvCase(0), bjuvCase(1));
+});
+after(async () => {
+  const r = await stopServer(server);
+  assert.equal(r.code, 0, server.stderr.slice(-2000));
+});
+
+async function as(pattern) {
+  const c = new Client(server.base);
+  await c.loginAs(pattern);
+  return c;
+}
+
+async function formCsrf(client, path) {
+  const res = await client.get(path);
+  const html = await res.text();
+  return { status: res.status, html, csrf: client.csrfFrom(html) };
+}
+
+function centreUnit() {
+  return sql(`SELECT u.id FROM unit u JOIN municipality m ON m.id = u.municipality_id
+    WHERE m.slug = 'helsingborg' AND u.slug = 'familjefridscenter'`)[0][0];
+}
+
+test('a consent asked of the person: nothing until they give it on Mina sidor, then the centre reads', async () => {
+  const [p] = people;
+  const officer = await as(/· bjuv\.handlaggare$/);
+  const form = await formCsrf(officer, `/arbete/arende/${p.caseId}/remiss`);
+  assert.equal(form.status, 200);
+  const until = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+  const sent = await officer.post(`/arbete/arende/${p.caseId}/remiss`, {
+    csrf: form.csrf, enhet: centreUnit(), fraga: 'Stödsamtal', del_identity: '1',
+    del_journal: '1', grund: 'ask', giltig_till: until });
+  assert.equal(sent.status, 303);
+  const [[referral]] = sql(`SELECT MAX(id) FROM referral WHERE case_id = ${p.caseId}`);
+  // The person is told there is something on Mina sidor, and nothing more.
+  const notices = sql(`SELECT subject, body FROM notice_job WHERE person_id = ${p.id}`);
+  assert.ok(notices.length >= 1);
+  for (const [subject, body] of notices) {
+    assert.match(body, /\/mina-sidor\/samtycken/);
+    assert.doesNotMatch(subject + body, /amiljefrid|Helsingborg|Stödsamtal/);
+  }
+
+  const centre = await as(/· helsingborg\.familjefridscenter$/);
+  const one = await formCsrf(centre, `/arbete/remisser/${referral}`);
+  assert.equal(one.status, 200);
+  assert.doesNotMatch(one.html, new RegExp(p.name));
+  const accepted = await centre.post(`/arbete/remisser/${referral}/svar`, { csrf: one.csrf, svar: 'ja' });
+  assert.equal(accepted.status, 303);
+  // Accepted, but the person has not consented: closed, and said so.
+  const waiting = await centre.get(`/arbete/remisser/${referral}`);
+  assert.equal(waiting.status, 403);
+  const waitingHtml = await waiting.text();
+  assert.match(waitingHtml, /Personen har inte samtyckt ännu/);
+  assert.doesNotMatch(waitingHtml, new RegExp(p.name));
+
+  // Someone else cannot give it; the person can, with the form's token only.
+  const person = await as(new RegExp(`^${p.name}, Bjuv$`));
+  const page = await formCsrf(person, '/mina-sidor/samtycken');
+  assert.match(page.html, /Du har blivit tillfrågad/);
+  const [[consent]] = sql(`SELECT consent_id FROM referral WHERE id = ${referral}`);
+  const stranger = await as(new RegExp(`^${people[1].name}, Bjuv$`));
+  const strangerPage = await formCsrf(stranger, '/mina-sidor/samtycken');
+  assert.equal((await stranger.post(`/mina-sidor/samtycken/${consent}/ge`, { csrf: strangerPage.csrf })).status, 404);
+  assert.equal((await person.post(`/mina-sidor/samtycken/${consent}/ge`, { csrf: 'fel' })).status, 403);
+  const given = await person.post(`/mina-sidor/samtycken/${consent}/ge`, { csrf: page.csrf });
+  assert.equal(given.status, 303);
+  assert.match(await (await person.get('/mina-sidor/samtycken')).text(), /Gäller/);
+
+  const open = await centre.get(`/arbete/remisser/${referral}`);
+  assert.equal(open.status, 200);
+  assert.match(await open.text(), new RegExp(p.name));
+  // A staff member has no consents page.
+  assert.equal((await centre.get('/mina-sidor/samtycken')).status, 403);
+});
+
+test('a statutory ground; who may refer; a declined referral gives nothing', async () => {
+  const [, p] = people;
+  const firstLine = await as(/· bjuv\.forstalinjen$/);
+  const denied = await firstLine.get(`/arbete/arende/${p.caseId}/remiss`);
+  assert.equal(denied.status, 403);
+
+  const lead = await as(/· bjuv\.teamledare$/);
+  const form = await formCsrf(lead, `/arbete/arende/${p.caseId}/remiss`);
+  // A ground from the list is required.
+  const bad = await lead.post(`/arbete/arende/${p.caseId}/remiss`, {
+    csrf: form.csrf, enhet: centreUnit(), fraga: 'Skydd', del_identity: '1',
+    grund: 'statutory', lag: '' });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /Välj en bestämmelse i listan/);
+  const ok = await lead.post(`/arbete/arende/${p.caseId}/remiss`, {
+    csrf: form.csrf, enhet: centreUnit(), fraga: 'Skydd', del_identity: '1',
+    del_contact: '1', grund: 'statutory', lag: 'osl_26_9', lag_not: 'Barnet behöver skydd' });
+  assert.equal(ok.status, 303);
+  const list = await (await lead.get(`/arbete/arende/${p.caseId}/remiss`)).text();
+  assert.match(list, /OSL 26 kap\. 9 §/);
+  const [[referral]] = sql(`SELECT MAX(id) FROM referral WHERE case_id = ${p.caseId}`);
+
+  // The interpreter service is another shared unit: not found.
+  const interpreter = await as(/· helsingborg\.digital-tolktjanst$/);
+  assert.equal((await interpreter.get(`/arbete/remisser/${referral}`)).status, 404);
+
+  const centre = await as(/· helsingborg\.familjefridscenter$/);
+  const one = await formCsrf(centre, `/arbete/remisser/${referral}`);
+  const noReason = await centre.post(`/arbete/remisser/${referral}/svar`, { csrf: one.csrf, svar: 'nej', skal: ' ' });
+  assert.equal(noReason.status, 400);
+  assert.match(await noReason.text(), /Skriv varför ni avböjer/);
+  assert.equal((await centre.post(`/arbete/remisser/${referral}/svar`,
+    { csrf: one.csrf, svar: 'nej', skal: 'Fel enhet för detta' })).status, 303);
+  const declined = await centre.get(`/arbete/remisser/${referral}`);
+  const html = await declined.text();
+  assert.match(html, /Avböjd/);
+  assert.doesNotMatch(html, new RegExp(p.name));
+  assert.equal((await centre.post(`/arbete/remisser/${referral}/anteckning`,
+    { csrf: one.csrf, text: 'Försök' })).status, 403);
+  // The officer sees the answer and the reason.
+  assert.match(await (await lead.get(`/arbete/arende/${p.caseId}/remiss`)).text(), /Fel enhet för detta/);
+});
