@@ -64,9 +64,12 @@ CREATE TABLE foster_home (
 	needs INTEGER NOT NULL DEFAULT 0,
 	approved_by BIGINT NOT NULL REFERENCES staff_user(id),
 	approved_at BIGINT NOT NULL,
+	-- The foster parent who logs in for support (twelve digits), or ''.
+	personnummer TEXT NOT NULL DEFAULT '',
 	CHECK (age_min <= age_max)
 );
 CREATE INDEX foster_home_unit ON foster_home (unit_id);
+CREATE INDEX foster_home_personnummer ON foster_home (personnummer);
 
 -- A placement of a child, in the child's case: an emergency home (home_id
 -- of the register, or a home named in home_label) or a foster home of the

@@ -20,6 +20,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/case.h"
+#include "domain/personnummer.h"
 #include "domain/tenant.h"
 
 /* ---- helpers ---- */
@@ -499,6 +500,12 @@ enum nara_err foster_decide(struct db *db, const struct actor *who,
 		*why = "foster.error.needs";
 		return NARA_EINVAL;
 	}
+	struct personnummer pnr = {0};
+	if (approve && !blank(w->personnummer) &&
+	    personnummer_parse(w->personnummer, now, &pnr) != NARA_OK) {
+		*why = "foster.error.personnummer";
+		return NARA_EINVAL;
+	}
 	int64_t unit, host;
 	enum nara_err err =
 	    centre_begin(db, who, "foster_inquiry", now, &unit, &host);
@@ -525,13 +532,13 @@ enum nara_err foster_decide(struct db *db, const struct actor *who,
 		    db, home_id,
 		    "INSERT INTO foster_home (inquiry_id, municipality_id,"
 		    " unit_id, residence_municipality_id, name, kinds, places,"
-		    " age_min, age_max, needs, approved_by, approved_at)"
-		    " SELECT id, municipality_id, unit_id,"
-		    " residence_municipality_id, name, ?, ?, ?, ?, ?, ?, ?"
+		    " age_min, age_max, needs, approved_by, approved_at,"
+		    " personnummer) SELECT id, municipality_id, unit_id,"
+		    " residence_municipality_id, name, ?, ?, ?, ?, ?, ?, ?, ?"
 		    " FROM foster_inquiry WHERE id = ? RETURNING id",
-		    "iiiiiiii", (int64_t)w->kinds, (int64_t)w->places,
+		    "iiiiiiisi", (int64_t)w->kinds, (int64_t)w->places,
 		    (int64_t)w->age_min, (int64_t)w->age_max, (int64_t)w->needs,
-		    who->staff_id, now, inquiry_id);
+		    who->staff_id, now, pnr.canonical, inquiry_id);
 	if (err == NARA_OK)
 		err = db_run(db,
 			     "UPDATE foster_inquiry SET state = ?, decided_by"
@@ -1281,4 +1288,197 @@ foster_worklist_clocks(struct db *db, struct arena *a, int64_t municipality_id,
 		c->review = foster_review_clock(&all[i], now);
 	}
 	return NARA_OK;
+}
+
+/* ---- after-hours support ---- */
+
+enum nara_err foster_home_of(struct db *db, const struct actor *who,
+			     int64_t *home_id)
+{
+	*home_id = 0;
+	if (who->subject.kind != SUBJECT_CITIZEN || who->personnummer[0] == 0)
+		return NARA_OK;
+	enum nara_err err =
+	    db_query_int(db, home_id,
+			 "SELECT id FROM foster_home WHERE"
+			 " personnummer = ? ORDER BY id LIMIT 1",
+			 "s", who->personnummer);
+	return err == NARA_ENOTFOUND ? NARA_OK : err;
+}
+
+/*
+ * Opens the transaction of a foster parent's action: their home (the
+ * register's row with their personnummer), or a refusal with its flagged
+ * audit row.
+ */
+static enum nara_err parent_begin(struct db *db, const struct actor *who,
+				  const char *refused, int64_t now,
+				  int64_t *home_id, int64_t *host,
+				  int64_t *unit)
+{
+	enum nara_err err = db_begin(db);
+	if (err == NARA_OK)
+		err = foster_home_of(db, who, home_id);
+	if (err == NARA_OK && *home_id == 0) {
+		err =
+		    audit_row(db, who, 0, 0, refused, "foster_support", 0, 0,
+			      policy_reason_text(POLICY_DENY_NOT_OWN), 1, now);
+		return err != NARA_OK ? err : NARA_EDENIED;
+	}
+	if (err == NARA_OK)
+		err = db_query_int(db, host,
+				   "SELECT municipality_id FROM foster_home"
+				   " WHERE id = ?",
+				   "i", *home_id);
+	if (err == NARA_OK)
+		err = db_query_int(
+		    db, unit, "SELECT unit_id FROM foster_home WHERE id = ?",
+		    "i", *home_id);
+	return err;
+}
+
+enum nara_err foster_support_send(struct db *db, const struct actor *who,
+				  const char *kind, const char *body,
+				  const char *phone, int64_t call_at,
+				  int64_t now, int64_t *id, const char **why)
+{
+	*why = NULL;
+	*id = 0;
+	int call = kind != NULL && strcmp(kind, "call") == 0;
+	if (!call && (kind == NULL || strcmp(kind, "message") != 0)) {
+		*why = "foster.error.support_kind";
+		return NARA_EINVAL;
+	}
+	if (!text_ok(body, FOSTER_TEXT_MAX) || !text_ok(phone, 40)) {
+		*why = "foster.error.long";
+		return NARA_EINVAL;
+	}
+	if (!call && blank(body)) {
+		*why = "foster.error.support_body";
+		return NARA_EINVAL;
+	}
+	if (call && blank(phone)) {
+		*why = "foster.error.support_phone";
+		return NARA_EINVAL;
+	}
+	if (call && call_at != 0 && call_at < now - 3600) {
+		*why = "foster.error.support_when";
+		return NARA_EINVAL;
+	}
+	int64_t home, host, unit;
+	enum nara_err err =
+	    parent_begin(db, who, "write_denied", now, &home, &host, &unit);
+	if (err == NARA_OK) {
+		const char *sql =
+		    "INSERT INTO foster_support (home_id, municipality_id,"
+		    " unit_id, kind, body, phone, call_at, created_at) VALUES"
+		    " (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		err = call && call_at != 0
+			  ? db_query_int(db, id, sql, "iiisssii", home, host,
+					 unit, "call", nz(body), nz(phone),
+					 call_at, now)
+			  : db_query_int(db, id, sql, "iiisssni", home, host,
+					 unit, call ? "call" : "message",
+					 nz(body), nz(phone), now);
+	}
+	if (err == NARA_OK)
+		err = audit_row(db, who, host, 0, "create", "foster_support",
+				*id, 0, NULL, 0, now);
+	return finish(db, err);
+}
+
+static enum nara_err load_support(struct db *db, struct arena *a,
+				  const char *where, int64_t key,
+				  struct foster_support_view **out, size_t *n)
+{
+	enum { MAX_SUPPORT = 200 };
+	*n = 0;
+	*out = arena_calloc(a, MAX_SUPPORT, sizeof(**out));
+	const char *sql = arena_printf(
+	    a,
+	    "SELECT s.id, s.kind, s.body, s.phone, COALESCE(s.call_at, 0),"
+	    " s.created_at, COALESCE(s.handled_at, 0), h.name, m.name,"
+	    " COALESCE(u.display_name, '') FROM foster_support s JOIN"
+	    " foster_home h ON h.id = s.home_id JOIN municipality m ON m.id ="
+	    " h.residence_municipality_id LEFT JOIN staff_user u ON u.id ="
+	    " s.handled_by WHERE %s ORDER BY CASE WHEN s.handled_at IS NULL"
+	    " THEN 0 ELSE 1 END, s.id DESC",
+	    where);
+	if (*out == NULL || sql == NULL)
+		return NARA_ENOMEM;
+	struct db_stmt *st;
+	enum nara_err err = db_prepare(db, sql, &st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(st, 1, key);
+	int rc = DB_DONE;
+	while (*n < MAX_SUPPORT && (rc = db_step(st)) == DB_ROW) {
+		struct foster_support_view *v = &(*out)[(*n)++];
+		v->id = db_col_int(st, 0);
+		v->kind = dup_col(a, st, 1);
+		v->body = dup_col(a, st, 2);
+		v->phone = dup_col(a, st, 3);
+		v->call_at = db_col_int(st, 4);
+		v->created_at = db_col_int(st, 5);
+		v->handled_at = db_col_int(st, 6);
+		v->home = dup_col(a, st, 7);
+		v->residence = dup_col(a, st, 8);
+		v->handled_by = dup_col(a, st, 9);
+	}
+	db_done(st);
+	return db_step_err(rc);
+}
+
+enum nara_err foster_support_mine(struct db *db, struct arena *a,
+				  const struct actor *who,
+				  struct foster_support_view **out, size_t *n)
+{
+	int64_t home, host, unit;
+	*n = 0;
+	enum nara_err err =
+	    parent_begin(db, who, "read_denied", 0, &home, &host, &unit);
+	if (err == NARA_OK)
+		err = load_support(db, a, "s.home_id = ?", home, out, n);
+	if (err == NARA_OK)
+		err = audit_row(db, who, host, 0, "read", "foster_support_list",
+				home, 0, NULL, 0, 0);
+	return finish(db, err);
+}
+
+enum nara_err foster_support_list(struct db *db, struct arena *a,
+				  const struct actor *who,
+				  struct foster_support_view **out, size_t *n)
+{
+	int64_t unit, host;
+	*n = 0;
+	enum nara_err err =
+	    centre_begin(db, who, "foster_support", 0, &unit, &host);
+	if (err == NARA_OK)
+		err = load_support(db, a, "s.unit_id = ?", unit, out, n);
+	if (err == NARA_OK)
+		err = audit_row(db, who, host, 0, "read", "foster_support_list",
+				unit, 0, NULL, 0, 0);
+	return finish(db, err);
+}
+
+enum nara_err foster_support_handle(struct db *db, const struct actor *who,
+				    int64_t id, int64_t now)
+{
+	int64_t unit, host;
+	enum nara_err err =
+	    centre_begin(db, who, "foster_support", now, &unit, &host);
+	if (err == NARA_OK)
+		err = own_row(db, who,
+			      "SELECT unit_id FROM foster_support WHERE id = ?",
+			      id, unit, "foster_support", now);
+	if (err == NARA_OK)
+		err = db_run(db,
+			     "UPDATE foster_support SET handled_by = ?,"
+			     " handled_at = ? WHERE id = ? AND handled_at IS"
+			     " NULL",
+			     "iii", who->staff_id, now, id);
+	if (err == NARA_OK)
+		err = audit_row(db, who, host, 0, "update", "foster_support",
+				id, 0, NULL, 0, now);
+	return finish(db, err);
 }

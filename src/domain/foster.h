@@ -109,6 +109,11 @@ struct foster_approval {
 	int kinds; /* FOSTER_KIND_* */
 	int places, age_min, age_max, needs;
 	const char *note;
+	/*
+	 * The foster parent who will log in for support (any spelling a
+	 * personnummer may have), or NULL/"" for none.
+	 */
+	const char *personnummer;
 };
 
 /*
@@ -246,5 +251,45 @@ enum nara_err
 foster_worklist_clocks(struct db *db, struct arena *a, int64_t municipality_id,
 		       const int64_t *case_ids, size_t n, int64_t now,
 		       struct foster_case_clocks **out, size_t *nout);
+
+/* ---- after-hours support for foster homes ---- */
+
+/*
+ * The approved home whose foster parent the citizen is (their
+ * personnummer on the register's row): *home_id, 0 when none. A lookup
+ * of the citizen's own standing, not of anyone's data: not audited.
+ */
+enum nara_err foster_home_of(struct db *db, const struct actor *who,
+			     int64_t *home_id);
+
+struct foster_support_view {
+	int64_t id, created_at, call_at, handled_at;
+	const char *kind, *body, *phone, *home, *residence, *handled_by;
+};
+
+/*
+ * A foster parent (a citizen) sends the centre a message (kind "message",
+ * a body) or asks to be called (kind "call", a phone number, at call_at
+ * or, when 0, as soon as possible). Refused (audited, flagged) for a
+ * citizen who is no approved home's foster parent.
+ */
+enum nara_err foster_support_send(struct db *db, const struct actor *who,
+				  const char *kind, const char *body,
+				  const char *phone, int64_t call_at,
+				  int64_t now, int64_t *id, const char **why);
+
+/* The citizen's own messages and calls, newest first. Audited. */
+enum nara_err foster_support_mine(struct db *db, struct arena *a,
+				  const struct actor *who,
+				  struct foster_support_view **out, size_t *n);
+
+/* The centre's: those not handled first, then the last handled. Audited. */
+enum nara_err foster_support_list(struct db *db, struct arena *a,
+				  const struct actor *who,
+				  struct foster_support_view **out, size_t *n);
+
+/* Marks one handled by the actor (the centre's staff on call). */
+enum nara_err foster_support_handle(struct db *db, const struct actor *who,
+				    int64_t id, int64_t now);
 
 #endif

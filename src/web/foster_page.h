@@ -45,4 +45,9 @@ enum nara_err page_foster_review(struct req *r);
 enum nara_err page_foster_request(struct req *r);
 enum nara_err page_foster_choose(struct req *r);
 
+enum nara_err page_foster_support(struct req *r);
+enum nara_err page_foster_support_send(struct req *r);
+enum nara_err page_foster_support_centre(struct req *r);
+enum nara_err page_foster_support_handle(struct req *r);
+
 #endif

@@ -489,6 +489,7 @@ enum nara_err page_foster_decide(struct req *r)
 	    .age_max = foster_form_int(r, "age_max", -1),
 	    .needs = foster_need_mask(r),
 	    .note = kv_get(&r->form, "note"),
+	    .personnummer = kv_get(&r->form, "personnummer"),
 	};
 	int64_t home;
 	const char *why;

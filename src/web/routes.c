@@ -172,5 +172,9 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/arbete/arende/{}/placering/uppfoljning", page_foster_review, "foster_review", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/arende/{}/placering/matchning", page_foster_request, "foster_request", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/arende/{}/placering/val", page_foster_choose, "foster_choose", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor/familjehem", page_foster_support, "foster_support", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/familjehem", page_foster_support_send, "foster_support_send", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/familjehemscentrum/stod", page_foster_support_centre, "foster_support_centre", 1),
+	ROUTE(HTTP_POST, "/familjehemscentrum/stod/{}/klar", page_foster_support_handle, "foster_support_handle", 1, .rate_class = RATE_FORM),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -13,6 +13,8 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { prepareDatabase, startServer, stopServer } from '../lib/nara.mjs';
+import { Demo } from '../lib/demo.mjs';
+import { Client } from '../lib/login.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -193,5 +195,74 @@ test('an inquiry becomes a home in Höganäs, a Bjuv child moves there from an e
   assert.match(row, /Familjehem inom sex månader: Klar/);
   assert.match(row, /Nästa uppföljning/);
   assert.deepEqual(await axe(page), []);
+  await page.close();
+});
+
+// A home approved with its foster parent's personnummer, over plain HTTP.
+async function approvedHomeFor(pnr, family) {
+  const csrf = (html) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  const anyone = new Client(server.base);
+  const form = await (await anyone.get('/familjehem/intresse')).text();
+  await anyone.post('/familjehem/intresse', { csrf: csrf(form), name: family, email: 'x@example.se',
+    residence: 'hoganas', interest_foster: '1' });
+  const centre = new Client(server.base);
+  await centre.loginAs(/ · angelholm\.familjehemscentrum$/);
+  const list = await (await centre.get('/familjehemscentrum')).text();
+  const id = new RegExp(`href="/familjehemscentrum/intresse/(\\d+)">${family}<`).exec(list)[1];
+  const page = await (await centre.get(`/familjehemscentrum/intresse/${id}`)).text();
+  const today = new Date().toISOString().slice(0, 10);
+  for (const step of ['first_talk', 'home_visit', 'references', 'register_checks', 'training', 'report']) {
+    const res = await centre.post(`/familjehemscentrum/intresse/${id}/steg`, { csrf: csrf(page), step, done_on: today, note: '' });
+    assert.equal(res.status, 303);
+  }
+  const res = await centre.post(`/familjehemscentrum/intresse/${id}/beslut`, { csrf: csrf(page), decision: 'approve',
+    kind_foster: '1', places: '1', age_min: '0', age_max: '17', personnummer: pnr, note: '' });
+  assert.equal(res.status, 303);
+}
+
+test('after hours: a foster parent writes and asks to be called; the centre on call sees both and handles the call', async () => {
+  const pnrs = await new Demo(server.base).pnrs(/, Höganäs$/);
+  const pnr = pnrs[pnrs.length - 1];
+  await approvedHomeFor(pnr, `Familjen Ek ${Date.now()}`);
+  const text = `Barnet vaknar varje natt ${Date.now()}.`;
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/login?next=%2Fmina-sidor`);
+  await page.click(`button[value="citizen:${pnr}"]`);
+  await page.waitForURL(/\/mina-sidor$/);
+  await page.click('a:has-text("Stöd till familjehem")');
+  await page.waitForURL(/\/mina-sidor\/familjehem$/);
+  assert.deepEqual(await axe(page), []);
+  // A message without text: told what to do.
+  const empty = page.waitForResponse((r) => r.request().method() === 'POST');
+  await page.click('#form-support button[type="submit"]');
+  assert.equal((await empty).status(), 400);
+  assert.match(await page.textContent('#error-summary'), /Skriv ditt meddelande/);
+  assert.deepEqual(await axe(page), []);
+  await page.fill('#f-body', text);
+  await page.click('#form-support button[type="submit"]');
+  await page.waitForURL(/skickat=1$/);
+  assert.match(await page.textContent('[role="status"]'), /kommit fram/);
+  await page.check('#f-kind-call');
+  await page.fill('#f-phone', '070-123 45 67');
+  await page.click('#form-support button[type="submit"]');
+  await page.waitForURL(/skickat=1$/);
+  const mine = await page.textContent('#support-list');
+  assert.match(mine, /Bli uppringd \(så snart som möjligt\)/);
+  assert.match(mine, /Väntar/);
+  assert.deepEqual(await axe(page), []);
+  await logout(page);
+
+  await login(page, 'angelholm.familjehemscentrum', '/arbete');
+  await page.goto(`${server.base}/familjehemscentrum`);
+  await page.click('a:has-text("Jour: stöd till familjehem")');
+  await page.waitForURL(/\/familjehemscentrum\/stod$/);
+  assert.match(await page.textContent('#support-list'), new RegExp(text));
+  assert.deepEqual(await axe(page), []);
+  const card = page.locator('li.ds-card:has-text("070-123 45 67")').first();
+  await card.locator('button:has-text("Markera som hanterat")').click();
+  await page.waitForURL(/\/familjehemscentrum\/stod$/);
+  assert.match(await page.textContent('#support-list'), /Hanterat/);
+  assert.deepEqual(await axe(page), []);
+  await logout(page);
   await page.close();
 });

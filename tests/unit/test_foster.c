@@ -187,9 +187,9 @@ static void test_inquiry_check(void **state)
 struct world {
 	struct test_db t;
 	struct arena a;
-	struct actor centre, officer, other, hoganas;
+	struct actor centre, officer, other, hoganas, parent, stranger;
 	int64_t case_id, now;
-	char child_name[128], child_pnr[13];
+	char child_name[128], child_pnr[13], parent_pnr[13];
 };
 
 static void load_staff(struct world *w, const char *username, struct actor *out)
@@ -253,6 +253,19 @@ static struct world *world(void **state)
 		 db_col_text(st, 1));
 	snprintf(w->child_pnr, sizeof(w->child_pnr), "%s", db_col_text(st, 2));
 	db_done(st);
+	assert_int_equal(
+	    db_prepare(w->t.db,
+		       "SELECT p.personnummer FROM person p JOIN municipality"
+		       " m ON m.id = p.municipality_id WHERE m.slug ="
+		       " 'hoganas' ORDER BY p.id DESC",
+		       &st),
+	    NARA_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	snprintf(w->parent_pnr, sizeof(w->parent_pnr), "%s",
+		 db_col_text(st, 0));
+	db_done(st);
+	access_citizen(w->parent_pnr, &w->parent);
+	access_citizen(w->child_pnr, &w->stranger);
 	load_staff(w, "angelholm.familjehemscentrum", &w->centre);
 	load_staff(w, "bjuv.handlaggare", &w->officer);
 	load_staff(w, "helsingborg.handlaggare", &w->other);
@@ -282,8 +295,9 @@ static int64_t approved_home(struct world *w, int places)
 					"Vi vill."};
 	assert_int_equal(foster_inquiry_submit(db, &in, w->now, &inquiry, &why),
 			 NARA_OK);
-	struct foster_approval yes = {FOSTER_KIND_FOSTER, places,    3, 12,
-				      FOSTER_NEED_TRAUMA, "Bra hem."};
+	struct foster_approval yes = {
+	    FOSTER_KIND_FOSTER, places,	      3, 12, FOSTER_NEED_TRAUMA,
+	    "Bra hem.",		w->parent_pnr};
 	/* Not before every step is done. */
 	assert_int_equal(foster_decide(db, &w->centre, inquiry, 1, &yes, w->now,
 				       &home, &why),
@@ -523,12 +537,88 @@ static void test_the_walls(void **state)
 			 11);
 }
 
+static void test_after_hours_support(void **state)
+{
+	struct world *w = world(state);
+	struct db *db = w->t.db;
+	const char *why;
+	int64_t home = approved_home(w, 1), mine = 0, id;
+	assert_int_equal(foster_home_of(db, &w->parent, &mine), NARA_OK);
+	assert_int_equal(mine, home);
+	assert_int_equal(foster_home_of(db, &w->stranger, &mine), NARA_OK);
+	assert_int_equal(mine, 0);
+
+	assert_int_equal(foster_support_send(db, &w->parent, "message",
+					     "Barnet vill inte sova.", "", 0,
+					     w->now, &id, &why),
+			 NARA_OK);
+	assert_int_equal(foster_support_send(db, &w->parent, "call", "", "", 0,
+					     w->now, &id, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "foster.error.support_phone");
+	assert_int_equal(foster_support_send(db, &w->parent, "message", " ", "",
+					     0, w->now, &id, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "foster.error.support_body");
+	assert_int_equal(foster_support_send(db, &w->parent, "call", "",
+					     "070-1", w->now - 86400, w->now,
+					     &id, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "foster.error.support_when");
+	int64_t call;
+	assert_int_equal(foster_support_send(db, &w->parent, "call", "",
+					     "070-1", w->now + 3600, w->now,
+					     &call, &why),
+			 NARA_OK);
+	/* Someone who is no foster home, and a case officer: refused. */
+	int64_t before = count(db,
+			       "SELECT count(*) FROM audit_log WHERE flagged ="
+			       " 1 AND id > ?",
+			       0);
+	assert_int_equal(foster_support_send(db, &w->stranger, "message", "Hej",
+					     "", 0, w->now, &id, &why),
+			 NARA_EDENIED);
+	struct foster_support_view *list;
+	size_t n;
+	assert_int_equal(
+	    foster_support_mine(db, &w->a, &w->stranger, &list, &n),
+	    NARA_EDENIED);
+	assert_int_equal(foster_support_list(db, &w->a, &w->officer, &list, &n),
+			 NARA_EDENIED);
+	assert_int_equal(foster_support_handle(db, &w->officer, call, w->now),
+			 NARA_EDENIED);
+	assert_int_equal(count(db,
+			       "SELECT count(*) FROM audit_log WHERE flagged ="
+			       " 1 AND id > ?",
+			       0),
+			 before + 4);
+
+	/* The centre on call sees both and handles the call. */
+	assert_int_equal(foster_support_list(db, &w->a, &w->centre, &list, &n),
+			 NARA_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, call);
+	assert_int_equal(list[0].call_at, w->now + 3600);
+	assert_string_equal(list[0].residence, "Höganäs");
+	assert_int_equal(foster_support_handle(db, &w->centre, call, w->now),
+			 NARA_OK);
+	assert_int_equal(foster_support_mine(db, &w->a, &w->parent, &list, &n),
+			 NARA_OK);
+	assert_int_equal(n, 2);
+	/* Waiting first, then handled. */
+	assert_int_equal(list[0].handled_at, 0);
+	assert_int_equal(list[1].id, call);
+	assert_int_equal(list[1].handled_at, w->now);
+}
+
 #define EACH(setup_fn)                                                         \
 	{                                                                      \
 		cmocka_unit_test_setup_teardown(test_the_journey, setup_fn,    \
 						teardown),                     \
 		    cmocka_unit_test_setup_teardown(test_the_walls, setup_fn,  \
 						    teardown),                 \
+		    cmocka_unit_test_setup_teardown(test_after_hours_support,  \
+						    setup_fn, teardown),       \
 	}
 
 int main(void)
