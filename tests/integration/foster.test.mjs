@@ -170,3 +170,42 @@ test('the child\'s placement: Bjuv\'s officer reads and writes it, audited; the 
   assert.ok(again.includes('Jourhemmet Al'));
   assert.ok(!again.includes('Fel hem'));
 });
+
+test('after-hours support: only a foster parent sends, only the centre reads; each one audit row', async () => {
+  const centre = await demo.login(/ · angelholm\.familjehemscentrum$/);
+  const list = await (await centre.get('/familjehemscentrum')).text();
+  // The demo's first Höganäs citizen is the Nyström home's foster parent.
+  const [parentPnr] = await demo.pnrs(/, Höganäs$/);
+  const parent = new Client(server.base);
+  await parent.loginAs(new RegExp(`^citizen:${parentPnr}$`));
+  let [res, rows] = await audited(() => parent.get('/mina-sidor/familjehem'));
+  assert.equal(res.status, 200, 'the demo home has its foster parent');
+  assert.deepEqual(rows.map((r) => [r.actor_kind, r.action, r.record_kind, r.flagged]),
+    [['citizen', 'read', 'foster_support_list', false]]);
+  const form = await res.text();
+  const body = `Vi behöver prata ${Date.now()}`;
+  [res, rows] = await audited(() => parent.post('/mina-sidor/familjehem', { csrf: csrfOf(form), kind: 'message', body }));
+  assert.equal(res.status, 303);
+  assert.deepEqual(rows.map((r) => [r.action, r.record_kind]), [['create', 'foster_support']]);
+  // Mina sidor links to it.
+  assert.ok((await (await parent.get('/mina-sidor')).text()).includes('/mina-sidor/familjehem'));
+
+  // Another citizen: refused and flagged, no link.
+  const other = await demo.login(/, Bjuv$/);
+  [res, rows] = await audited(() => other.get('/mina-sidor/familjehem'));
+  assert.equal(res.status, 403);
+  assert.deepEqual(rows.map((r) => [r.action, r.record_kind, r.flagged]), [['read_denied', 'foster_support', true]]);
+  assert.ok(!(await (await other.get('/mina-sidor')).text()).includes('/mina-sidor/familjehem'));
+
+  // The centre on call reads it; a case officer does not.
+  assert.ok(list.includes('/familjehemscentrum/stod'));
+  [res, rows] = await audited(() => centre.get('/familjehemscentrum/stod'));
+  assert.equal(res.status, 200);
+  assert.ok((await res.text()).includes(body));
+  assert.deepEqual(rows.map((r) => [r.action, r.record_kind]), [['read', 'foster_support_list']]);
+  const officer = await demo.login(/ · bjuv\.handlaggare$/);
+  [res, rows] = await audited(() => officer.get('/familjehemscentrum/stod'));
+  assert.equal(res.status, 403);
+  assert.ok(!(await res.text()).includes(body));
+  assert.deepEqual(rows.map((r) => [r.action, r.flagged]), [['read_denied', true]]);
+});
