@@ -70,6 +70,8 @@ int cmd_demo(int argc, char **argv)
 		err = demo_add_citizen_case(db, (int64_t)time(NULL));
 	if (err == NARA_OK)
 		err = demo_add_bookings(db, (int64_t)time(NULL));
+	if (err == NARA_OK)
+		err = demo_add_foster(db, (int64_t)time(NULL));
 	if (err != NARA_OK)
 		fprintf(stderr, "nara demo: %s: %s\n", nara_strerror(err), db_errmsg(db));
 	else

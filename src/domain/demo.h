@@ -58,4 +58,10 @@ enum nara_err demo_add_citizen_case(struct db *db, int64_t now);
  */
 enum nara_err demo_add_bookings(struct db *db, int64_t now);
 
+/*
+ * The foster-home centre's inquiries and approved homes (demo_foster.c),
+ * after the bookings. Once.
+ */
+enum nara_err demo_add_foster(struct db *db, int64_t now);
+
 #endif

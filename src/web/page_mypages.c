@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "domain/case.h"
+#include "domain/foster.h"
 #include "domain/guardian.h"
 #include "domain/person.h"
 #include "web/auth.h"
@@ -110,5 +111,10 @@ enum nara_err page_mypages(struct req *r)
 		tv_set(item, "municipality", children[i].municipality_name);
 	}
 	web_reads_vars(r, v, reads, nreads);
+	/* A foster parent of the register finds the centre's support here. */
+	int64_t foster_home;
+	if (foster_home_of(r->db, &who, &foster_home) == NARA_OK &&
+	    foster_home != 0)
+		tv_set(v, "foster_home", "1");
 	return page_render(r, "mypages", v, i18n_get(r->lang, "mypages.title"));
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "domain/case.h"
+#include "domain/foster.h"
 #include "domain/message.h"
 #include "web/auth.h"
 #include "web/casework.h"
@@ -116,6 +117,30 @@ static void row_vars(struct req *r, struct tvars *row,
 		tv_set(row, "reopened", "1");
 }
 
+/*
+ * The placement clocks of a case (R1.7): the six-month goal of a foster
+ * home while the child is in an emergency home, shown stopped once one is
+ * found, and the next six-monthly review of the current placement.
+ */
+static void foster_row_clocks(struct req *r, struct tvars *row,
+			      int64_t case_id,
+			      const struct foster_case_clocks *placed,
+			      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (placed[i].case_id != case_id)
+			continue;
+		const struct foster_clock *g = &placed[i].goal, *w = &placed[i].review;
+		struct case_clock goal = {g->due, g->done_at, g->state, g->days_left};
+		struct case_clock review = {w->due, w->done_at, w->state, w->days_left};
+		casework_clock(r, row, "clocks", "foster.clock.goal", &goal);
+		casework_clock(r, row, "clocks", "foster.clock.review", &review);
+		if (g->state == CLOCK_OVERDUE || w->state == CLOCK_OVERDUE)
+			tv_set(row, "tone", "overdue");
+		return;
+	}
+}
+
 /* A case of the list whose person waits for a reply: listed on top. */
 static int awaiting_vars(struct req *r, struct tvars *v, struct tvars *row,
 			 const struct case_summary *c,
@@ -175,10 +200,25 @@ enum nara_err page_worklist(struct req *r)
 			err = message_awaiting_in(r->db, &r->arena,
 						  who.subject.municipality_id,
 						  &waiting, &nwaiting);
+		/*
+		 * R1.7: the placement clocks of the listed cases (the foster
+		 * home goal, the next review), read with the list and covered
+		 * by its audit row.
+		 */
+		struct foster_case_clocks *placed = NULL;
+		size_t nplaced = 0;
+		int64_t *ids = n ? arena_calloc(&r->arena, n, sizeof(*ids)) : NULL;
+		for (size_t i = 0; ids != NULL && i < n; i++)
+			ids[i] = list[i].id;
+		if (err == NARA_OK && ids != NULL)
+			err = foster_worklist_clocks(
+			    r->db, &r->arena, who.subject.municipality_id, ids,
+			    n, now, &placed, &nplaced);
 		size_t unanswered = 0;
 		for (size_t i = 0; err == NARA_OK && i < n; i++) {
 			struct tvars *row = tv_item(v, "cases");
 			row_vars(r, row, &list[i], &who);
+			foster_row_clocks(r, row, list[i].id, placed, nplaced);
 			if (awaiting_vars(r, v, row, &list[i], waiting,
 					  nwaiting)) {
 				tv_set(row, "unanswered", "1");
@@ -193,6 +233,9 @@ enum nara_err page_worklist(struct req *r)
 	/* No casework role: the search alone, which the policy still guards. */
 	if (err != NARA_OK && err != NARA_EDENIED)
 		return err;
+	int64_t centre_unit, centre_host;
+	if (foster_centre_of(r->db, &who, &centre_unit, &centre_host) == NARA_OK)
+		tv_set(v, "foster_centre", "1");
 	if ((err = work_search_vars(r, v, &who)) != NARA_OK)
 		return err;
 	return page_render(r, "work", v, i18n_get(r->lang, "work.title"));

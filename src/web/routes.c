@@ -14,6 +14,7 @@
 #include "domain/message.h"
 #include "http/http.h"
 #include "web/booking_page.h"
+#include "web/foster_page.h"
 #include "web/web.h"
 
 /*
@@ -178,5 +179,24 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/mina-sidor/samtycken", page_consents, "consents", 1),
 	ROUTE(HTTP_POST, "/mina-sidor/samtycken/{}/ge", page_consent_give, "consent_give", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/mina-sidor/samtycken/{}/aterkalla", page_consent_withdraw, "consent_withdraw", 1, .rate_class = RATE_FORM),
+	/* The foster-home centre: inquiries, assessment, register, matching; placements of a case (R1.7). */
+	ROUTE(HTTP_GET, "/familjehem/intresse", page_foster_inquiry, "foster_inquiry", 1),
+	ROUTE(HTTP_POST, "/familjehem/intresse", page_foster_inquiry_submit, "foster_inquiry_submit", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/familjehem/intresse/tack", page_foster_inquiry_thanks, "foster_inquiry_thanks", 0),
+	ROUTE(HTTP_GET, "/familjehemscentrum", page_foster_centre, "foster_centre", 1),
+	ROUTE(HTTP_GET, "/familjehemscentrum/intresse/{}", page_foster_assess, "foster_assess", 1),
+	ROUTE(HTTP_POST, "/familjehemscentrum/intresse/{}/steg", page_foster_step, "foster_step", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/familjehemscentrum/intresse/{}/beslut", page_foster_decide, "foster_decide", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/familjehemscentrum/matchning/{}", page_foster_match, "foster_match", 1),
+	ROUTE(HTTP_POST, "/familjehemscentrum/matchning/{}/forslag", page_foster_propose, "foster_propose", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/arende/{}/placering", page_foster_case, "foster_case", 1),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/placering", page_foster_place, "foster_place", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/placering/uppfoljning", page_foster_review, "foster_review", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/placering/matchning", page_foster_request, "foster_request", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/placering/val", page_foster_choose, "foster_choose", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor/familjehem", page_foster_support, "foster_support", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/familjehem", page_foster_support_send, "foster_support_send", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/familjehemscentrum/stod", page_foster_support_centre, "foster_support_centre", 1),
+	ROUTE(HTTP_POST, "/familjehemscentrum/stod/{}/klar", page_foster_support_handle, "foster_support_handle", 1, .rate_class = RATE_FORM),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
