@@ -1148,6 +1148,51 @@ enum nara_err group_list_staff(struct db *db, struct arena *a,
 	return c;
 }
 
+enum nara_err group_units_of(struct db *db, struct arena *a,
+			     const struct actor *who, struct group_unit **out,
+			     size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	const struct policy_subject *sub = &who->subject;
+	struct group_unit *u =
+	    arena_calloc(a, sub->ngrants + 1, sizeof(*u));
+	if (u == NULL)
+		return NARA_ENOMEM;
+	size_t n = 0;
+	enum nara_err err = NARA_OK;
+	for (size_t i = 0; err == NARA_OK && i < sub->ngrants; i++) {
+		struct policy_group pg = {sub->grants[i].municipality_id,
+					  sub->grants[i].unit_id};
+		int seen = 0;
+		for (size_t k = 0; k < n; k++)
+			seen |= u[k].id == pg.unit_id;
+		if (seen || policy_group_access(sub, &pg) != GROUP_LEADER)
+			continue;
+		struct db_stmt *st;
+		err = db_prepare(db,
+				 "SELECT u.name, m.name FROM unit u JOIN"
+				 " municipality m ON m.id = u.municipality_id"
+				 " WHERE u.id = ?",
+				 &st);
+		if (err != NARA_OK)
+			break;
+		db_bind_int(st, 1, pg.unit_id);
+		int rc = db_step(st);
+		if (rc == DB_ROW) {
+			u[n].id = pg.unit_id;
+			u[n].name = col(a, st, 0);
+			u[n].municipality_name = col(a, st, 1);
+			n++;
+		}
+		db_done(st);
+		err = db_step_err(rc);
+	}
+	*out = u;
+	*count = n;
+	return err;
+}
+
 static struct group_participant *grow(struct arena *a,
 				      struct group_participant *p, size_t n,
 				      size_t *cap)

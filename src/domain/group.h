@@ -164,6 +164,15 @@ enum nara_err group_list_staff(struct db *db, struct arena *a,
 			       const struct actor *who, int64_t now,
 			       struct group_view **out, size_t *count);
 
+/* Staff: the units where they may run groups (for a new group). */
+struct group_unit {
+	int64_t id;
+	const char *name, *municipality_name;
+};
+enum nara_err group_units_of(struct db *db, struct arena *a,
+			     const struct actor *who, struct group_unit **out,
+			     size_t *count);
+
 /* Staff: one series with its participants, waiting list, attendance. */
 struct group_participant {
 	int64_t enrolment_id;
