@@ -134,9 +134,8 @@ static enum nara_err series_lock(struct db *db, int64_t series_id,
 	return series_facts_load(db, series_id, f);
 }
 
-int group_serves(struct db *db, int64_t host_municipality_id,
-		 int64_t unit_id, int shared, int64_t home, int64_t at,
-		 int64_t *agreement_id)
+int group_serves(struct db *db, int64_t host_municipality_id, int64_t unit_id,
+		 int shared, int64_t home, int64_t at, int64_t *agreement_id)
 {
 	*agreement_id = 0;
 	if (home == host_municipality_id)
@@ -153,12 +152,12 @@ static enum nara_err load_sessions(struct db *db, struct arena *a,
 				   struct group_series *s)
 {
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT id, starts_at, ends_at, place, video FROM"
-	    " support_group_session WHERE series_id = ?"
-	    " ORDER BY starts_at, id",
-	    &st);
+	enum nara_err err =
+	    db_prepare(db,
+		       "SELECT id, starts_at, ends_at, place, video FROM"
+		       " support_group_session WHERE series_id = ?"
+		       " ORDER BY starts_at, id",
+		       &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, s->id);
@@ -183,13 +182,13 @@ static enum nara_err load_sessions(struct db *db, struct arena *a,
 }
 
 #define GROUP_SELECT                                                           \
-	"SELECT g.id, g.municipality_id, g.unit_id, g.title, g.audience,"     \
-	" g.description, g.open_signup, u.name, u.shared, m.name, m.slug,"    \
-	" s.id, s.starts_at, s.ends_at, s.sessions, s.capacity, s.taken,"     \
-	" (SELECT COUNT(*) FROM group_enrolment w WHERE w.series_id = s.id"   \
-	"  AND w.state = 'waiting')"                                          \
-	" FROM support_group g JOIN unit u ON u.id = g.unit_id"               \
-	" JOIN municipality m ON m.id = g.municipality_id"                    \
+	"SELECT g.id, g.municipality_id, g.unit_id, g.title, g.audience,"      \
+	" g.description, g.open_signup, u.name, u.shared, m.name, m.slug,"     \
+	" s.id, s.starts_at, s.ends_at, s.sessions, s.capacity, s.taken,"      \
+	" (SELECT COUNT(*) FROM group_enrolment w WHERE w.series_id = s.id"    \
+	"  AND w.state = 'waiting')"                                           \
+	" FROM support_group g JOIN unit u ON u.id = g.unit_id"                \
+	" JOIN municipality m ON m.id = g.municipality_id"                     \
 	" LEFT JOIN support_group_series s ON s.group_id = g.id"
 
 /*
@@ -448,7 +447,7 @@ enum nara_err group_series_add(struct db *db, const struct actor *who,
 			unit_id = db_col_int(st, 1);
 		}
 		db_done(st);
-		err = rc < 0 ? db_step_err(rc)
+		err = rc < 0	     ? db_step_err(rc)
 		      : rc == DB_ROW ? NARA_OK
 				     : NARA_ENOTFOUND;
 	}
@@ -473,8 +472,7 @@ enum nara_err group_series_add(struct db *db, const struct actor *who,
 			     "INSERT INTO support_group_session (series_id,"
 			     " starts_at, ends_at, place, video) VALUES"
 			     " (?, ?, ?, ?, ?)",
-			     "iiisi", *id, t, t + len,
-			     n->place ? n->place : "",
+			     "iiisi", *id, t, t + len, n->place ? n->place : "",
 			     (int64_t)(n->video ? 1 : 0));
 	}
 	if (err == NARA_OK)
@@ -514,18 +512,16 @@ enum nara_err group_session_change(struct db *db, const struct actor *who,
 		pg.municipality_id = f.municipality_id;
 		pg.unit_id = f.unit_id;
 		if (policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-			err = deny(db, who, f.municipality_id,
-				   "group_session", session_id,
-				   "write_denied");
+			err = deny(db, who, f.municipality_id, "group_session",
+				   session_id, "write_denied");
 	}
 	if (err == NARA_OK)
-		err = db_run(db,
-			     "UPDATE support_group_session SET starts_at = ?,"
-			     " ends_at = ?, place = ?, video = ? WHERE id = ?",
-			     "iisii", starts_at,
-			     starts_at + (int64_t)minutes * 60,
-			     place ? place : "", (int64_t)(video ? 1 : 0),
-			     session_id);
+		err = db_run(
+		    db,
+		    "UPDATE support_group_session SET starts_at = ?,"
+		    " ends_at = ?, place = ?, video = ? WHERE id = ?",
+		    "iisii", starts_at, starts_at + (int64_t)minutes * 60,
+		    place ? place : "", (int64_t)(video ? 1 : 0), session_id);
 	if (err == NARA_OK)
 		err = db_run(db,
 			     "UPDATE support_group_series SET"
@@ -574,8 +570,8 @@ static int phone_ok(const char *s)
 	return digits >= 6;
 }
 
-static const char *check_contact(const char *name, const char *email,
-				 const char *phone)
+const char *group_contact_check(const char *name, const char *email,
+				const char *phone)
 {
 	if (!text_ok(name, 1, GROUP_NAME_MAX) || !has_text(name) ||
 	    strchr(name, '\n'))
@@ -618,8 +614,7 @@ static enum nara_err take_place(struct db *db, const struct series_facts *f,
 struct enrolment_new {
 	int64_t home, person_id, case_id, enrolled_by, consent_until,
 	    consent_unit_id;
-	const char *personnummer, *name, *email, *phone, *source,
-	    *consent_by;
+	const char *personnummer, *name, *email, *phone, *source, *consent_by;
 };
 
 static enum nara_err insert_enrolment(struct db *db,
@@ -688,7 +683,7 @@ enum nara_err group_signup(struct db *db, const struct actor *who,
 	*waiting = 0;
 	if (who->subject.kind != SUBJECT_CITIZEN || who->personnummer[0] == 0)
 		return NARA_EDENIED;
-	*why = check_contact(s->name, s->email, s->phone);
+	*why = group_contact_check(s->name, s->email, s->phone);
 	if (*why)
 		return NARA_EINVAL;
 	enum nara_err err = db_begin(db);
@@ -751,12 +746,10 @@ enum nara_err group_signup(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = insert_enrolment(db, &f, &e, *waiting, now, enrolment_id);
 	if (err == NARA_OK)
-		err = audit_group(db, who, f.municipality_id, agreement,
-				  "create", "group_enrolment", *enrolment_id,
-				  person_id,
-				  *waiting ? "own sign-up, waiting list"
-					   : "own sign-up",
-				  0);
+		err = audit_group(
+		    db, who, f.municipality_id, agreement, "create",
+		    "group_enrolment", *enrolment_id, person_id,
+		    *waiting ? "own sign-up, waiting list" : "own sign-up", 0);
 	if (err == NARA_OK)
 		err = db_notify(db, "group", f.id, now);
 	return finish(db, err);
@@ -809,7 +802,7 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
 				protected_identity = (int)db_col_int(st, 4);
 			}
 			db_done(st);
-			err = rc < 0 ? db_step_err(rc)
+			err = rc < 0	     ? db_step_err(rc)
 			      : rc == DB_ROW ? NARA_OK
 					     : NARA_ENOTFOUND;
 		}
@@ -866,11 +859,11 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
 		    " %lld (enrolment %lld, case %lld)",
 		    consent_by, (long long)f.unit_id, (long long)f.ends_at,
 		    (long long)*enrolment_id, (long long)case_id);
-		err = reason ? audit_group(db, who, case_municipality,
-					   agreement, "disclose",
-					   "group_enrolment", *enrolment_id,
-					   person_id, reason, 0)
-			     : NARA_ENOMEM;
+		err = reason
+			  ? audit_group(db, who, case_municipality, agreement,
+					"disclose", "group_enrolment",
+					*enrolment_id, person_id, reason, 0)
+			  : NARA_ENOMEM;
 	}
 	if (err == NARA_OK)
 		err = db_notify(db, "group", f.id, now);
@@ -917,10 +910,10 @@ static enum nara_err promote(struct db *db, const struct actor *who,
 		group_serves(db, f->municipality_id, f->unit_id, f->shared,
 			     home, now, &agreement);
 	if (err == NARA_OK)
-		err = audit_group(db, who, f->municipality_id, agreement,
-				  "update", "group_enrolment", id, person_id,
-				  "a place freed: first on the waiting list",
-				  0);
+		err =
+		    audit_group(db, who, f->municipality_id, agreement,
+				"update", "group_enrolment", id, person_id,
+				"a place freed: first on the waiting list", 0);
 	/* Says nothing of the group (R-B2): "Du har fått en plats". */
 	if (err == NARA_OK && person_id != 0) {
 		char key[64];
@@ -936,8 +929,8 @@ static enum nara_err promote(struct db *db, const struct actor *who,
 }
 
 enum nara_err group_cancel(struct db *db, const struct actor *who,
-			   int64_t enrolment_id, int64_t now,
-			   int64_t *promoted, const char **why)
+			   int64_t enrolment_id, int64_t now, int64_t *promoted,
+			   const char **why)
 {
 	*why = NULL;
 	*promoted = 0;
@@ -1010,13 +1003,13 @@ enum nara_err group_cancel(struct db *db, const struct actor *who,
 			     " updated_at = ? WHERE id = ?",
 			     "ii", now, enrolment_id);
 	if (err == NARA_OK)
-		err = audit_group(db, who, f.municipality_id, agreement,
-				  "cancel", "group_enrolment", enrolment_id,
-				  person_id,
-				  who->subject.kind == SUBJECT_CITIZEN
-				      ? "own cancellation"
-				      : "cancelled by the group's staff",
-				  0);
+		err =
+		    audit_group(db, who, f.municipality_id, agreement, "cancel",
+				"group_enrolment", enrolment_id, person_id,
+				who->subject.kind == SUBJECT_CITIZEN
+				    ? "own cancellation"
+				    : "cancelled by the group's staff",
+				0);
 	if (err == NARA_OK && was_enrolled)
 		err = promote(db, who, &f, now, promoted);
 	if (err == NARA_OK)
@@ -1066,9 +1059,8 @@ enum nara_err group_list_own(struct db *db, struct arena *a,
 		int rc;
 		while ((rc = db_step(st)) == DB_ROW) {
 			/* Only what the policy says is theirs. */
-			if (n == cap ||
-			    !policy_group_own(&who->subject,
-					      db_col_text(st, 18)))
+			if (n == cap || !policy_group_own(&who->subject,
+							  db_col_text(st, 18)))
 				continue;
 			struct group_mine *x = &v[n];
 			x->enrolment_id = db_col_int(st, 0);
@@ -1088,7 +1080,8 @@ enum nara_err group_list_own(struct db *db, struct arena *a,
 					  ? (int)db_col_int(st, 12)
 					  : 0;
 			muni[n] = db_col_int(st, 13);
-			pid[n] = db_col_is_null(st, 14) ? 0 : db_col_int(st, 14);
+			pid[n] =
+			    db_col_is_null(st, 14) ? 0 : db_col_int(st, 14);
 			n++;
 		}
 		db_done(st);
@@ -1097,9 +1090,9 @@ enum nara_err group_list_own(struct db *db, struct arena *a,
 	for (size_t i = 0; err == NARA_OK && i < n; i++)
 		err = load_sessions(db, a, &v[i].series);
 	for (size_t i = 0; err == NARA_OK && i < n; i++)
-		err = audit_group(db, who, muni[i], 0, "read",
-				  "group_enrolment", v[i].enrolment_id, pid[i],
-				  "own enrolment", 0);
+		err =
+		    audit_group(db, who, muni[i], 0, "read", "group_enrolment",
+				v[i].enrolment_id, pid[i], "own enrolment", 0);
 	err = finish(db, err);
 	if (err != NARA_OK)
 		return err;
@@ -1155,8 +1148,7 @@ enum nara_err group_units_of(struct db *db, struct arena *a,
 	*out = NULL;
 	*count = 0;
 	const struct policy_subject *sub = &who->subject;
-	struct group_unit *u =
-	    arena_calloc(a, sub->ngrants + 1, sizeof(*u));
+	struct group_unit *u = arena_calloc(a, sub->ngrants + 1, sizeof(*u));
 	if (u == NULL)
 		return NARA_ENOMEM;
 	size_t n = 0;
@@ -1193,9 +1185,8 @@ enum nara_err group_units_of(struct db *db, struct arena *a,
 	return err;
 }
 
-static struct group_participant *grow(struct arena *a,
-				      struct group_participant *p, size_t n,
-				      size_t *cap)
+static struct group_participant *
+grow(struct arena *a, struct group_participant *p, size_t n, size_t *cap)
 {
 	if (n < *cap)
 		return p;
@@ -1230,9 +1221,8 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 	struct group_view *v = NULL;
 	size_t n = 0;
 	if (err == NARA_OK)
-		err = db_prepare(db,
-				 GROUP_SELECT " AND s.id = ? WHERE g.id = ?",
-				 &st);
+		err = db_prepare(
+		    db, GROUP_SELECT " AND s.id = ? WHERE g.id = ?", &st);
 	if (err == NARA_OK) {
 		db_bind_int(st, 1, series_id);
 		db_bind_int(st, 2, f.group_id);
@@ -1256,7 +1246,8 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 				 " state IN ('enrolled', 'waiting')"
 				 " ORDER BY id",
 				 &st);
-	/* Read the rows first; the audit rows after (one statement at a time). */
+	/* Read the rows first; the audit rows after (one statement at a time).
+	 */
 	struct row {
 		int64_t id, home, person_id, agreement;
 		struct group_participant p;
@@ -1315,11 +1306,11 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 		    a, "enrolment %lld, %s", (long long)x->id,
 		    strcmp(x->p.source, "officer") == 0 ? "consent"
 							: "own sign-up");
-		err = reason ? audit_group(db, who, f.municipality_id,
-					   x->agreement, "read",
-					   "group_enrolment", x->id,
-					   x->person_id, reason, 0)
-			     : NARA_ENOMEM;
+		err = reason
+			  ? audit_group(db, who, f.municipality_id,
+					x->agreement, "read", "group_enrolment",
+					x->id, x->person_id, reason, 0)
+			  : NARA_ENOMEM;
 	}
 	/* Attendance of the participants read. */
 	if (err == NARA_OK)
@@ -1333,7 +1324,8 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 		db_bind_int(st, 1, series_id);
 		int rc;
 		while ((rc = db_step(st)) == DB_ROW) {
-			int64_t sid = db_col_int(st, 0), eid = db_col_int(st, 1);
+			int64_t sid = db_col_int(st, 0),
+				eid = db_col_int(st, 1);
 			int present = (int)db_col_int(st, 2);
 			for (size_t i = 0; i < nrows; i++) {
 				if (rows[i].id != eid || !rows[i].read)
@@ -1350,13 +1342,15 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 		if (!rows[i].read)
 			continue;
 		if (rows[i].waiting) {
-			out->waiting = grow(a, out->waiting, out->nwaiting, &cap_w);
+			out->waiting =
+			    grow(a, out->waiting, out->nwaiting, &cap_w);
 			if (out->waiting == NULL)
 				err = NARA_ENOMEM;
 			else
 				out->waiting[out->nwaiting++] = rows[i].p;
 		} else {
-			out->enrolled = grow(a, out->enrolled, out->nenrolled, &cap_e);
+			out->enrolled =
+			    grow(a, out->enrolled, out->nenrolled, &cap_e);
 			if (out->enrolled == NULL)
 				err = NARA_ENOMEM;
 			else
@@ -1367,9 +1361,9 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 }
 
 enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
-				    int64_t session_id,
-				    const int64_t *present, size_t npresent,
-				    int64_t now, const char **why)
+				    int64_t session_id, const int64_t *present,
+				    size_t npresent, int64_t now,
+				    const char **why)
 {
 	*why = NULL;
 	enum nara_err err = db_begin(db);
@@ -1388,9 +1382,8 @@ enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
 		pg.municipality_id = f.municipality_id;
 		pg.unit_id = f.unit_id;
 		if (policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-			err = deny(db, who, f.municipality_id,
-				   "group_session", session_id,
-				   "write_denied");
+			err = deny(db, who, f.municipality_id, "group_session",
+				   session_id, "write_denied");
 	}
 	/* Every id named must be a participant of this series. */
 	for (size_t i = 0; err == NARA_OK && i < npresent; i++) {
@@ -1439,15 +1432,16 @@ enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
 		int here = 0;
 		for (size_t k = 0; k < npresent; k++)
 			here |= present[k] == ids[i];
-		err = db_run(db,
-			     "INSERT INTO group_attendance (session_id,"
-			     " enrolment_id, present, marked_by, marked_at)"
-			     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id,"
-			     " enrolment_id) DO UPDATE SET present ="
-			     " excluded.present, marked_by = excluded.marked_by,"
-			     " marked_at = excluded.marked_at",
-			     "iiiii", session_id, ids[i], (int64_t)here,
-			     who->staff_id, now);
+		err =
+		    db_run(db,
+			   "INSERT INTO group_attendance (session_id,"
+			   " enrolment_id, present, marked_by, marked_at)"
+			   " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id,"
+			   " enrolment_id) DO UPDATE SET present ="
+			   " excluded.present, marked_by = excluded.marked_by,"
+			   " marked_at = excluded.marked_at",
+			   "iiiii", session_id, ids[i], (int64_t)here,
+			   who->staff_id, now);
 		if (err == NARA_OK)
 			err = audit_group(db, who, f.municipality_id, agreement,
 					  "update", "group_attendance", ids[i],

@@ -86,9 +86,8 @@ enum nara_err group_read(struct db *db, struct arena *a, int64_t group_id,
  * 1 (and the agreement's id, 0 for the host's own residents) when the
  * residents of home may join groups of the unit at `at`.
  */
-int group_serves(struct db *db, int64_t host_municipality_id,
-		 int64_t unit_id, int shared, int64_t home, int64_t at,
-		 int64_t *agreement_id);
+int group_serves(struct db *db, int64_t host_municipality_id, int64_t unit_id,
+		 int shared, int64_t home, int64_t at, int64_t *agreement_id);
 
 /* Staff: a group in one of their units. */
 struct group_new {
@@ -124,6 +123,16 @@ struct group_signup {
 	int64_t series_id, home_municipality_id;
 	const char *name, *email, *phone;
 };
+/*
+ * What a sign-up's name, e-mail and phone break (a catalogue key), or
+ * NULL: a name of one line, valid UTF-8 without control characters, at
+ * most GROUP_NAME_MAX bytes; an e-mail address without spaces or
+ * brackets (or none); a phone number of digits, spaces, '+' and '-' with
+ * six digits or more (or none); at least one of the two.
+ */
+const char *group_contact_check(const char *name, const char *email,
+				const char *phone);
+
 enum nara_err group_signup(struct db *db, const struct actor *who,
 			   const struct group_signup *s, int64_t now,
 			   int64_t *enrolment_id, int *waiting,
@@ -145,8 +154,8 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
  * who is told. *promoted: that enrolment's id, 0 when none.
  */
 enum nara_err group_cancel(struct db *db, const struct actor *who,
-			   int64_t enrolment_id, int64_t now,
-			   int64_t *promoted, const char **why);
+			   int64_t enrolment_id, int64_t now, int64_t *promoted,
+			   const char **why);
 
 /* A citizen's enrolments and waiting places (coming or running). */
 struct group_mine {
@@ -193,8 +202,8 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 
 /* Staff: marks who came to a session (present: enrolment ids). */
 enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
-				    int64_t session_id,
-				    const int64_t *present, size_t npresent,
-				    int64_t now, const char **why);
+				    int64_t session_id, const int64_t *present,
+				    size_t npresent, int64_t now,
+				    const char **why);
 
 #endif

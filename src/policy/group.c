@@ -33,8 +33,7 @@ int policy_group_participant(const struct policy_subject *who,
 	return home_municipality_id == g->municipality_id || agreement_id != 0;
 }
 
-int policy_group_own(const struct policy_subject *who,
-		     const char *personnummer)
+int policy_group_own(const struct policy_subject *who, const char *personnummer)
 {
 	return who->kind == SUBJECT_CITIZEN && personnummer != NULL &&
 	       who->personnummer[0] != '\0' &&

@@ -41,7 +41,8 @@ enum group_access policy_group_access(const struct policy_subject *who,
  */
 int policy_group_participant(const struct policy_subject *who,
 			     const struct policy_group *g,
-			     int64_t home_municipality_id, int64_t agreement_id);
+			     int64_t home_municipality_id,
+			     int64_t agreement_id);
 
 /* A citizen's own enrolment. */
 int policy_group_own(const struct policy_subject *who,

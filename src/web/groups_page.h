@@ -14,6 +14,13 @@
 
 /* The i-th path parameter as a positive id in canonical form; 0 if not. */
 int64_t group_param_id(const struct req *r, size_t i);
+/*
+ * A form's "YYYY-MM-DD" and "HH:MM" as that wall-clock time in Stockholm
+ * (epoch seconds); 0 when either is not exactly that.
+ */
+int64_t group_parse_when(const char *date, const char *time_s);
+/* A form's count: one to six digits; -1 when not. */
+int group_parse_count(const char *s);
 /* "Barn", "Unga", ... */
 const char *group_audience_word(struct req *r, const char *audience);
 /* A series' dates and places (from, to, left or full, ...) on item. */

@@ -40,9 +40,9 @@ const char *group_audience_word(struct req *r, const char *audience)
 static const char *session_when(struct req *r, const struct group_session *s)
 {
 	const char *until = web_iso_datetime(r, s->ends_at);
-	const char *t = arena_printf(&r->arena, "%s–%s",
-				     booking_when(r, s->starts_at),
-				     strlen(until) > 11 ? until + 11 : until);
+	const char *t =
+	    arena_printf(&r->arena, "%s–%s", booking_when(r, s->starts_at),
+			 strlen(until) > 11 ? until + 11 : until);
 	return t ? t : "";
 }
 
@@ -260,8 +260,8 @@ enum nara_err page_group_signup(struct req *r)
 	int64_t id = 0;
 	int waiting = 0;
 	const char *why = NULL;
-	err = group_signup(r->db, &who, &sg, (int64_t)time(NULL), &id,
-			   &waiting, &why);
+	err = group_signup(r->db, &who, &sg, (int64_t)time(NULL), &id, &waiting,
+			   &why);
 	if (err == NARA_EINVAL && why != NULL) {
 		f.error = i18n_get(r->lang, why);
 		r->resp.status = 400;
@@ -285,8 +285,8 @@ enum nara_err page_mygroups(struct req *r)
 		return err;
 	struct group_mine *list;
 	size_t n = 0;
-	err = group_list_own(r->db, &r->arena, &who, (int64_t)time(NULL),
-			     &list, &n);
+	err = group_list_own(r->db, &r->arena, &who, (int64_t)time(NULL), &list,
+			     &n);
 	if (err != NARA_OK)
 		return err;
 	struct tvars *v = page_vars(r);
@@ -332,8 +332,8 @@ enum nara_err page_mygroup_cancel(struct req *r)
 		return NARA_ENOTFOUND;
 	int64_t promoted = 0;
 	const char *why = NULL;
-	err = group_cancel(r->db, &who, id, (int64_t)time(NULL), &promoted,
-			   &why);
+	err =
+	    group_cancel(r->db, &who, id, (int64_t)time(NULL), &promoted, &why);
 	if (err == NARA_EINVAL)
 		err = NARA_ENOTFOUND; /* already cancelled: nothing to cancel */
 	if (err != NARA_OK)

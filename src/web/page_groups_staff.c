@@ -20,8 +20,7 @@
 #include "web/groups_page.h"
 #include "web/web.h"
 
-/* "YYYY-MM-DD" and "HH:MM" as an instant in Stockholm; 0 when not. */
-static int64_t parse_when(const char *date, const char *time_s)
+int64_t group_parse_when(const char *date, const char *time_s)
 {
 	int64_t midnight = web_parse_date(date, 0);
 	if (midnight == 0 || time_s == NULL || strlen(time_s) != 5 ||
@@ -39,9 +38,8 @@ static int64_t parse_when(const char *date, const char *time_s)
 	return t - clock_stockholm_offset(t) + clock_stockholm_offset(midnight);
 }
 
-static int form_int(struct req *r, const char *name)
+int group_parse_count(const char *s)
 {
-	const char *s = kv_get(&r->form, name);
 	if (s == NULL || s[0] == '\0' || strlen(s) > 6)
 		return -1;
 	for (const char *p = s; *p; p++)
@@ -50,9 +48,13 @@ static int form_int(struct req *r, const char *name)
 	return atoi(s);
 }
 
+static int form_int(struct req *r, const char *name)
+{
+	return group_parse_count(kv_get(&r->form, name));
+}
+
 static enum nara_err require_staff(struct req *r, struct session *s,
-				   struct actor *who, int form,
-				   int *redirected)
+				   struct actor *who, int form, int *redirected)
 {
 	enum nara_err err = web_require(r, "staff", s, who, redirected);
 	if (err == NARA_OK && form && *redirected)
@@ -118,9 +120,9 @@ static enum nara_err render_groups(struct req *r, const struct session *s,
 	for (size_t i = 0; i < nunits; i++) {
 		struct tvars *item = tv_item(v, "units");
 		tv_setf(item, "id", "%lld", (long long)units[i].id);
-		tv_set(item, "name", arena_printf(&r->arena, "%s, %s",
-						  units[i].name,
-						  units[i].municipality_name));
+		tv_set(item, "name",
+		       arena_printf(&r->arena, "%s, %s", units[i].name,
+				    units[i].municipality_name));
 	}
 	for (int i = 0; i < GROUP_AUDIENCE_COUNT; i++) {
 		struct tvars *item = tv_item(v, "audiences");
@@ -192,8 +194,8 @@ enum nara_err page_work_series_add(struct req *r)
 		return NARA_ENOTFOUND;
 	struct group_series_new n = {
 	    .group_id = group,
-	    .starts_at = parse_when(kv_get(&r->form, "datum"),
-				    kv_get(&r->form, "tid")),
+	    .starts_at = group_parse_when(kv_get(&r->form, "datum"),
+					  kv_get(&r->form, "tid")),
 	    .sessions = form_int(r, "antal"),
 	    .minutes = form_int(r, "minuter"),
 	    .capacity = form_int(r, "platser"),
@@ -346,19 +348,18 @@ enum nara_err page_work_session_change(struct req *r)
 	int64_t id = group_param_id(r, 0), series = form_series(r);
 	if (id == 0 || series <= 0)
 		return NARA_ENOTFOUND;
-	int64_t at = parse_when(kv_get(&r->form, "datum"),
-				kv_get(&r->form, "tid"));
+	int64_t at = group_parse_when(kv_get(&r->form, "datum"),
+				      kv_get(&r->form, "tid"));
 	const char *place = kv_get(&r->form, "plats");
 	const char *why = NULL;
 	if (at == 0) {
 		why = "group.error.when";
 		err = NARA_EINVAL;
 	} else {
-		err = group_session_change(r->db, &who, id, at,
-					   form_int(r, "minuter"),
-					   place ? place : "",
-					   kv_get(&r->form, "video") != NULL,
-					   &why);
+		err = group_session_change(
+		    r->db, &who, id, at, form_int(r, "minuter"),
+		    place ? place : "", kv_get(&r->form, "video") != NULL,
+		    &why);
 	}
 	if (err == NARA_EINVAL && why) {
 		r->resp.status = 400;
@@ -412,8 +413,8 @@ enum nara_err page_work_enrolment_cancel(struct req *r)
 		return NARA_ENOTFOUND;
 	int64_t promoted = 0;
 	const char *why = NULL;
-	err = group_cancel(r->db, &who, id, (int64_t)time(NULL), &promoted,
-			   &why);
+	err =
+	    group_cancel(r->db, &who, id, (int64_t)time(NULL), &promoted, &why);
 	if (err == NARA_EINVAL && why) {
 		r->resp.status = 400;
 		return render_series(r, &s, &who, series,
@@ -433,15 +434,14 @@ struct case_form {
 };
 
 static enum nara_err render_case_group(struct req *r, const struct session *s,
-				       const struct actor *who,
-				       int64_t case_id,
+				       const struct actor *who, int64_t case_id,
 				       const struct case_form *f)
 {
 	struct group_view *gs;
 	size_t n = 0;
-	enum nara_err err = group_catalogue(r->db, &r->arena,
-					    who->subject.municipality_id, -1,
-					    (int64_t)time(NULL), &gs, &n);
+	enum nara_err err =
+	    group_catalogue(r->db, &r->arena, who->subject.municipality_id, -1,
+			    (int64_t)time(NULL), &gs, &n);
 	if (err != NARA_OK)
 		return err;
 	struct tvars *v = page_vars(r);

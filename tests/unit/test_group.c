@@ -39,9 +39,8 @@ static int64_t id_of(struct db *db, const char *sql, const char *s)
 
 static void staff(struct world *w, const char *username, struct actor *out)
 {
-	int64_t id = id_of(w->t.db,
-			   "SELECT id FROM staff_user WHERE username = ?",
-			   username);
+	int64_t id = id_of(
+	    w->t.db, "SELECT id FROM staff_user WHERE username = ?", username);
 	assert_int_equal(access_load_staff(w->t.db, &w->a, id, out), NARA_OK);
 }
 
@@ -89,12 +88,14 @@ static struct world *world(void **state)
 {
 	struct world *w = *state;
 	struct db *db = w->t.db;
-	w->bjuv = id_of(db, "SELECT id FROM municipality WHERE slug = ?", "bjuv");
+	w->bjuv =
+	    id_of(db, "SELECT id FROM municipality WHERE slug = ?", "bjuv");
 	w->landskrona = id_of(db, "SELECT id FROM municipality WHERE slug = ?",
 			      "landskrona");
 	w->helsingborg = id_of(db, "SELECT id FROM municipality WHERE slug = ?",
 			       "helsingborg");
-	w->unit = id_of(db, "SELECT id FROM unit WHERE slug = ?", "stodgrupper");
+	w->unit =
+	    id_of(db, "SELECT id FROM unit WHERE slug = ?", "stodgrupper");
 	staff(w, "landskrona.stodgrupper", &w->leader);
 	staff(w, "helsingborg.familjefridscenter", &w->other_staff);
 	staff(w, "helsingborg.handlaggare2", &w->officer);
@@ -136,9 +137,9 @@ static int64_t series(struct world *w, int64_t group, int capacity)
 	};
 	int64_t id = 0;
 	const char *why = NULL;
-	assert_int_equal(group_series_add(w->t.db, &w->leader, &n, w->now, &id,
-					  &why),
-			 NARA_OK);
+	assert_int_equal(
+	    group_series_add(w->t.db, &w->leader, &n, w->now, &id, &why),
+	    NARA_OK);
 	return id;
 }
 
@@ -182,8 +183,8 @@ static void test_places_waiting_list_and_moving_up(void **state)
 	int waiting = -1;
 	const char *why = NULL;
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(signup(w, i, s, w->bjuv, &e[i], &waiting, &why),
-				 NARA_OK);
+		assert_int_equal(
+		    signup(w, i, s, w->bjuv, &e[i], &waiting, &why), NARA_OK);
 		assert_int_equal(waiting, i == 2);
 	}
 	/* The same person twice: refused, nothing written. */
@@ -200,34 +201,35 @@ static void test_places_waiting_list_and_moving_up(void **state)
 	/* Mina sidor: the third is first on the waiting list. */
 	struct group_mine *mine;
 	size_t n = 0;
-	assert_int_equal(group_list_own(db, &w->a, &w->citizen[2], w->now,
-					&mine, &n),
-			 NARA_OK);
+	assert_int_equal(
+	    group_list_own(db, &w->a, &w->citizen[2], w->now, &mine, &n),
+	    NARA_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(mine[0].state, "waiting");
 	assert_int_equal(mine[0].position, 1);
 	assert_int_equal(mine[0].series.nsession, 3);
 	/* Someone else cannot cancel it: as if it did not exist. */
 	int64_t promoted = -1;
-	assert_int_equal(group_cancel(db, &w->citizen[3], e[0], w->now,
-				      &promoted, &why),
-			 NARA_ENOTFOUND);
-	assert_int_equal(group_cancel(db, &w->other_staff, e[0], w->now,
-				      &promoted, &why),
-			 NARA_EDENIED);
+	assert_int_equal(
+	    group_cancel(db, &w->citizen[3], e[0], w->now, &promoted, &why),
+	    NARA_ENOTFOUND);
+	assert_int_equal(
+	    group_cancel(db, &w->other_staff, e[0], w->now, &promoted, &why),
+	    NARA_EDENIED);
 	/* The first cancels: the waiting one moves up and is told. */
 	int64_t jobs_before = 0, jobs_after = 0;
 	assert_int_equal(db_query_int(db, &jobs_before,
 				      "SELECT COUNT(*) FROM notice_job", ""),
 			 NARA_OK);
-	assert_int_equal(db_run(db,
-				"UPDATE person SET email = 'vantar@example.com'"
-				" WHERE personnummer = ? AND municipality_id = ?",
-				"si", w->citizen[2].personnummer, w->bjuv),
-			 NARA_OK);
-	assert_int_equal(group_cancel(db, &w->citizen[0], e[0], w->now,
-				      &promoted, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    db_run(db,
+		   "UPDATE person SET email = 'vantar@example.com'"
+		   " WHERE personnummer = ? AND municipality_id = ?",
+		   "si", w->citizen[2].personnummer, w->bjuv),
+	    NARA_OK);
+	assert_int_equal(
+	    group_cancel(db, &w->citizen[0], e[0], w->now, &promoted, &why),
+	    NARA_OK);
 	assert_int_equal(promoted, e[2]);
 	assert_string_equal(state_of(w, e[0]), "cancelled");
 	assert_string_equal(state_of(w, e[2]), "enrolled");
@@ -247,14 +249,14 @@ static void test_places_waiting_list_and_moving_up(void **state)
 			 NARA_OK);
 	assert_int_equal(jobs_after, 1);
 	/* A cancelled enrolment cannot be cancelled again. */
-	assert_int_equal(group_cancel(db, &w->citizen[0], e[0], w->now,
-				      &promoted, &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    group_cancel(db, &w->citizen[0], e[0], w->now, &promoted, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "group.error.not_active");
 	/* Cancelling with nobody waiting frees the place. */
-	assert_int_equal(group_cancel(db, &w->citizen[1], e[1], w->now,
-				      &promoted, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    group_cancel(db, &w->citizen[1], e[1], w->now, &promoted, &why),
+	    NARA_OK);
 	assert_int_equal(promoted, 0);
 	assert_int_equal(db_query_int(db, &taken,
 				      "SELECT taken FROM support_group_series"
@@ -271,8 +273,8 @@ static void test_who_may_sign_up(void **state)
 	int waiting = 0;
 	const char *why = NULL;
 	/* Only through a social worker. */
-	int64_t closed =
-	    series(w, group_id(w, "Stödgrupp för barn som har levt med våld"), 8);
+	int64_t closed = series(
+	    w, group_id(w, "Stödgrupp för barn som har levt med våld"), 8);
 	assert_int_equal(signup(w, 0, closed, w->bjuv, &id, &waiting, &why),
 			 NARA_EINVAL);
 	assert_string_equal(why, "group.error.not_open");
@@ -303,16 +305,16 @@ static void test_who_may_sign_up(void **state)
 			 NARA_EINVAL);
 	assert_string_equal(why, "group.error.contact");
 	/* Staff cannot sign up as citizens. */
-	assert_int_equal(group_signup(w->t.db, &w->leader, &s, w->now, &id,
-				      &waiting, &why),
-			 NARA_EDENIED);
+	assert_int_equal(
+	    group_signup(w->t.db, &w->leader, &s, w->now, &id, &waiting, &why),
+	    NARA_EDENIED);
 	/* The catalogue for Bjuv: Landskrona's groups and Bjuv's, not
 	 * Helsingborg's own. */
 	struct group_view *cards;
 	size_t n = 0;
-	assert_int_equal(group_catalogue(w->t.db, &w->a, w->bjuv, -1, w->now,
-					 &cards, &n),
-			 NARA_OK);
+	assert_int_equal(
+	    group_catalogue(w->t.db, &w->a, w->bjuv, -1, w->now, &cards, &n),
+	    NARA_OK);
 	assert_int_equal(n, 5);
 	for (size_t i = 0; i < n; i++)
 		assert_int_not_equal(cards[i].municipality_id, w->helsingborg);
@@ -350,9 +352,9 @@ static void test_walls_and_attendance(void **state)
 	assert_int_equal(r.nenrolled, 1);
 	assert_string_equal(r.enrolled[0].name, "Förälder Testsson");
 	int64_t agreement = 0;
-	assert_int_equal(agreement_in_force(db, w->unit, w->bjuv, w->now,
-					    &agreement),
-			 NARA_OK);
+	assert_int_equal(
+	    agreement_in_force(db, w->unit, w->bjuv, w->now, &agreement),
+	    NARA_OK);
 	assert_int_equal(r.enrolled[0].agreement_id, agreement);
 	int64_t rows = 0;
 	assert_int_equal(db_query_int(db, &rows,
@@ -360,8 +362,7 @@ static void test_walls_and_attendance(void **state)
 				      " action = 'read' AND record_kind ="
 				      " 'group_enrolment' AND record_id = ? AND"
 				      " agreement_id = ? AND reason = ?",
-				      "iis", e, agreement,
-				      "own sign-up"),
+				      "iis", e, agreement, "own sign-up"),
 			 NARA_OK);
 	assert_int_equal(rows, 0); /* the reason names the enrolment */
 	char reason[64];
@@ -380,9 +381,9 @@ static void test_walls_and_attendance(void **state)
 	assert_int_equal(group_attendance_mark(db, &w->other_staff, first, &e,
 					       1, w->now, &why),
 			 NARA_EDENIED);
-	assert_int_equal(group_attendance_mark(db, &w->leader, first, &e, 1,
-					       w->now, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    group_attendance_mark(db, &w->leader, first, &e, 1, w->now, &why),
+	    NARA_OK);
 	int64_t bogus = e + 1000;
 	assert_int_equal(group_attendance_mark(db, &w->leader, first, &bogus, 1,
 					       w->now, &why),
@@ -392,9 +393,9 @@ static void test_walls_and_attendance(void **state)
 	assert_int_equal(r.enrolled[0].present[0], 1);
 	assert_int_equal(r.enrolled[0].present[1], -1);
 	/* Marked absent again. */
-	assert_int_equal(group_attendance_mark(db, &w->leader, first, NULL, 0,
-					       w->now, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    group_attendance_mark(db, &w->leader, first, NULL, 0, w->now, &why),
+	    NARA_OK);
 	assert_int_equal(group_roster_read(db, &w->a, &w->leader, s, &r),
 			 NARA_OK);
 	assert_int_equal(r.enrolled[0].present[0], 0);
@@ -404,11 +405,10 @@ static void test_an_officer_enrols_with_consent(void **state)
 {
 	struct world *w = world(state);
 	struct db *db = w->t.db;
-	int64_t case_id = id_of(db,
-				"SELECT id FROM case_file WHERE matter = ?",
-				"support");
-	int64_t s =
-	    series(w, group_id(w, "Stödgrupp för barn som har levt med våld"), 8);
+	int64_t case_id =
+	    id_of(db, "SELECT id FROM case_file WHERE matter = ?", "support");
+	int64_t s = series(
+	    w, group_id(w, "Stödgrupp för barn som har levt med våld"), 8);
 	int64_t e = 0;
 	int waiting = 0;
 	const char *why = NULL;
@@ -464,14 +464,16 @@ static void test_an_officer_enrols_with_consent(void **state)
 
 #define EACH(setup_fn)                                                         \
 	{                                                                      \
-	    cmocka_unit_test_setup_teardown(                                   \
-		test_places_waiting_list_and_moving_up, setup_fn, teardown),   \
-	    cmocka_unit_test_setup_teardown(test_who_may_sign_up, setup_fn,    \
-					    teardown),                         \
-	    cmocka_unit_test_setup_teardown(test_walls_and_attendance,         \
-					    setup_fn, teardown),               \
-	    cmocka_unit_test_setup_teardown(                                   \
-		test_an_officer_enrols_with_consent, setup_fn, teardown),      \
+		cmocka_unit_test_setup_teardown(                               \
+		    test_places_waiting_list_and_moving_up, setup_fn,          \
+		    teardown),                                                 \
+		    cmocka_unit_test_setup_teardown(test_who_may_sign_up,      \
+						    setup_fn, teardown),       \
+		    cmocka_unit_test_setup_teardown(test_walls_and_attendance, \
+						    setup_fn, teardown),       \
+		    cmocka_unit_test_setup_teardown(                           \
+			test_an_officer_enrols_with_consent, setup_fn,         \
+			teardown),                                             \
 	}
 
 int main(void)
