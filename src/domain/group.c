@@ -774,8 +774,16 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
 	if (err != NARA_OK)
 		return err;
 	int64_t case_municipality = 0, person_id = 0;
-	err = case_authorize_in_tx(db, who, case_id, 1, &case_municipality,
-				   &person_id);
+	/*
+	 * The series first, as every change of places takes it (then the
+	 * audit log's head): one order of locks, so no two wait on each
+	 * other.
+	 */
+	struct series_facts f;
+	err = series_lock(db, series_id, &f);
+	if (err == NARA_OK)
+		err = case_authorize_in_tx(db, who, case_id, 1,
+					   &case_municipality, &person_id);
 	if (err == NARA_OK && person_id == 0) {
 		*why = "group.error.no_person";
 		err = NARA_EINVAL;
@@ -812,10 +820,7 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
 		email = "";
 		phone = "";
 	}
-	struct series_facts f;
 	int64_t agreement = 0;
-	if (err == NARA_OK)
-		err = series_lock(db, series_id, &f);
 	if (err == NARA_OK) {
 		if (f.starts_at <= now)
 			*why = "group.error.started";
@@ -1200,10 +1205,9 @@ grow(struct arena *a, struct group_participant *p, size_t n, size_t *cap)
 
 enum nara_err group_roster_read(struct db *db, struct arena *a,
 				const struct actor *who, int64_t series_id,
-				struct group_roster *out)
+				int64_t now, struct group_roster *out)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t now = (int64_t)time(NULL);
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
@@ -1241,15 +1245,15 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = db_prepare(db,
 				 "SELECT id, name, email, phone, state, source,"
-				 " home_municipality_id, person_id FROM"
-				 " group_enrolment WHERE series_id = ? AND"
-				 " state IN ('enrolled', 'waiting')"
-				 " ORDER BY id",
+				 " home_municipality_id, person_id,"
+				 " consent_until FROM group_enrolment WHERE"
+				 " series_id = ? AND state IN ('enrolled',"
+				 " 'waiting') ORDER BY id",
 				 &st);
 	/* Read the rows first; the audit rows after (one statement at a time).
 	 */
 	struct row {
-		int64_t id, home, person_id, agreement;
+		int64_t id, home, person_id, agreement, consent_until;
 		struct group_participant p;
 		int waiting, read;
 	} *rows = NULL;
@@ -1279,6 +1283,8 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 			x->home = db_col_int(st, 6);
 			x->person_id =
 			    db_col_is_null(st, 7) ? 0 : db_col_int(st, 7);
+			x->consent_until =
+			    db_col_is_null(st, 8) ? 0 : db_col_int(st, 8);
 			x->waiting = strcmp(x->p.state, "waiting") == 0;
 		}
 		db_done(st);
@@ -1288,7 +1294,11 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 		struct row *x = &rows[i];
 		group_serves(db, f.municipality_id, f.unit_id, f.shared,
 			     x->home, now, &x->agreement);
-		if (!policy_group_participant(&who->subject, &pg, x->home,
+		/* A consent given for the series ends with it (R3.2). */
+		int consent_over =
+		    x->consent_until != 0 && now > x->consent_until;
+		if (consent_over ||
+		    !policy_group_participant(&who->subject, &pg, x->home,
 					      x->agreement)) {
 			out->hidden++;
 			continue;

@@ -194,11 +194,15 @@ struct group_roster {
 	struct group_view group; /* nseries 1: the series itself */
 	struct group_participant *enrolled, *waiting;
 	size_t nenrolled, nwaiting;
-	size_t hidden; /* participants no agreement in force lets us read */
+	/*
+	 * Participants not shown: no agreement in force for their
+	 * municipality, or a consent that ended with the series.
+	 */
+	size_t hidden;
 };
 enum nara_err group_roster_read(struct db *db, struct arena *a,
 				const struct actor *who, int64_t series_id,
-				struct group_roster *out);
+				int64_t now, struct group_roster *out);
 
 /* Staff: marks who came to a session (present: enrolment ids). */
 enum nara_err group_attendance_mark(struct db *db, const struct actor *who,

@@ -246,7 +246,8 @@ static enum nara_err render_series(struct req *r, const struct session *s,
 				   const char *error)
 {
 	struct group_roster ro;
-	enum nara_err err = group_roster_read(r->db, &r->arena, who, id, &ro);
+	enum nara_err err = group_roster_read(r->db, &r->arena, who, id,
+					      (int64_t)time(NULL), &ro);
 	if (err != NARA_OK)
 		return err;
 	const struct group_series *se = &ro.group.series[0];

@@ -337,8 +337,9 @@ static void test_walls_and_attendance(void **state)
 	/* Another municipality's staff: refused, audited, flagged. */
 	struct group_roster r;
 	int64_t flagged = 0;
-	assert_int_equal(group_roster_read(db, &w->a, &w->other_staff, s, &r),
-			 NARA_EDENIED);
+	assert_int_equal(
+	    group_roster_read(db, &w->a, &w->other_staff, s, w->now, &r),
+	    NARA_EDENIED);
 	assert_int_equal(db_query_int(db, &flagged,
 				      "SELECT COUNT(*) FROM audit_log WHERE"
 				      " flagged = 1 AND record_kind ="
@@ -347,8 +348,8 @@ static void test_walls_and_attendance(void **state)
 			 NARA_OK);
 	assert_int_equal(flagged, 1);
 	/* The host's staff: the name and contact, under the agreement. */
-	assert_int_equal(group_roster_read(db, &w->a, &w->leader, s, &r),
-			 NARA_OK);
+	assert_int_equal(
+	    group_roster_read(db, &w->a, &w->leader, s, w->now, &r), NARA_OK);
 	assert_int_equal(r.nenrolled, 1);
 	assert_string_equal(r.enrolled[0].name, "Förälder Testsson");
 	int64_t agreement = 0;
@@ -388,16 +389,16 @@ static void test_walls_and_attendance(void **state)
 	assert_int_equal(group_attendance_mark(db, &w->leader, first, &bogus, 1,
 					       w->now, &why),
 			 NARA_EINVAL);
-	assert_int_equal(group_roster_read(db, &w->a, &w->leader, s, &r),
-			 NARA_OK);
+	assert_int_equal(
+	    group_roster_read(db, &w->a, &w->leader, s, w->now, &r), NARA_OK);
 	assert_int_equal(r.enrolled[0].present[0], 1);
 	assert_int_equal(r.enrolled[0].present[1], -1);
 	/* Marked absent again. */
 	assert_int_equal(
 	    group_attendance_mark(db, &w->leader, first, NULL, 0, w->now, &why),
 	    NARA_OK);
-	assert_int_equal(group_roster_read(db, &w->a, &w->leader, s, &r),
-			 NARA_OK);
+	assert_int_equal(
+	    group_roster_read(db, &w->a, &w->leader, s, w->now, &r), NARA_OK);
 	assert_int_equal(r.enrolled[0].present[0], 0);
 }
 
@@ -449,10 +450,16 @@ static void test_an_officer_enrols_with_consent(void **state)
 	assert_int_equal(until, ends);
 	/* The host sees the name and contact, never the case. */
 	struct group_roster r;
-	assert_int_equal(group_roster_read(db, &w->a, &w->leader, s, &r),
-			 NARA_OK);
+	assert_int_equal(
+	    group_roster_read(db, &w->a, &w->leader, s, w->now, &r), NARA_OK);
 	assert_int_equal(r.nenrolled, 1);
 	assert_string_equal(r.enrolled[0].source, "officer");
+	assert_int_equal(r.hidden, 0);
+	/* After the series the consent is over: the host reads it no more. */
+	assert_int_equal(
+	    group_roster_read(db, &w->a, &w->leader, s, ends + 1, &r), NARA_OK);
+	assert_int_equal(r.nenrolled, 0);
+	assert_int_equal(r.hidden, 1);
 	int64_t disclosed = 0;
 	assert_int_equal(db_query_int(db, &disclosed,
 				      "SELECT COUNT(*) FROM audit_log WHERE"
