@@ -405,6 +405,58 @@ enum nara_err group_add(struct db *db, const struct actor *who,
 	return finish(db, err);
 }
 
+enum nara_err group_update(struct db *db, const struct actor *who,
+			   int64_t group_id, const struct group_new *n,
+			   const char **why)
+{
+	*why = NULL;
+	if (!text_ok(n->title, 1, GROUP_TITLE_MAX) || !has_text(n->title))
+		*why = "group.error.title";
+	else if (group_audience_parse(n->audience) < 0)
+		*why = "group.error.audience";
+	else if (!text_ok(n->description, 0, GROUP_TEXT_MAX))
+		*why = "group.error.description";
+	if (*why)
+		return NARA_EINVAL;
+	enum nara_err err = db_begin(db);
+	if (err != NARA_OK)
+		return err;
+	struct db_stmt *st;
+	int64_t municipality_id = 0, unit_id = 0;
+	err = db_prepare(db,
+			 "SELECT municipality_id, unit_id FROM support_group"
+			 " WHERE id = ?",
+			 &st);
+	if (err == NARA_OK) {
+		db_bind_int(st, 1, group_id);
+		int rc = db_step(st);
+		if (rc == DB_ROW) {
+			municipality_id = db_col_int(st, 0);
+			unit_id = db_col_int(st, 1);
+		}
+		db_done(st);
+		err = rc < 0	     ? db_step_err(rc)
+		      : rc == DB_ROW ? NARA_OK
+				     : NARA_ENOTFOUND;
+	}
+	struct policy_group pg = {municipality_id, unit_id};
+	if (err == NARA_OK &&
+	    policy_group_access(&who->subject, &pg) != GROUP_LEADER)
+		err = deny(db, who, municipality_id, "support_group", group_id,
+			   "write_denied");
+	if (err == NARA_OK)
+		err = db_run(db,
+			     "UPDATE support_group SET title = ?, audience = ?,"
+			     " description = ?, open_signup = ? WHERE id = ?",
+			     "sssii", n->title, n->audience,
+			     n->description ? n->description : "",
+			     (int64_t)(n->open_signup ? 1 : 0), group_id);
+	if (err == NARA_OK)
+		err = audit_group(db, who, municipality_id, 0, "update",
+				  "support_group", group_id, 0, "", 0);
+	return finish(db, err);
+}
+
 /* t plus k weeks at the same Stockholm wall-clock time. */
 static int64_t weeks_later(int64_t t, int k)
 {

@@ -99,6 +99,11 @@ enum nara_err group_add(struct db *db, const struct actor *who,
 			const struct group_new *n, int64_t now, int64_t *id,
 			const char **why);
 
+/* Staff: changes a group's title, audience, description and sign-up. */
+enum nara_err group_update(struct db *db, const struct actor *who,
+			   int64_t group_id, const struct group_new *n,
+			   const char **why);
+
 /*
  * Staff: a series of `sessions` weekly sessions from starts_at, each
  * minutes long, at place (or on video), with capacity places.

@@ -38,6 +38,7 @@ enum nara_err page_mygroup_cancel(struct req *r);
 enum nara_err page_work_groups(struct req *r);
 enum nara_err page_work_group_add(struct req *r);
 enum nara_err page_work_series_add(struct req *r);
+enum nara_err page_work_group_change(struct req *r);
 enum nara_err page_work_series(struct req *r);
 enum nara_err page_work_session_change(struct req *r);
 enum nara_err page_work_attendance(struct req *r);

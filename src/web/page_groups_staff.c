@@ -69,6 +69,7 @@ static const char *done_text(struct req *r)
 {
 	static const char *const done[][2] = {
 	    {"grupp", "group.done.group"},
+	    {"andrad", "group.done.group_changed"},
 	    {"omgang", "group.done.series"},
 	    {"tillfalle", "group.done.session"},
 	    {"narvaro", "group.done.attendance"},
@@ -108,6 +109,15 @@ static enum nara_err render_groups(struct req *r, const struct session *s,
 		       group_audience_word(r, gs[i].audience));
 		tv_set(item, "unit", gs[i].unit_name);
 		tv_set(item, gs[i].open_signup ? "open" : "closed", "1");
+		tv_set(item, "description", gs[i].description);
+		for (int k = 0; k < GROUP_AUDIENCE_COUNT; k++) {
+			struct tvars *x = tv_item(item, "group_audiences");
+			tv_set(x, "value", group_audience_name(k));
+			tv_set(x, "name",
+			       group_audience_word(r, group_audience_name(k)));
+			if (strcmp(gs[i].audience, group_audience_name(k)) == 0)
+				tv_set(x, "selected", "1");
+		}
 		for (size_t k = 0; k < gs[i].nseries; k++) {
 			struct tvars *x = tv_item(item, "series");
 			group_series_vars(r, x, &gs[i].series[k]);
@@ -115,7 +125,7 @@ static enum nara_err render_groups(struct req *r, const struct session *s,
 			tv_setf(x, "waiting", "%d", gs[i].series[k].waiting);
 		}
 		if (error && error_group == gs[i].id)
-			tv_set(item, "error", error);
+			tv_set(item, "group_error", error);
 	}
 	for (size_t i = 0; i < nunits; i++) {
 		struct tvars *item = tv_item(v, "units");
@@ -178,6 +188,36 @@ enum nara_err page_work_group_add(struct req *r)
 	if (err != NARA_OK)
 		return err;
 	resp_redirect(r, 303, "/arbete/grupper?klart=grupp");
+	return NARA_OK;
+}
+
+enum nara_err page_work_group_change(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int redirected = 0;
+	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	if (err != NARA_OK)
+		return err;
+	int64_t group = group_param_id(r, 0);
+	if (group == 0)
+		return NARA_ENOTFOUND;
+	struct group_new n = {
+	    .title = kv_get(&r->form, "titel"),
+	    .audience = kv_get(&r->form, "for"),
+	    .description = kv_get(&r->form, "beskrivning"),
+	    .open_signup = kv_get(&r->form, "oppen") != NULL,
+	};
+	const char *why = NULL;
+	err = group_update(r->db, &who, group, &n, &why);
+	if (err == NARA_EINVAL && why) {
+		r->resp.status = 400;
+		return render_groups(r, &s, &who, i18n_get(r->lang, why),
+				     group);
+	}
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303, "/arbete/grupper?klart=andrad");
 	return NARA_OK;
 }
 

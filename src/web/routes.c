@@ -165,6 +165,7 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/mina-sidor/grupper/{}/avboka", page_mygroup_cancel, "mygroup_cancel", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/arbete/grupper", page_work_groups, "work_groups", 1),
 	ROUTE(HTTP_POST, "/arbete/grupper", page_work_group_add, "work_group_add", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/grupper/{}", page_work_group_change, "work_group_change", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/grupper/{}/serie", page_work_series_add, "work_series_add", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/arbete/grupper/serie/{}", page_work_series, "work_series", 1),
 	ROUTE(HTTP_POST, "/arbete/grupper/tillfalle/{}", page_work_session_change, "work_session_change", 1, .rate_class = RATE_FORM),

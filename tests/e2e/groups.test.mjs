@@ -170,7 +170,7 @@ test('a full round puts the next citizen on the waiting list; a freed place move
   await loginStaff(staff.page, 'landskrona.stodgrupper');
   await staff.page.goto(`${server.base}/arbete/grupper`);
   const section = staff.page.locator('section.nara-group', { hasText: 'Separationsgrupp för barn' });
-  await section.locator('summary').click();
+  await section.locator('summary', { hasText: 'Ny omgång' }).click();
   const d = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
   await section.locator('input[name="datum"]').fill(d);
   await section.locator('input[name="tid"]').fill('16:00');
@@ -242,4 +242,34 @@ test('the sign-up works without JavaScript', async () => {
   await form.locator('button[type="submit"]').click();
   await page.waitForURL(/\/mina-sidor\/grupper\?klart=/);
   assert.match(await page.textContent('main'), /Barn i familjer med missbruk/);
+});
+
+test('the pages in English: the catalogue, a group, the leader\'s pages, axe on each', async () => {
+  const ctx = await browserContext({ locale: 'en-GB' });
+  const { page, errors } = await newPage(ctx);
+  await page.goto(`${server.base}/stodgrupper?for=children`);
+  assert.match(await page.textContent('h1'), /Support groups/);
+  assert.deepEqual(await axe(page), []);
+  await page.locator('a', { hasText: 'Stödgrupp för barn som har levt med våld' }).first().click();
+  await page.waitForURL(/\/stodgrupper\/\d+$/);
+  assert.match(await page.textContent('main'), /Through your social worker/);
+  assert.deepEqual(await axe(page), []);
+  await loginStaff(page, 'landskrona.stodgrupper');
+  await page.goto(`${server.base}/arbete/grupper`);
+  assert.match(await page.textContent('h1'), /Support groups you run/);
+  assert.deepEqual(await axe(page), []);
+  await page.locator('a[href^="/arbete/grupper/serie/"]').first().click();
+  await page.waitForURL(/\/arbete\/grupper\/serie\/\d+$/);
+  assert.match(await page.textContent('main'), /Meetings and attendance/);
+  assert.deepEqual(await axe(page), []);
+  // A case officer's form to enrol a person of a case, in English too.
+  const officer = await newPage(await browserContext({ locale: 'en-GB' }));
+  await loginStaff(officer.page, 'helsingborg.handlaggare2');
+  const link = officer.page.locator('a[href^="/arbete/arende/"]').first();
+  const href = await link.getAttribute('href');
+  await officer.page.goto(`${server.base}${href.replace(/#.*$/, '')}/stodgrupp`);
+  assert.match(await officer.page.textContent('h1'), /Enrol in a support group/);
+  assert.deepEqual(await axe(officer.page), []);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(officer.errors, []);
 });

@@ -245,6 +245,17 @@ test('the leader marks attendance and moves a session', async () => {
   page = await (await leader.get(`/arbete/grupper/serie/${sid}?klart=narvaro`)).text();
   assert.match(page, /Närvaron är sparad/);
   assert.match(page, new RegExp(`value="${enrolment}" id="n-${session}-${enrolment}" checked`));
+  // The group itself: changed by its leader, refused to anyone else.
+  const list = await (await leader.get('/arbete/grupper')).text();
+  const change = { csrf: leader.csrfFrom(list), titel: 'Separationsgrupp för barn', for: 'children',
+    beskrivning: 'För barn 6–12 år vars föräldrar har separerat. Nu även på lördagar.', oppen: '1' };
+  assert.equal((await leader.post(`/arbete/grupper/${gid}`, change)).status, 303);
+  assert.match(await (await new Client(server.base).get(`/stodgrupper/${gid}`)).text(), /Nu även på lördagar/);
+  assert.equal((await leader.post(`/arbete/grupper/${gid}`, { ...change, titel: ' ' })).status, 400);
+  const other = await login(server.base, /· bjuv\.handlaggare2$/);
+  const otherList = await (await other.get('/arbete/grupper')).text();
+  assert.equal((await other.post(`/arbete/grupper/${gid}`, { ...change, csrf: other.csrfFrom(otherList), titel: 'Kapad' })).status, 403);
+  assert.doesNotMatch(await (await new Client(server.base).get(`/stodgrupper/${gid}`)).text(), /Kapad/);
   const moved = await leader.post(`/arbete/grupper/tillfalle/${session}`, {
     csrf: leader.csrfFrom(page), serie: sid, datum: 'inte', tid: '17:00', minuter: '90', plats: 'X' });
   assert.equal(moved.status, 400);
