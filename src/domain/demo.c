@@ -507,6 +507,9 @@ enum nara_err demo_fill_at(struct db *db, long extra_persons,
 	}
 	if (cases_at != 0 && (err = demo_add_cases(db, cases_at)) != NARA_OK)
 		return err;
+	/* Support groups (demo_groups.c), on `nara demo`'s clock. */
+	if (cases_at != 0 && (err = demo_add_groups(db, cases_at)) != NARA_OK)
+		return err;
 	if (extra_persons <= 0)
 		return NARA_OK;
 

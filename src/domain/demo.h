@@ -64,4 +64,10 @@ enum nara_err demo_add_bookings(struct db *db, int64_t now);
  */
 enum nara_err demo_add_foster(struct db *db, int64_t now);
 
+/*
+ * The demo's support groups (demo_groups.c): Landskrona's shared unit's
+ * groups and two of members' own units, each with a coming series. Once.
+ */
+enum nara_err demo_add_groups(struct db *db, int64_t now);
+
 #endif

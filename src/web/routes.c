@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "web/booking_page.h"
 #include "web/foster_page.h"
+#include "web/groups_page.h"
 #include "web/web.h"
 
 /*
@@ -198,5 +199,21 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/mina-sidor/familjehem", page_foster_support_send, "foster_support_send", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/familjehemscentrum/stod", page_foster_support_centre, "foster_support_centre", 1),
 	ROUTE(HTTP_POST, "/familjehemscentrum/stod/{}/klar", page_foster_support_handle, "foster_support_handle", 1, .rate_class = RATE_FORM),
+	/* Support groups (page_groups.c, page_groups_staff.c). */
+	ROUTE(HTTP_GET, "/stodgrupper", page_groups, "groups", 1),
+	ROUTE(HTTP_GET, "/stodgrupper/{}", page_group, "group", 1),
+	ROUTE(HTTP_POST, "/stodgrupper/serie/{}/anmal", page_group_signup, "group_signup", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/mina-sidor/grupper", page_mygroups, "mygroups", 1),
+	ROUTE(HTTP_POST, "/mina-sidor/grupper/{}/avboka", page_mygroup_cancel, "mygroup_cancel", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/grupper", page_work_groups, "work_groups", 1),
+	ROUTE(HTTP_POST, "/arbete/grupper", page_work_group_add, "work_group_add", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/grupper/{}", page_work_group_change, "work_group_change", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/grupper/{}/serie", page_work_series_add, "work_series_add", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/grupper/serie/{}", page_work_series, "work_series", 1),
+	ROUTE(HTTP_POST, "/arbete/grupper/tillfalle/{}", page_work_session_change, "work_session_change", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/grupper/tillfalle/{}/narvaro", page_work_attendance, "work_attendance", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/grupper/deltagare/{}/avboka", page_work_enrolment_cancel, "work_enrolment_cancel", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_GET, "/arbete/arende/{}/stodgrupp", page_case_group, "case_group", 1),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/stodgrupp", page_case_group_enrol, "case_group_enrol", 1, .rate_class = RATE_FORM),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

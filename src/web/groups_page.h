@@ -1,0 +1,49 @@
+/*
+ * The support-group pages: for everyone and citizens (page_groups.c), for
+ * the groups' staff and case officers (page_groups_staff.c), and what
+ * they share.
+ */
+#ifndef NARA_WEB_GROUPS_PAGE_H
+#define NARA_WEB_GROUPS_PAGE_H
+
+#include <stdint.h>
+
+#include "domain/group.h"
+#include "http/http.h"
+#include "web/template.h"
+
+/* The i-th path parameter as a positive id in canonical form; 0 if not. */
+int64_t group_param_id(const struct req *r, size_t i);
+/*
+ * A form's "YYYY-MM-DD" and "HH:MM" as that wall-clock time in Stockholm
+ * (epoch seconds); 0 when either is not exactly that.
+ */
+int64_t group_parse_when(const char *date, const char *time_s);
+/* A form's count: one to six digits; -1 when not. */
+int group_parse_count(const char *s);
+/* "Barn", "Unga", ... */
+const char *group_audience_word(struct req *r, const char *audience);
+/* A series' dates and places (from, to, left or full, ...) on item. */
+void group_series_vars(struct req *r, struct tvars *item,
+		       const struct group_series *s);
+/* The list `sessions` (n, when, place or video) on item. */
+void group_sessions_vars(struct req *r, struct tvars *item,
+			 const struct group_series *s);
+
+enum nara_err page_groups(struct req *r);
+enum nara_err page_group(struct req *r);
+enum nara_err page_group_signup(struct req *r);
+enum nara_err page_mygroups(struct req *r);
+enum nara_err page_mygroup_cancel(struct req *r);
+enum nara_err page_work_groups(struct req *r);
+enum nara_err page_work_group_add(struct req *r);
+enum nara_err page_work_series_add(struct req *r);
+enum nara_err page_work_group_change(struct req *r);
+enum nara_err page_work_series(struct req *r);
+enum nara_err page_work_session_change(struct req *r);
+enum nara_err page_work_attendance(struct req *r);
+enum nara_err page_work_enrolment_cancel(struct req *r);
+enum nara_err page_case_group(struct req *r);
+enum nara_err page_case_group_enrol(struct req *r);
+
+#endif
