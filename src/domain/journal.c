@@ -8,6 +8,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/case.h"
+#include "domain/whereabouts.h"
 
 enum { NOTES_MAX = 2000 };
 
@@ -175,6 +176,13 @@ enum nara_err journal_add(struct db *db, const struct actor *who,
 			err = NARA_ECONFLICT;
 		}
 	}
+	/* R4.4: a note is read by the unit and the person; it must not
+	 * carry a guarded person's whereabouts (src/domain/whereabouts.h). */
+	const char *found = NULL;
+	if (err == NARA_OK &&
+	    (err = whereabouts_check_in_tx(db, person_id, n->body, &found)) ==
+		NARA_EINVAL)
+		*why = "journal.error.whereabouts";
 	if (err == NARA_OK && n->corrects_id != 0) {
 		err = target_note(db, n->case_id, n->corrects_id, now, !staff);
 		if (err == NARA_EINVAL)

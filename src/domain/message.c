@@ -14,9 +14,8 @@
 #include "domain/document.h"
 #include "domain/journal.h"
 #include "domain/notify.h"
-#include "domain/person_internal.h"
+#include "domain/whereabouts.h"
 #include "policy/clock.h"
-#include "policy/whereabouts.h"
 
 static int is_staff(const struct actor *who)
 {
@@ -123,32 +122,6 @@ static enum nara_err check_files(const struct message_new *m, const char **why)
  * the person's read mark: staff replies that follow before the person has
  * read the thread queue nothing more.
  */
-/*
- * R4.4: a message in the thread of a person with protected identity must
- * not carry their address, postal code or telephone number, whoever
- * writes it: the thread is read by staff who are not cleared for it, and
- * a message can be shown, printed or forwarded. Refused with a reason that
- * says what to do; nothing is written.
- */
-static enum nara_err check_whereabouts(struct db *db, struct arena *a,
-				       int64_t person_id, const char *body,
-				       const char **why)
-{
-	if (person_id == 0)
-		return NARA_OK;
-	struct person_view v;
-	enum nara_err err = person_load(db, a, person_id, &v);
-	if (err != NARA_OK || !v.protected_identity)
-		return err;
-	const struct whereabouts w = {.address = v.address,
-				      .postal_code = v.postal_code,
-				      .phone = v.phone};
-	if (whereabouts_in_text(body, &w) == NULL)
-		return NARA_OK;
-	*why = "msg.error.whereabouts";
-	return NARA_EINVAL;
-}
-
 static enum nara_err notice_person(struct db *db, int64_t case_id,
 				   int64_t person_id, int64_t now)
 {
@@ -201,8 +174,16 @@ enum nara_err message_post(struct db *db, struct arena *a,
 		*why = "msg.error.closed";
 		err = NARA_ECONFLICT;
 	}
-	if (err == NARA_OK)
-		err = check_whereabouts(db, a, person_id, body, why);
+	/*
+	 * R4.4: the thread is read by staff who are not cleared, and a
+	 * message can be shown, printed or forwarded: it must not carry a
+	 * guarded person's whereabouts, whoever writes it.
+	 */
+	const char *found = NULL;
+	if (err == NARA_OK &&
+	    (err = whereabouts_check_in_tx(db, person_id, body, &found)) ==
+		NARA_EINVAL)
+		*why = "msg.error.whereabouts";
 	const char *label =
 	    staff ? (who->name ? who->name : who->label) : who->label;
 	if (err == NARA_OK) {

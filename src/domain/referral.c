@@ -19,6 +19,7 @@
 #include "domain/journal.h"
 #include "domain/notify.h"
 #include "domain/tenant.h"
+#include "domain/whereabouts.h"
 #include "policy/policy.h"
 
 enum { REFERRALS_MAX = 200, CASE_REFERRALS_MAX = 50 };
@@ -810,6 +811,52 @@ static const char *parts_text(struct arena *a, unsigned parts)
 	return s ? s : "";
 }
 
+/* Is the unit a family-peace centre (R4.4 is its norm)? */
+static enum nara_err family_peace_unit(struct db *db, int64_t unit_id,
+				       int *yes)
+{
+	int64_t n = 0;
+	enum nara_err err = db_query_int(
+	    db, &n,
+	    "SELECT COUNT(*) FROM unit WHERE id = ? AND kind = 'family_peace'",
+	    "i", unit_id);
+	*yes = err == NARA_OK && n > 0;
+	return err;
+}
+
+/* The centre's latest record of where the person stays, for its staff. */
+static enum nara_err read_where(struct db *db, struct arena *a,
+				const struct referral_grant *g,
+				struct referral_file *out)
+{
+	enum nara_err err = family_peace_unit(db, g->unit_id,
+					      &out->family_peace);
+	if (err != NARA_OK || !out->family_peace)
+		return err;
+	struct db_stmt *st;
+	err = db_prepare(db,
+			 "SELECT recorded_at, address, postal_code, phone,"
+			 " note, recorded_by_label FROM whereabouts"
+			 " WHERE referral_id = ? ORDER BY id DESC LIMIT 1",
+			 &st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(st, 1, g->referral_id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		struct referral_whereabouts *w = &out->where;
+		w->present = 1;
+		w->recorded_at = db_col_int(st, 0);
+		w->address = col(a, st, 1);
+		w->postal_code = col(a, st, 2);
+		w->phone = col(a, st, 3);
+		w->note = col(a, st, 4);
+		w->recorded_by = col(a, st, 5);
+	}
+	db_done(st);
+	return rc < 0 ? db_step_err(rc) : NARA_OK;
+}
+
 static enum nara_err read_parts(struct db *db, struct arena *a,
 				const struct actor *who,
 				const struct case_row *c,
@@ -896,7 +943,7 @@ static enum nara_err read_parts(struct db *db, struct arena *a,
 		if (rc < 0)
 			return db_step_err(rc);
 	}
-	return NARA_OK;
+	return read_where(db, a, g, out);
 }
 
 enum nara_err referral_read(struct db *db, struct arena *a,
@@ -983,8 +1030,11 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 		out->open = 1;
 		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
 				"read", "case", row.case_id, c.person_id,
-				arena_printf(a, "%s; parts %s", g.basis_text,
-					     parts_text(a, g.parts)),
+				arena_printf(a, "%s; parts %s%s", g.basis_text,
+					     parts_text(a, g.parts),
+					     out->where.present
+						 ? "; whereabouts"
+						 : ""),
 				0);
 	}
 	err = finish(db, err);
@@ -1057,6 +1107,13 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 	 * The note is the responsible committee's (its municipality_id), and
 	 * says for whom and under which agreement it was written (R3.3).
 	 */
+	/* The note is the committee's: it must not carry where the person
+	 * stays (R4.4; src/domain/whereabouts.h). */
+	const char *found = NULL;
+	if (err == NARA_OK &&
+	    (err = whereabouts_check_in_tx(db, c.person_id, body, &found)) ==
+		NARA_EINVAL)
+		*why = "ref.error.whereabouts";
 	if (err == NARA_OK) {
 		const char *label = arena_printf(
 		    &a, "%s (%s)", who->name ? who->name : who->label,
@@ -1072,6 +1129,101 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
 				"create", "journal_note", *note_id, c.person_id,
+				g.basis_text, 0);
+	err = finish(db, err);
+	arena_free(&a);
+	return stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
+}
+
+/* ---- where the person stays, at a family-peace centre (R4.4) ---- */
+
+static int optional_ok(const char *s, size_t max)
+{
+	return s == NULL || *s == '\0' || text_ok(s, max);
+}
+
+enum nara_err referral_whereabouts_record(struct db *db,
+					  const struct actor *who,
+					  int64_t referral_id,
+					  const struct whereabouts_new *w,
+					  int64_t now, const char **why)
+{
+	*why = NULL;
+	if (!is_staff(who))
+		return NARA_EDENIED;
+	if (!text_ok(w->address, 200)) {
+		*why = "ref.error.where_address";
+		return NARA_EINVAL;
+	}
+	if (!optional_ok(w->postal_code, 20) || !optional_ok(w->phone, 40) ||
+	    !optional_ok(w->note, 2000)) {
+		*why = "ref.error.where_field";
+		return NARA_EINVAL;
+	}
+	struct arena a;
+	arena_init(&a, 0);
+	enum nara_err err = db_begin(db);
+	if (err != NARA_OK) {
+		arena_free(&a);
+		return err;
+	}
+	struct ref_row row;
+	struct referral_grant g;
+	struct case_row c;
+	int stranger = 0, centre = 0;
+	err = load_ref(db, &a, referral_id, now, &row);
+	if (err == NARA_OK)
+		err = load_case_row(db, &a, row.case_id, &c);
+	if (err == NARA_OK)
+		err = family_peace_unit(db, row.unit_id, &centre);
+	if (err == NARA_OK &&
+	    (!centre ||
+	     !holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id))) {
+		err = audit_ref(db, who, row.municipality_id, 0, "write_denied",
+				"whereabouts", referral_id, 0,
+				centre ? "not staff of the referral's unit"
+				       : "not a family-peace centre",
+				1);
+		stranger = 1;
+		if (err == NARA_OK)
+			err = NARA_EDENIED;
+	}
+	if (err == NARA_OK)
+		err = grant_of(db, &a, &row, now, &g);
+	if (err == NARA_OK) {
+		struct policy_decision d =
+		    decide_ref(who, &c, &g, REC_CASE, ACT_WRITE);
+		if (!d.allowed || g.access != REFERRAL_OPEN || c.person_id == 0) {
+			err = audit_ref(
+			    db, who, row.municipality_id, g.agreement_id,
+			    "write_denied", "whereabouts", referral_id,
+			    c.person_id,
+			    arena_printf(&a, "%s: %s", g.basis_text,
+					 referral_access_text(g.access)),
+			    1);
+			*why = closed_key(g.access);
+			if (err == NARA_OK)
+				err = NARA_EDENIED;
+		}
+	}
+	int64_t id = 0;
+	if (err == NARA_OK) {
+		const char *label = who->name ? who->name : who->label;
+		err = db_query_int(
+		    db, &id,
+		    "INSERT INTO whereabouts (referral_id, person_id, unit_id,"
+		    " address, postal_code, phone, note, recorded_at,"
+		    " recorded_by, recorded_by_label) VALUES (?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?) RETURNING id",
+		    "iiissssiis", referral_id, c.person_id, row.unit_id,
+		    w->address, w->postal_code ? w->postal_code : "",
+		    w->phone ? w->phone : "", w->note ? w->note : "", now,
+		    who->staff_id, label);
+	}
+	/* The audit row says that, not where: the place stays here. */
+	if (err == NARA_OK)
+		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
+				"create", "whereabouts", id, c.person_id,
 				g.basis_text, 0);
 	err = finish(db, err);
 	arena_free(&a);

@@ -158,6 +158,17 @@ struct referral_file {
 		const char *outcome, *subject, *content, *reasons;
 	} * decisions;
 	size_t ndecisions;
+	/*
+	 * A family-peace centre's referral (R4.4, the norm there): where the
+	 * person stays now, as the centre recorded it; present 0: not yet.
+	 * Only the centre's staff ever read it, here.
+	 */
+	int family_peace;
+	struct referral_whereabouts {
+		int present;
+		int64_t recorded_at;
+		const char *address, *postal_code, *phone, *note, *recorded_by;
+	} where;
 };
 
 /*
@@ -175,6 +186,22 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 enum nara_err referral_note(struct db *db, const struct actor *who,
 			    int64_t referral_id, const char *body, int64_t now,
 			    int64_t *note_id, const char **why);
+
+/*
+ * A family-peace centre records where the person stays (R4.4): only the
+ * centre's staff, under an open referral to a unit of kind family_peace;
+ * NARA_EINVAL with *why "ref.error.where_address", "ref.error.where_field"
+ * for bad input, NARA_EDENIED (audited, flagged) otherwise, with *why
+ * saying why when the referral is closed. address is required.
+ */
+struct whereabouts_new {
+	const char *address, *postal_code, *phone, *note;
+};
+enum nara_err referral_whereabouts_record(struct db *db,
+					  const struct actor *who,
+					  int64_t referral_id,
+					  const struct whereabouts_new *w,
+					  int64_t now, const char **why);
 
 /* A consent as the person sees it on Mina sidor. */
 struct consent_view {

@@ -384,6 +384,19 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 			}
 		}
 	}
+	if (f.open && f.family_peace) {
+		tv_set(v, "family_peace", "1");
+		if (f.where.present) {
+			tv_set(v, "where", "1");
+			tv_set(v, "where_address", f.where.address);
+			tv_set(v, "where_postal_code", f.where.postal_code);
+			tv_set(v, "where_phone", f.where.phone);
+			tv_set(v, "where_note", f.where.note);
+			tv_set(v, "where_recorded",
+			       web_datetime(r, f.where.recorded_at));
+			tv_set(v, "where_by", f.where.recorded_by);
+		}
+	}
 	if (kv_get(&r->query, "sparat") != NULL)
 		tv_set(v, "saved",
 		       word(r, "ref.saved", kv_get(&r->query, "sparat")));
@@ -392,6 +405,10 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 		tv_set(v, arena_printf(&r->arena, "error_%s", field), "1");
 		tv_set(v, "reason", kv_get(&r->form, "skal"));
 		tv_set(v, "note_text", kv_get(&r->form, "text"));
+		tv_set(v, "where_form_address", kv_get(&r->form, "adress"));
+		tv_set(v, "where_form_postal", kv_get(&r->form, "postnummer"));
+		tv_set(v, "where_form_phone", kv_get(&r->form, "telefon"));
+		tv_set(v, "where_form_note", kv_get(&r->form, "vistelse_not"));
 		r->resp.status = 400;
 	}
 	return page_render(
@@ -476,6 +493,40 @@ enum nara_err page_referral_note(struct req *r)
 	resp_redirect(r, 303,
 		      arena_printf(&r->arena,
 				   "/arbete/remisser/%lld?sparat=note#journal",
+				   (long long)id));
+	return NARA_OK;
+}
+
+/* Where the person stays, at a family-peace centre (R4.4). */
+enum nara_err page_referral_whereabouts(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int64_t id = 0;
+	enum nara_err err = staff_form(r, &s, &who, &id);
+	if (err != NARA_OK)
+		return err;
+	const struct whereabouts_new w = {
+	    .address = kv_get(&r->form, "adress"),
+	    .postal_code = kv_get(&r->form, "postnummer"),
+	    .phone = kv_get(&r->form, "telefon"),
+	    .note = kv_get(&r->form, "vistelse_not"),
+	};
+	const char *why = NULL;
+	err = referral_whereabouts_record(r->db, &who, id, &w,
+					  (int64_t)time(NULL), &why);
+	if (err == NARA_EINVAL && why != NULL)
+		return render_one(r, &s, &who, id, why, "adress");
+	if (err == NARA_EDENIED && why != NULL) {
+		err = render_one(r, &s, &who, id, NULL, NULL);
+		r->resp.status = 403;
+		return err;
+	}
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena,
+				   "/arbete/remisser/%lld?sparat=where#vistelse",
 				   (long long)id));
 	return NARA_OK;
 }

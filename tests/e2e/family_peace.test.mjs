@@ -160,6 +160,19 @@ test('Bjuv refers to the family-peace centre with consent; the centre works; the
   const [[noteMunicipality]] = sql(`SELECT municipality_id FROM journal_note
     WHERE case_id = ${caseId} AND body = 'Första stödsamtalet är bokat.'`);
   assert.equal(noteMunicipality, person[4]);
+  // Where the person stays (R4.4): recorded and shown at the centre only;
+  // a note that would carry it into the committee's file is refused.
+  await centre.page.fill('#adress', 'Skyddsvägen 7');
+  await centre.page.fill('#postnummer', '254 40');
+  await centre.page.click('button:has-text("Spara vistelseadress")');
+  await centre.page.waitForURL(/\?sparat=where/);
+  assert.match(await centre.page.textContent('section[aria-labelledby="vistelse"]'), /Skyddsvägen 7 254 40/);
+  assert.deepEqual(await axe(centre.page), []);
+  await centre.page.fill('#text', 'Hon bor nu på Skyddsvägen 7.');
+  await centre.page.click('button:has-text("Spara anteckningen")');
+  assert.match(await centre.page.textContent('#text-error'), /stannar hos familjefridscenter/);
+  assert.deepEqual(await axe(centre.page), []);
+  assert.deepEqual(sql(`SELECT COUNT(*) FROM journal_note WHERE body LIKE '%Skyddsvägen%'`), [['0']]);
   // The whole case page stays closed to the centre.
   const whole = await centre.page.goto(`${server.base}/arbete/arende/${caseId}`);
   assert.equal(whole.status(), 403);
@@ -194,7 +207,7 @@ test('Bjuv refers to the family-peace centre with consent; the centre works; the
     WHERE a.actor_kind = 'staff' AND s.username = 'helsingborg.familjefridscenter'
     AND a.person_id = ${person[0]} ORDER BY a.id`);
   assert.deepEqual(rows.map((r) => r[0]),
-    ['referral.accept', 'read', 'create', 'read', 'read_denied', 'read_denied']);
+    ['referral.accept', 'read', 'create', 'read', 'create', 'read', 'read', 'read_denied', 'read_denied']);
   for (const [action, agreement, reason] of rows) {
     assert.ok(Number(agreement) > 0, `${action} without an agreement`);
     assert.match(reason, new RegExp(`referral ${referralId}, consent \\d+`), action);

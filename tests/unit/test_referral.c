@@ -25,6 +25,7 @@
 #include "domain/case.h"
 #include "domain/demo.h"
 #include "domain/journal.h"
+#include "domain/message.h"
 #include "domain/referral.h"
 #include "domain/tenant.h"
 #include "fixture.h"
@@ -727,12 +728,146 @@ static void test_the_rule(void **state)
 	assert_null(referral_ground_find("osl"));
 }
 
+/*
+ * R4.4 at the family-peace centre: where the person stays is recorded and
+ * read by the centre alone; no message or note, by the centre or by the
+ * responsible committee, may carry it or the person's own address once the
+ * centre has the case; the audit rows say that, not where.
+ */
+static void test_family_peace_whereabouts(void **state)
+{
+	struct world *w = *state;
+	struct db *db = w->t.db;
+	assert_int_equal(municipality_id_by_slug(db, "bjuv", &w->bjuv),
+			 NARA_OK);
+	assert_int_equal(
+	    municipality_id_by_slug(db, "helsingborg", &w->helsingborg),
+	    NARA_OK);
+	assert_int_equal(unit_id_by_slug(db, w->helsingborg,
+					 "familjefridscenter", &w->centre_unit),
+			 NARA_OK);
+	new_case(w, w->bjuv, 0, S_CONSENT);
+	struct actor lead, centre, interpreter;
+	staff(w, "bjuv.teamledare", &lead);
+	staff(w, "helsingborg.familjefridscenter", &centre);
+	staff(w, "helsingborg.digital-tolktjanst", &interpreter);
+	int64_t id = refer(w, &lead, S_CONSENT);
+	int64_t case_id = w->case_id[S_CONSENT];
+	const char *why = NULL;
+	/* The person's own address, not marked: the committee may write it
+	 * until the centre has the case. */
+	char own[200];
+	struct db_stmt *st;
+	assert_int_equal(db_prepare(db,
+				    "SELECT address FROM person WHERE id = ?",
+				    &st),
+			 NARA_OK);
+	db_bind_int(st, 1, w->person_id[S_CONSENT]);
+	assert_int_equal(db_step(st), DB_ROW);
+	snprintf(own, sizeof(own), "Hembesök på %s", db_col_text(st, 0));
+	db_done(st);
+	assert_true(strlen(own) > 14);
+	int64_t mid = 0, note = 0;
+	struct message_new m = {.case_id = case_id, .body = own};
+	assert_int_equal(message_post(db, &w->a, &lead, &m, w->now, &mid, &why),
+			 NARA_OK);
+	assert_int_equal(
+	    referral_answer(db, &centre, id, 1, NULL, w->now, &why), NARA_OK);
+	/* Accepted: the centre's norm holds for the person from now on. */
+	assert_int_equal(message_post(db, &w->a, &lead, &m, w->now, &mid, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "msg.error.whereabouts");
+
+	struct whereabouts_new where = {.address = "Skyddsvägen 7",
+					.postal_code = "254 40",
+					.phone = "070-999 88 77",
+					.note = "Skyddat boende via centret"};
+	/* Only the centre records it; bad input named. */
+	assert_int_equal(referral_whereabouts_record(db, &lead, id, &where,
+						     w->now, &why),
+			 NARA_ENOTFOUND);
+	assert_int_equal(referral_whereabouts_record(db, &interpreter, id,
+						     &where, w->now, &why),
+			 NARA_ENOTFOUND);
+	struct whereabouts_new bad = where;
+	bad.address = " ";
+	assert_int_equal(referral_whereabouts_record(db, &centre, id, &bad,
+						     w->now, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "ref.error.where_address");
+	assert_int_equal(referral_whereabouts_record(db, &centre, id, &where,
+						     w->now, &why),
+			 NARA_OK);
+	struct row r;
+	newest(db, &r);
+	assert_string_equal(r.action, "create");
+	assert_int_equal(r.municipality_id, w->bjuv);
+	assert_true(r.agreement_id > 0);
+	assert_null(strstr(r.reason, "Skyddsvägen"));
+
+	/* The centre reads it on its referral; the read says so. */
+	struct referral_file f;
+	assert_int_equal(referral_read(db, &w->a, &centre, id, w->now, &f, &why),
+			 NARA_OK);
+	assert_true(f.family_peace);
+	assert_true(f.where.present);
+	assert_string_equal(f.where.address, "Skyddsvägen 7");
+	newest(db, &r);
+	assert_non_null(strstr(r.reason, "; whereabouts"));
+
+	/* Nobody writes it anywhere it would leave the centre. */
+	assert_int_equal(referral_note(db, &centre, id,
+				       "Flyttat till skyddsvägen 7 i dag",
+				       w->now, &note, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "ref.error.whereabouts");
+	struct journal_new j = {.case_id = case_id,
+				.body = "Postnummer 25440 enligt centret",
+				.visibility = VIS_NOW};
+	assert_int_equal(journal_add(db, &lead, &j, w->now, &note, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "journal.error.whereabouts");
+	m.body = "Ring henne på +46 70 999 88 77";
+	assert_int_equal(message_post(db, &w->a, &lead, &m, w->now, &mid, &why),
+			 NARA_EINVAL);
+	struct actor person;
+	access_citizen(w->pnr[S_CONSENT], &person);
+	m.body = "Jag bor nu på Skyddsvägen 7";
+	assert_int_equal(
+	    message_post(db, &w->a, &person, &m, w->now, &mid, &why),
+	    NARA_EINVAL);
+	/* Ordinary work goes on. */
+	assert_int_equal(referral_note(db, &centre, id,
+				       "Första stödsamtalet genomfört.", w->now,
+				       &note, &why),
+			 NARA_OK);
+
+	/* Consent withdrawn: the centre can no longer record or read. */
+	int64_t consent = 0;
+	assert_int_equal(db_query_int(db, &consent,
+				      "SELECT consent_id FROM referral"
+				      " WHERE id = ?",
+				      "i", id),
+			 NARA_OK);
+	assert_int_equal(consent_withdraw_own(db, &person, consent, w->now),
+			 NARA_OK);
+	assert_int_equal(referral_whereabouts_record(db, &centre, id, &where,
+						     w->now + 1, &why),
+			 NARA_EDENIED);
+	assert_int_equal(
+	    referral_read(db, &w->a, &centre, id, w->now + 1, &f, &why),
+	    NARA_EDENIED);
+	assert_false(f.where.present);
+}
+
 #define EACH(setup_fn)                                                         \
 	{                                                                      \
 		cmocka_unit_test_setup_teardown(test_the_matrix, setup_fn,     \
 						teardown),                     \
 		    cmocka_unit_test_setup_teardown(test_referring, setup_fn,  \
 						    teardown),                 \
+		    cmocka_unit_test_setup_teardown(                           \
+			test_family_peace_whereabouts, setup_fn, teardown),    \
 	}
 
 int main(void)
