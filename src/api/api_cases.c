@@ -12,6 +12,7 @@
 #include "api/api_json.h"
 #include "domain/case.h"
 #include "domain/journal.h"
+#include "domain/referral.h"
 #include "domain/report.h"
 #include "web/i18n.h"
 
@@ -138,6 +139,16 @@ enum nara_err api_case_move(struct req *r)
 	err = case_move(r->db, &c.who, id, &m, (int64_t)time(NULL), &why,
 			&warning);
 	json_decref(body);
+	/* Outside the agreement's delegation (R3.3): say which agreement. */
+	const char *named = NULL;
+	if (err == NARA_EDENIED && why != NULL &&
+	    strcmp(why, "ref.error.not_delegated") == 0 &&
+	    referral_move_refusal(r->db, &r->arena, &c.who, id,
+				  (int64_t)time(NULL), &named) == NARA_OK &&
+	    named != NULL)
+		return api_send(r, 403,
+				json_pack("{s:{s:i,s:s,s:s}}", "error", "status",
+					  403, "key", why, "message", named));
 	if (err != NARA_OK)
 		return api_answer(r, err, why);
 	struct case_view v;

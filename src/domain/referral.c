@@ -1480,3 +1480,16 @@ enum nara_err referral_units(struct db *db, struct arena *a, int64_t case_id,
 	*count = kept;
 	return NARA_OK;
 }
+
+enum nara_err referral_move_refusal(struct db *db, struct arena *a,
+				    const struct actor *who, int64_t case_id,
+				    int64_t now, const char **text)
+{
+	*text = NULL;
+	struct referral_grant g;
+	enum nara_err err =
+	    referral_grant_in_tx(db, a, who, case_id, 0, now, &g);
+	if (err == NARA_OK && g.referral_id != 0 && g.access == REFERRAL_OPEN)
+		*text = referral_not_delegated(a, &g);
+	return err;
+}

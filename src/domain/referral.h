@@ -61,6 +61,15 @@ const char *referral_acting_for(struct arena *a,
 const char *referral_not_delegated(struct arena *a,
 				   const struct referral_grant *g);
 
+/*
+ * The refusal of a move outside the delegation, naming the agreement and
+ * the committee, for the actor acting in the case through a referral;
+ * *text NULL when they act through none. Reads nothing personal.
+ */
+enum nara_err referral_move_refusal(struct db *db, struct arena *a,
+				    const struct actor *who, int64_t case_id,
+				    int64_t now, const char **text);
+
 enum consent_mode {
 	CONSENT_GIVEN_IN_MEETING, /* the officer records a consent given */
 	CONSENT_ASK_PERSON,	  /* the person gives it on Mina sidor */

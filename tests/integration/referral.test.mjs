@@ -107,6 +107,23 @@ test('a consent asked of the person: nothing until they give it on Mina sidor, t
   assert.match(await open.text(), new RegExp(p.name));
   // A staff member has no consents page.
   assert.equal((await centre.get('/mina-sidor/samtycken')).status, 403);
+
+  // R3.3: a move outside the agreement's delegation is refused, named.
+  const me = await (await centre.get('/api/v1/me')).json();
+  const move = (action) => centre.get(`/api/v1/cases/${p.caseId}/moves`, {
+    method: 'POST', body: JSON.stringify({ action, reason: 'Stödet är klart' }),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf } });
+  const close = await move('close');
+  assert.equal(close.status, 403);
+  assert.equal((await close.json()).error.message,
+    'Avtalet ”Avtal om gemensamt familjefridscenter” (version 1) ger inte rätt att fatta det beslutet för Bjuvs kommun');
+  // "decide" is delegated: refused by the flow (the case is not ready), not by the agreement.
+  assert.notEqual((await move('decide')).status, 403);
+  const [[reason, agreement]] = sql(`SELECT reason, COALESCE(agreement_id, 0) FROM audit_log
+    WHERE action = 'write_denied' AND record_kind = 'case' AND record_id = ${p.caseId}
+    ORDER BY id DESC LIMIT 1`);
+  assert.match(reason, /ger inte rätt att fatta det beslutet för Bjuvs kommun/);
+  assert.ok(Number(agreement) > 0);
 });
 
 test('a statutory ground; who may refer; a declined referral gives nothing', async () => {
