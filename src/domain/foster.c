@@ -989,9 +989,21 @@ static enum nara_err home_has_place(struct db *db, int64_t home_id, int kind,
 				    const char **why)
 {
 	int64_t kinds = 0, free = 0;
-	enum nara_err err = db_query_int(
-	    db, &kinds, "SELECT kinds FROM foster_home WHERE id = ?", "i",
-	    home_id);
+	/*
+	 * Two officers choosing the last place of one home at once: the
+	 * write lock on the home's row (SQLite's BEGIN IMMEDIATE holds the
+	 * whole file already; on PostgreSQL this no-op update takes the row)
+	 * makes the second wait for the first's commit, and its count below,
+	 * a statement of its own under READ COMMITTED, then sees the first
+	 * placement.
+	 */
+	enum nara_err err =
+	    db_run(db, "UPDATE foster_home SET places = places WHERE id = ?",
+		   "i", home_id);
+	if (err == NARA_OK)
+		err = db_query_int(db, &kinds,
+				   "SELECT kinds FROM foster_home WHERE id = ?",
+				   "i", home_id);
 	if (err == NARA_OK)
 		err = db_query_int(
 		    db, &free,

@@ -209,3 +209,67 @@ test('after-hours support: only a foster parent sends, only the centre reads; ea
   assert.ok(!(await res.text()).includes(body));
   assert.deepEqual(rows.map((r) => [r.action, r.flagged]), [['read_denied', true]]);
 });
+
+// The Bjuv child cases without a placement, up to n, as the officer finds them.
+async function freeChildCases(officer, n) {
+  const html = await (await officer.get('/arbete')).text();
+  const ids = [...new Set([...html.matchAll(/href="\/arbete\/arende\/(\d+)"/g)].map((m) => Number(m[1])))];
+  const found = [];
+  for (const id of ids) {
+    const page = await (await officer.get(`/arbete/arende/${id}`)).text();
+    if (!page.includes(`/arbete/arende/${id}/placering`)) continue;
+    const placement = await (await officer.get(`/arbete/arende/${id}/placering`)).text();
+    if (placement.includes('Inga placeringar.')) found.push(id);
+    if (found.length === n) break;
+  }
+  assert.equal(found.length, n, 'not enough Bjuv child cases without a placement');
+  return found;
+}
+
+test('the last place of a home: two officers choose it at once, one child gets it', async () => {
+  const family = `Familjen Ask ${Date.now()}`;
+  await sendInquiry(family);
+  const centre = await demo.login(/ · angelholm\.familjehemscentrum$/);
+  const list = await (await centre.get('/familjehemscentrum')).text();
+  const inquiry = new RegExp(`href="/familjehemscentrum/intresse/(\\d+)">${family}<`).exec(list)[1];
+  const page = await (await centre.get(`/familjehemscentrum/intresse/${inquiry}`)).text();
+  const today = new Date().toISOString().slice(0, 10);
+  for (const step of ['first_talk', 'home_visit', 'references', 'register_checks', 'training', 'report']) {
+    assert.equal((await centre.post(`/familjehemscentrum/intresse/${inquiry}/steg`,
+      { csrf: csrfOf(page), step, done_on: today })).status, 303);
+  }
+  assert.equal((await centre.post(`/familjehemscentrum/intresse/${inquiry}/beslut`, { csrf: csrfOf(page),
+    decision: 'approve', kind_foster: '1', places: '1', age_min: '0', age_max: '17' })).status, 303);
+
+  // Two children of Bjuv in emergency homes, a request for each.
+  const officers = [await demo.login(/ · bjuv\.handlaggare$/), await demo.login(/ · bjuv\.teamledare$/)];
+  const cases = await freeChildCases(officers[0], 2);
+  const matches = [];
+  for (const id of cases) {
+    const form = await (await officers[0].get(`/arbete/arende/${id}/placering`)).text();
+    assert.equal((await officers[0].post(`/arbete/arende/${id}/placering`,
+      { csrf: csrfOf(form), home: 'Jourhemmet Björk', from: today })).status, 303);
+    assert.equal((await officers[0].post(`/arbete/arende/${id}/placering/matchning`,
+      { csrf: csrfOf(form), age: '10', sex: 'boy', from: today })).status, 303);
+    const after = await (await officers[0].get(`/arbete/arende/${id}/placering`)).text();
+    matches.push(Number(/id="match-(\d+)"/.exec(after)[1]));
+  }
+  // The centre proposes the home for both.
+  for (const match of matches) {
+    const m = await (await centre.get(`/familjehemscentrum/matchning/${match}`)).text();
+    const home = new RegExp(`<h3 class="ds-heading" data-size="sm">${family}, Höganäs</h3>[\\s\\S]*?name="home" value="(\\d+)"`).exec(m)[1];
+    assert.equal((await centre.post(`/familjehemscentrum/matchning/${match}/forslag`,
+      { csrf: csrfOf(m), home, disclosed: '' })).status, 303);
+    matches[matches.indexOf(match)] = { match, home };
+  }
+  // Both officers choose at once.
+  const forms = await Promise.all(cases.map(async (id, i) => csrfOf(await (await officers[i].get(`/arbete/arende/${id}/placering`)).text())));
+  const answers = await Promise.all(cases.map((id, i) => officers[i].post(`/arbete/arende/${id}/placering/val`,
+    { csrf: forms[i], match: String(matches[i].match), home: matches[i].home, from: today })));
+  const statuses = answers.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [303, 400]);
+  const refused = answers.find((r) => r.status === 400);
+  assert.match(await refused.text(), /ingen ledig plats/);
+  const register = await (await centre.get('/familjehemscentrum')).text();
+  assert.match(new RegExp(`<tr>\\s*<td[^>]*>${family}</td>[\\s\\S]*?</tr>`).exec(register)[0], /placerade 1, lediga 0/);
+});
