@@ -48,7 +48,7 @@ run_node() { # name file... (env passes the target)
   local name=$1; shift
   local out rc p f
   # Bounded: a hung browser must fail the run, not stall CI.
-  out=$(timeout 900 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap "$@" 2>&1); rc=$?
+  out=$(timeout 1800 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap "$@" 2>&1); rc=$?
   p=$(printf '%s\n' "$out" | sed -n 's/^# pass \([0-9]*\)/\1/p' | tail -1)
   f=$(printf '%s\n' "$out" | sed -n 's/^# fail \([0-9]*\)/\1/p' | tail -1)
   p=${p:-0}; f=${f:-0}
