@@ -331,3 +331,15 @@ enum nara_err audit_last_id(struct db *db, int64_t *id)
 	return db_query_int(db, id, "SELECT last_id FROM audit_head WHERE id = 1",
 			    "");
 }
+
+enum nara_err audit_finish(struct db *db, enum nara_err err)
+{
+	if (!db_in_tx(db))
+		return err;
+	if (err == NARA_OK || err == NARA_EDENIED) {
+		enum nara_err c = db_commit(db);
+		return c != NARA_OK ? c : err;
+	}
+	db_rollback(db);
+	return err;
+}

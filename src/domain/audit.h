@@ -35,6 +35,14 @@ struct audit_entry {
  */
 enum nara_err audit_append(struct db *db, const struct audit_entry *e);
 
+/*
+ * Ends an action's transaction (db_begin): commits the work, or a refusal
+ * whose audit row must stay (err NARA_EDENIED), and rolls back anything
+ * else, so nothing is half-written. Returns err, or the commit's error.
+ * Does nothing but return err when no transaction is open.
+ */
+enum nara_err audit_finish(struct db *db, enum nara_err err);
+
 /* A row as stored; ids of 0 were stored as NULL. */
 struct audit_row {
 	int64_t id, at, actor_id, municipality_id, agreement_id, record_id,

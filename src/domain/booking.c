@@ -274,17 +274,6 @@ static enum nara_err audit_booking(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
-/* Commits on success or an audited refusal; rolls back otherwise. */
-static enum nara_err finish(struct db *db, enum nara_err err)
-{
-	if (err == NARA_OK || err == NARA_EDENIED) {
-		enum nara_err c = db_commit(db);
-		return c != NARA_OK ? c : err;
-	}
-	db_rollback(db);
-	return err;
-}
-
 /* The facts of a meeting the policy and the actions need. */
 struct facts {
 	int64_t id, municipality_id, unit_id, case_id, person_id, staff_id,
@@ -487,7 +476,7 @@ enum nara_err booking_publish(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_booking(db, who, municipality_id, 0, 0, 0,
 				    "publish_hours", "", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_withdraw(struct db *db, const struct actor *who,
@@ -517,7 +506,7 @@ enum nara_err booking_withdraw(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_booking(db, who, a.municipality_id, 0, 0, 0,
 				    "withdraw_hours", "", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_availability_list(struct db *db, struct arena *a,
@@ -1046,7 +1035,7 @@ enum nara_err booking_create(struct db *db, const struct actor *who,
 				    person_id, "create", "", 0);
 	if (err == NARA_OK)
 		err = db_notify(db, "booking", *id, 1);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* Loads a meeting and asks whether the actor may change it. */
@@ -1131,7 +1120,7 @@ enum nara_err booking_rebook(struct db *db, const struct actor *who,
 				    f.person_id, "rebook", "", 0);
 	if (err == NARA_OK)
 		err = db_notify(db, "booking", booking_id, f.version + 1);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_cancel(struct db *db, const struct actor *who,
@@ -1164,7 +1153,7 @@ enum nara_err booking_cancel(struct db *db, const struct actor *who,
 				    f.person_id, "cancel", "", 0);
 	if (err == NARA_OK)
 		err = db_notify(db, "booking", booking_id, f.version + 1);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_propose(struct db *db, const struct actor *who,
@@ -1215,7 +1204,7 @@ enum nara_err booking_propose(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_booking(db, who, av.municipality_id, 0, *id,
 				    person_id, "propose", "", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_accept(struct db *db, const struct actor *who,
@@ -1269,7 +1258,7 @@ enum nara_err booking_accept(struct db *db, const struct actor *who,
 				    f.person_id, "accept", "", 0);
 	if (err == NARA_OK)
 		err = db_notify(db, "booking", booking_id, f.version + 1);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* Reading ---------------------------------------------------------------- */
@@ -1456,7 +1445,7 @@ enum nara_err booking_list_own(struct db *db, struct arena *a,
 		db_bind_int(st, 2, from);
 		err = list_rows(db, a, who, st, out, count);
 	}
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_list_staff(struct db *db, struct arena *a,
@@ -1486,7 +1475,7 @@ enum nara_err booking_list_staff(struct db *db, struct arena *a,
 		db_bind_int(st, 4, who->staff_id);
 		err = list_rows(db, a, who, st, out, count);
 	}
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_read(struct db *db, struct arena *a,
@@ -1499,7 +1488,7 @@ enum nara_err booking_read(struct db *db, struct arena *a,
 	struct db_stmt *st;
 	err = db_prepare(db, VIEW_COLUMNS "WHERE b.id = ?", &st);
 	if (err != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	db_bind_int(st, 1, booking_id);
 	int rc = db_step(st);
 	int64_t agreement = 0;
@@ -1541,7 +1530,7 @@ enum nara_err booking_read(struct db *db, struct arena *a,
 	}
 	if (err == NARA_EDENIED)
 		memset(out, 0, sizeof(*out));
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err booking_interpreter_languages(struct db *db, struct arena *a,

@@ -369,20 +369,6 @@ static enum nara_err authorize(struct db *db, struct arena *a,
 	return err != NARA_OK ? err : NARA_EDENIED;
 }
 
-/*
- * Ends a transaction: commits when err is NARA_OK, or when the refusal's
- * audit row must be kept (NARA_EDENIED); rolls back otherwise.
- */
-static enum nara_err finish_tx(struct db *db, enum nara_err err)
-{
-	if (err == NARA_OK || err == NARA_EDENIED) {
-		enum nara_err c = db_commit(db);
-		return c != NARA_OK ? c : err;
-	}
-	db_rollback(db);
-	return err;
-}
-
 enum nara_err case_authorize_in_tx(struct db *db, const struct actor *who,
 				   int64_t case_id, int write,
 				   int64_t *municipality_id, int64_t *person_id)
@@ -809,7 +795,7 @@ enum nara_err case_worklist(struct db *db, struct arena *a,
 	    .request_id = who->request_id,
 	};
 	err = audit_append(db, &e);
-	err = finish_tx(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK)
 		return err;
 	*out = list;
@@ -1153,7 +1139,7 @@ enum nara_err case_read(struct db *db, struct arena *a, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_case(db, who, f.municipality_id, case_id,
 				 f.person_id, "read", "", 0);
-	err = finish_tx(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK)
 		memset(out, 0, sizeof(*out));
 	return err;
@@ -1229,7 +1215,7 @@ enum nara_err case_list_own(struct db *db, struct arena *a,
 	for (size_t i = 0; i < n && err == NARA_OK; i++)
 		err = audit_case(db, who, list[i].municipality_id, list[i].id,
 				 list[i].person_id, "read_own", "", 0);
-	err = finish_tx(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK)
 		return err;
 	*out = list;
@@ -1260,7 +1246,7 @@ static enum nara_err read_own(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_case(db, who, f.municipality_id, case_id,
 				 f.person_id, action, "", 0);
-	err = finish_tx(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK) {
 		memset(out, 0, sizeof(*out));
 		return err;
@@ -1309,7 +1295,7 @@ enum nara_err case_subscribe_own(struct db *db, const struct actor *who,
 		err = audit_case(db, who, f.municipality_id, case_id,
 				 f.person_id, "subscribe_own", "", 0);
 	if (db_in_tx(db))
-		err = finish_tx(db, err);
+		err = audit_finish(db, err);
 	if (err == NARA_OK)
 		*version = f.version;
 	arena_free(&a);
@@ -1341,7 +1327,7 @@ enum nara_err case_reads_own(struct db *db, struct arena *a,
 		err = audit_case(db, who, f.municipality_id, case_id,
 				 f.person_id, "read_denied",
 				 policy_reason_text(d.reason), 1);
-		return finish_tx(db, err == NARA_OK ? NARA_EDENIED : err);
+		return audit_finish(db, err == NARA_OK ? NARA_EDENIED : err);
 	}
 	struct db_stmt *st = NULL;
 	if (err == NARA_OK)
@@ -1799,7 +1785,7 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 				   what ? what : "update",
 				   m->reason ? m->reason : "", 0);
 	}
-	err = finish_tx(db, err);
+	err = audit_finish(db, err);
 	if (err == NARA_OK && m->action == CA_REOPEN && warning)
 		*warning = "case.warning.reopened";
 	arena_free(&a);
@@ -1877,7 +1863,7 @@ static enum nara_err team_change(struct db *db, const struct actor *who,
 		err =
 		    audit_case(db, who, f.municipality_id, case_id, f.person_id,
 			       assign ? "case.assign" : "case.member", name, 0);
-	err = finish_tx(db, err);
+	err = audit_finish(db, err);
 	arena_free(&a);
 	return err;
 }

@@ -49,17 +49,6 @@ static enum nara_err audit_row(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
-/* Commits the work, or a refusal's audit row; rolls back anything else. */
-static enum nara_err finish(struct db *db, enum nara_err err)
-{
-	if (err == NARA_OK || err == NARA_EDENIED) {
-		enum nara_err c = db_commit(db);
-		return c != NARA_OK ? c : err;
-	}
-	db_rollback(db);
-	return err;
-}
-
 /* Text within bounds: valid UTF-8 and at most max bytes; NULL is "". */
 static int text_ok(const char *s, size_t max)
 {
@@ -275,7 +264,7 @@ enum nara_err foster_inquiry_submit(struct db *db,
 		};
 		err = audit_append(db, &e);
 	}
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* ---- the centre: inquiries and assessments ---- */
@@ -290,7 +279,7 @@ enum nara_err foster_inquiries(struct db *db, struct arena *a,
 	enum nara_err err =
 	    centre_begin(db, who, "foster_inquiry", now, &unit, &host);
 	if (err != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	struct db_stmt *st;
 	err = db_prepare(
 	    db,
@@ -323,7 +312,7 @@ enum nara_err foster_inquiries(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "read", "foster_inquiry_list",
 				unit, 0, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* One inquiry of the centre, inside the transaction. */
@@ -409,7 +398,7 @@ enum nara_err foster_inquiry_read(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "read", "foster_inquiry", id,
 				0, NULL, 0, 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_step_done(struct db *db, const struct actor *who,
@@ -465,7 +454,7 @@ enum nara_err foster_step_done(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "update", "foster_inquiry",
 				inquiry_id, 0, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_decide(struct db *db, const struct actor *who,
@@ -551,7 +540,7 @@ enum nara_err foster_decide(struct db *db, const struct actor *who,
 		    audit_row(db, who, host, 0, approve ? "approve" : "decline",
 			      "foster_inquiry", inquiry_id, 0, NULL, 0, now);
 	arena_free(&a);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* ---- the register and matching ---- */
@@ -613,7 +602,7 @@ enum nara_err foster_register(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "read", "foster_home_list",
 				unit, 0, NULL, 0, 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* The proposals of a request, as the officer and the centre see them. */
@@ -717,7 +706,7 @@ enum nara_err foster_centre_matches(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "read", "foster_match_list",
 				unit, 0, NULL, 0, 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 static const char *const match_unit_sql =
@@ -783,7 +772,7 @@ enum nara_err foster_centre_match(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, requester, agreement, "read",
 				"foster_match", match_id, 0, NULL, 0, 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_propose(struct db *db, const struct actor *who,
@@ -846,7 +835,7 @@ enum nara_err foster_propose(struct db *db, const struct actor *who,
 		err = audit_row(db, who, requester, agreement, "create",
 				"foster_proposal", match_id, 0, NULL, 0, now);
 	arena_free(&a);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* ---- the child's case ---- */
@@ -910,7 +899,7 @@ enum nara_err foster_case_read(struct db *db, struct arena *a,
 	int64_t mun, person;
 	enum nara_err err = case_begin(db, who, case_id, 0, &mun, &person);
 	if (err != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	err = load_dates(db, case_id, &out->dates, &out->current_id);
 	struct db_stmt *st;
 	enum { MAX_ROWS = 100 };
@@ -981,7 +970,7 @@ enum nara_err foster_case_read(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, mun, 0, "read", "foster_placement",
 				case_id, person, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* A home of the register that can take one more child of this kind. */
@@ -1093,7 +1082,7 @@ enum nara_err foster_place(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = place_in_tx(db, who, case_id, mun, person, kind, home_id,
 				  label, from, now, why);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_review_add(struct db *db, const struct actor *who,
@@ -1136,7 +1125,7 @@ enum nara_err foster_review_add(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_row(db, who, mun, 0, "create", "foster_review", id,
 				person, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_match_send(struct db *db, const struct actor *who,
@@ -1190,7 +1179,7 @@ enum nara_err foster_match_send(struct db *db, const struct actor *who,
 		err =
 		    audit_row(db, who, mun, agreement, "create", "foster_match",
 			      *match_id, person, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_match_choose(struct db *db, const struct actor *who,
@@ -1233,7 +1222,7 @@ enum nara_err foster_match_choose(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_row(db, who, mun, agreement, "update",
 				"foster_match", match_id, person, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err
@@ -1396,7 +1385,7 @@ enum nara_err foster_support_send(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "create", "foster_support",
 				*id, 0, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 static enum nara_err load_support(struct db *db, struct arena *a,
@@ -1454,7 +1443,7 @@ enum nara_err foster_support_mine(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "read", "foster_support_list",
 				home, 0, NULL, 0, 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_support_list(struct db *db, struct arena *a,
@@ -1470,7 +1459,7 @@ enum nara_err foster_support_list(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "read", "foster_support_list",
 				unit, 0, NULL, 0, 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err foster_support_handle(struct db *db, const struct actor *who,
@@ -1492,5 +1481,5 @@ enum nara_err foster_support_handle(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_row(db, who, host, 0, "update", "foster_support",
 				id, 0, NULL, 0, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }

@@ -63,17 +63,6 @@ static enum nara_err audit_group(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
-/* Commits on success or an audited refusal; rolls back otherwise. */
-static enum nara_err finish(struct db *db, enum nara_err err)
-{
-	if (err == NARA_OK || err == NARA_EDENIED) {
-		enum nara_err c = db_commit(db);
-		return c != NARA_OK ? c : err;
-	}
-	db_rollback(db);
-	return err;
-}
-
 /* What the rules need of a series and its group. */
 struct series_facts {
 	int64_t id, group_id, municipality_id, unit_id, starts_at, ends_at;
@@ -402,7 +391,7 @@ enum nara_err group_add(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_group(db, who, municipality_id, 0, "create",
 				  "support_group", *id, 0, "", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err group_update(struct db *db, const struct actor *who,
@@ -454,7 +443,7 @@ enum nara_err group_update(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_group(db, who, municipality_id, 0, "update",
 				  "support_group", group_id, 0, "", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* t plus k weeks at the same Stockholm wall-clock time. */
@@ -530,7 +519,7 @@ enum nara_err group_series_add(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_group(db, who, municipality_id, 0, "create",
 				  "group_series", *id, 0, "", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err group_session_change(struct db *db, const struct actor *who,
@@ -586,7 +575,7 @@ enum nara_err group_session_change(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = audit_group(db, who, f.municipality_id, 0, "update",
 				  "group_session", session_id, 0, "", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* Enrolment ----------------------------------------------------------- */
@@ -804,7 +793,7 @@ enum nara_err group_signup(struct db *db, const struct actor *who,
 		    *waiting ? "own sign-up, waiting list" : "own sign-up", 0);
 	if (err == NARA_OK)
 		err = db_notify(db, "group", f.id, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
@@ -925,7 +914,7 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = db_notify(db, "group", f.id, now);
 	arena_free(&a);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* The first on the waiting list gets the freed place and is told. */
@@ -1071,7 +1060,7 @@ enum nara_err group_cancel(struct db *db, const struct actor *who,
 		err = promote(db, who, &f, now, promoted);
 	if (err == NARA_OK)
 		err = db_notify(db, "group", f.id, now);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* The citizen's pages -------------------------------------------------- */
@@ -1150,7 +1139,7 @@ enum nara_err group_list_own(struct db *db, struct arena *a,
 		err =
 		    audit_group(db, who, muni[i], 0, "read", "group_enrolment",
 				v[i].enrolment_id, pid[i], "own enrolment", 0);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK)
 		return err;
 	*out = v;
@@ -1419,7 +1408,7 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 				out->enrolled[out->nenrolled++] = rows[i].p;
 		}
 	}
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
@@ -1510,5 +1499,5 @@ enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
 					  persons[i],
 					  here ? "present" : "absent", 0);
 	}
-	return finish(db, err);
+	return audit_finish(db, err);
 }

@@ -81,17 +81,6 @@ static enum nara_err audit(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
-/* Commits when OK or when a refusal's audit row must stay; else rolls back. */
-static enum nara_err finish(struct db *db, enum nara_err err)
-{
-	if (err == NARA_OK || err == NARA_EDENIED) {
-		enum nara_err c = db_commit(db);
-		return c != NARA_OK ? c : err;
-	}
-	db_rollback(db);
-	return err;
-}
-
 /* ---- the sending side ---- */
 
 struct case_row {
@@ -416,7 +405,7 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 	err = case_authorize_in_tx(db, who, o->case_id, 1, &municipality,
 				   &person);
 	if (err != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	struct case_row c;
 	enum case_state to;
 	err = load_case(db, a, o->case_id, &c);
@@ -523,7 +512,7 @@ enum nara_err handover_offer(struct db *db, struct arena *a,
 			    *id, person, o->legal_basis, 0);
 	if (err != NARA_OK)
 		*id = 0;
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* ---- lists ---- */
@@ -615,7 +604,7 @@ enum nara_err handover_of_case(struct db *db, struct arena *a,
 				SUMMARY_COLUMNS " WHERE h.from_case_id = ?"
 						" ORDER BY h.id DESC",
 				case_id, out, count);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 /* ---- the receiving side ---- */
@@ -716,7 +705,7 @@ enum nara_err handover_open(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit(db, who, out->s.to_municipality_id, "read",
 			    "handover", id, 0, "the receiving reception", 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err handover_units(struct db *db, struct arena *a,
@@ -913,9 +902,9 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 	struct handover_view v;
 	err = load_for_reception(db, a, who, id, &v);
 	if (err != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	if ((err = claim(db, id, why)) != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	/* The new case's unit: one where the receiver does casework. */
 	int64_t unit_municipality = 0, shared = 1;
 	err = db_query_int(db, &unit_municipality,
@@ -933,7 +922,7 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 	     (unit_municipality != v.s.to_municipality_id || shared ||
 	      !policy_decide(&who->subject, ACT_WRITE, &rec).allowed))) {
 		*why = "handover.error.unit";
-		return finish(db, NARA_EINVAL);
+		return audit_finish(db, NARA_EINVAL);
 	}
 	if (err == NARA_OK)
 		err = load_parts(db, a, id, &v);
@@ -1006,7 +995,7 @@ enum nara_err handover_accept(struct db *db, struct arena *a,
 			    0);
 	if (err != NARA_OK)
 		*new_case_id = 0;
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err handover_decline(struct db *db, struct arena *a,
@@ -1025,9 +1014,9 @@ enum nara_err handover_decline(struct db *db, struct arena *a,
 	struct handover_view v;
 	err = load_for_reception(db, a, who, id, &v);
 	if (err != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	if ((err = claim(db, id, why)) != NARA_OK)
-		return finish(db, err);
+		return audit_finish(db, err);
 	err =
 	    db_run(db,
 		   "UPDATE handover SET state = 'declined', answered_by = ?,"
@@ -1053,5 +1042,5 @@ enum nara_err handover_decline(struct db *db, struct arena *a,
 		err = audit(db, who, v.s.from_municipality_id,
 			    "handover_declined", "case", v.s.from_case_id, 0,
 			    reason, 0);
-	return finish(db, err);
+	return audit_finish(db, err);
 }

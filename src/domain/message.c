@@ -50,19 +50,6 @@ static enum nara_err audit_thread(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
-/* Commits when done or refused (the refusal's audit row stays). */
-static enum nara_err finish(struct db *db, enum nara_err err)
-{
-	if (!db_in_tx(db))
-		return err;
-	if (err == NARA_OK || err == NARA_EDENIED) {
-		enum nara_err c = db_commit(db);
-		return c != NARA_OK ? c : err;
-	}
-	db_rollback(db);
-	return err;
-}
-
 /*
  * Moves the thread's version (made on first use) and tells the live
  * pages after COMMIT. citizen: a message from the person (awaiting a
@@ -246,7 +233,7 @@ enum nara_err message_post(struct db *db, struct arena *a,
 	 * something to read: one notice until they have read the thread. */
 	if (err == NARA_OK && staff && person_id)
 		err = notice_person(db, m->case_id, person_id, now);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK)
 		*id = 0;
 	return err;
@@ -426,7 +413,7 @@ enum nara_err message_read(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = case_state_in_tx(db, case_id, &state);
 	out->closed = state == CS_CLOSED;
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err message_subscribe(struct db *db, const struct actor *who,
@@ -448,7 +435,7 @@ enum nara_err message_subscribe(struct db *db, const struct actor *who,
 				   "SELECT COALESCE(MAX(version), 0) FROM"
 				   " message_thread WHERE case_id = ?",
 				   "i", case_id);
-	return finish(db, err);
+	return audit_finish(db, err);
 }
 
 enum nara_err message_journal(struct db *db, const struct actor *who,
@@ -545,7 +532,7 @@ enum nara_err message_journal(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = thread_touch(db, case_id, municipality_id, now, NULL);
 	arena_free(&a);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK)
 		*note_id = 0;
 	return err;

@@ -72,17 +72,6 @@ static enum nara_err audit_ref(struct db *db, const struct actor *who,
 	return audit_append(db, &e);
 }
 
-/* Commits the work, or a refusal's audit row; rolls back anything else. */
-static enum nara_err finish(struct db *db, enum nara_err err)
-{
-	if (err == NARA_OK || err == NARA_EDENIED) {
-		enum nara_err c = db_commit(db);
-		return c != NARA_OK ? c : err;
-	}
-	db_rollback(db);
-	return err;
-}
-
 static int text_ok(const char *s, size_t max)
 {
 	if (s == NULL)
@@ -473,7 +462,7 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 				"referral.create", "referral", *id, person_id,
 				basis, 0);
 	}
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (err != NARA_OK)
 		*id = 0;
 	return err;
@@ -590,7 +579,7 @@ enum nara_err referral_list_for_case(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_ref(db, who, municipality_id, 0, "read",
 				"referral_list", case_id, person_id, "", 0);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (err == NARA_OK) {
 		*out = list;
 		*count = n;
@@ -648,7 +637,7 @@ enum nara_err referral_inbox(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = audit_ref(db, who, 0, 0, "read", "referral_inbox", 0, 0,
 				"", 0);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (err == NARA_OK) {
 		*out = list;
 		*count = n;
@@ -723,7 +712,7 @@ enum nara_err referral_answer(struct db *db, const struct actor *who,
 				accept ? "referral.accept" : "referral.decline",
 				"referral", referral_id,
 				case_person(db, row.case_id), g.basis_text, 0);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	arena_free(&a);
 	return err;
 }
@@ -1005,7 +994,7 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 					     " personal",
 					     g.basis_text),
 				0);
-		return finish(db, err);
+		return audit_finish(db, err);
 	}
 	if (err == NARA_OK) {
 		struct policy_decision d =
@@ -1037,7 +1026,7 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 						 : ""),
 				0);
 	}
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (stranger && err == NARA_EDENIED)
 		err = NARA_ENOTFOUND;
 	if (err != NARA_OK && err != NARA_EDENIED) {
@@ -1130,7 +1119,7 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
 				"create", "journal_note", *note_id, c.person_id,
 				g.basis_text, 0);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	arena_free(&a);
 	return stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
 }
@@ -1225,7 +1214,7 @@ enum nara_err referral_whereabouts_record(struct db *db,
 		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
 				"create", "whereabouts", id, c.person_id,
 				g.basis_text, 0);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	arena_free(&a);
 	return stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
 }
@@ -1298,7 +1287,7 @@ enum nara_err consent_list_own(struct db *db, struct arena *a,
 		err = audit_ref(db, who, first_municipality, 0, "read",
 				"consent_list", 0, first_person,
 				"the person's own consents", 0);
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	if (err == NARA_OK) {
 		*out = list;
 		*count = n;
@@ -1401,7 +1390,7 @@ static enum nara_err consent_change(struct db *db, const struct actor *who,
 		arena_free(&a);
 		return c != NARA_OK ? c : err;
 	}
-	err = finish(db, err);
+	err = audit_finish(db, err);
 	arena_free(&a);
 	return err;
 }

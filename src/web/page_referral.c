@@ -468,6 +468,31 @@ enum nara_err page_referral_answer(struct req *r)
 	return NARA_OK;
 }
 
+/*
+ * The answer to a form the centre's staff sent on the referral's page:
+ * the page again with the error at field, or as it stands now when the
+ * referral has closed (403, it says why), or back to the saved part.
+ */
+static enum nara_err answer_form(struct req *r, struct session *s,
+				 struct actor *who, int64_t id,
+				 enum nara_err err, const char *why,
+				 const char *field, const char *saved)
+{
+	if (err == NARA_EINVAL && why != NULL)
+		return render_one(r, s, who, id, why, field);
+	if (err == NARA_EDENIED && why != NULL) {
+		err = render_one(r, s, who, id, NULL, NULL);
+		r->resp.status = 403;
+		return err;
+	}
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena, "/arbete/remisser/%lld?sparat=%s",
+				   (long long)id, saved));
+	return NARA_OK;
+}
+
 enum nara_err page_referral_note(struct req *r)
 {
 	struct session s;
@@ -480,21 +505,7 @@ enum nara_err page_referral_note(struct req *r)
 	const char *why = NULL;
 	err = referral_note(r->db, &who, id, kv_get(&r->form, "text"),
 			    (int64_t)time(NULL), &note, &why);
-	if (err == NARA_EINVAL && why != NULL)
-		return render_one(r, &s, &who, id, why, "text");
-	if (err == NARA_EDENIED && why != NULL) {
-		/* Refused: the page as it stands now says why. */
-		err = render_one(r, &s, &who, id, NULL, NULL);
-		r->resp.status = 403;
-		return err;
-	}
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena,
-				   "/arbete/remisser/%lld?sparat=note#journal",
-				   (long long)id));
-	return NARA_OK;
+	return answer_form(r, &s, &who, id, err, why, "text", "note#journal");
 }
 
 /* Where the person stays, at a family-peace centre (R4.4). */
@@ -515,20 +526,8 @@ enum nara_err page_referral_whereabouts(struct req *r)
 	const char *why = NULL;
 	err = referral_whereabouts_record(r->db, &who, id, &w,
 					  (int64_t)time(NULL), &why);
-	if (err == NARA_EINVAL && why != NULL)
-		return render_one(r, &s, &who, id, why, "adress");
-	if (err == NARA_EDENIED && why != NULL) {
-		err = render_one(r, &s, &who, id, NULL, NULL);
-		r->resp.status = 403;
-		return err;
-	}
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena,
-				   "/arbete/remisser/%lld?sparat=where#vistelse",
-				   (long long)id));
-	return NARA_OK;
+	return answer_form(r, &s, &who, id, err, why, "adress",
+			   "where#vistelse");
 }
 
 /* ---- the person's consents ---- */
