@@ -45,7 +45,8 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NARA_PORT/healthz" >/dev/nul
 echo "== data: 50 reports of concern, a case with 50 notes (bench/setup.mjs)"
 setup=$(node bench/setup.mjs "http://127.0.0.1:$NARA_PORT")
 # label|path|cookie, one a line.
-PAGES=("municipality page|/kommun/helsingborg|" "start page|/|")
+PAGES=("municipality page|/kommun/helsingborg|" "start page|/|"
+  "support-group catalogue, all municipalities|/stodgrupper|")
 while IFS= read -r line; do PAGES+=("$line"); done < <(printf '%s' "$setup" | python3 -c '
 import json, sys
 for p in json.load(sys.stdin)["pages"]:
