@@ -43,6 +43,16 @@ enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 			  struct actor *who, int *redirected);
 
 /*
+ * The start of a staff page about one record named by the route's first
+ * parameter (/arbete/avtal/{id}): web_require for "staff", for a form
+ * (form != 0) also the session's CSRF token (else NARA_EDENIED), then the
+ * record's id in *id (none: NARA_ENOTFOUND). *redirected as web_require.
+ */
+enum nara_err web_require_staff_item(struct req *r, int form, struct session *s,
+				     struct actor *who, int64_t *id,
+				     int *redirected);
+
+/*
  * As web_require, for pages that staff and citizens both use (a document
  * of a case): whoever is logged in, as the actor of their kind.
  */
