@@ -115,18 +115,18 @@ enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 	return actor_of(r, s, who);
 }
 
-enum nara_err web_require_staff_item(struct req *r, int form, struct session *s,
-				     struct actor *who, int64_t *id,
-				     int *redirected)
+enum nara_err web_require_staff_item(struct req *r, int form,
+				     struct staff_item *c)
 {
-	*id = 0;
-	enum nara_err err = web_require(r, "staff", s, who, redirected);
-	if (err != NARA_OK || *redirected)
+	c->id = 0;
+	enum nara_err err =
+	    web_require(r, "staff", &c->s, &c->who, &c->redirected);
+	if (err != NARA_OK || c->redirected)
 		return err;
-	if (form && !session_csrf_ok(s, kv_get(&r->form, "csrf")))
+	if (form && !session_csrf_ok(&c->s, kv_get(&r->form, "csrf")))
 		return NARA_EDENIED;
-	*id = casework_path_id(r);
-	return *id == 0 ? NARA_ENOTFOUND : NARA_OK;
+	c->id = casework_path_id(r);
+	return c->id == 0 ? NARA_ENOTFOUND : NARA_OK;
 }
 
 enum nara_err web_require_any(struct req *r, struct session *s,

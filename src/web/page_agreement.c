@@ -281,15 +281,11 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 
 enum nara_err page_agreement(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t series;
-	enum nara_err err =
-	    web_require_staff_item(r, 0, &s, &who, &series, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	return render_one(r, &s, &who, series, NULL, NULL);
+	return render_one(r, &c.s, &c.who, c.id, NULL, NULL);
 }
 
 /* The agreement's page after a form that saved (?sparat=1). */
@@ -320,13 +316,9 @@ static enum nara_err write_answer(struct req *r, const struct session *s,
 
 enum nara_err page_agreement_change(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t series;
-	enum nara_err err =
-	    web_require_staff_item(r, 1, &s, &who, &series, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
 	struct agreement_input in;
 	const char *why = NULL;
@@ -334,21 +326,17 @@ enum nara_err page_agreement_change(struct req *r)
 	int64_t id = 0;
 	if (why == NULL)
 		err =
-		    agreement_change(r->db, &who, series,
+		    agreement_change(r->db, &c.who, c.id,
 				     casework_id(kv_get(&r->form, "expected")),
 				     &in, (int64_t)time(NULL), &id, &why);
-	return write_answer(r, &s, &who, series, err, why, "change");
+	return write_answer(r, &c.s, &c.who, c.id, err, why, "change");
 }
 
 enum nara_err page_agreement_end(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t series;
-	enum nara_err err =
-	    web_require_staff_item(r, 1, &s, &who, &series, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
 	const char *to = kv_get(&r->form, "valid_to");
 	int64_t valid_to = to && to[0] ? web_parse_date(to, 0) : 0;
@@ -356,8 +344,8 @@ enum nara_err page_agreement_end(struct req *r)
 	if (valid_to == 0)
 		why = "agreement.error.date";
 	else
-		err = agreement_end(r->db, &who, series,
+		err = agreement_end(r->db, &c.who, c.id,
 				    casework_id(kv_get(&r->form, "expected")),
 				    valid_to, (int64_t)time(NULL), &why);
-	return write_answer(r, &s, &who, series, err, why, "end");
+	return write_answer(r, &c.s, &c.who, c.id, err, why, "end");
 }

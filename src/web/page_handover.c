@@ -154,29 +154,21 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 
 enum nara_err page_handover_offer_form(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err =
-	    web_require_staff_item(r, 0, &s, &who, &id, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	return render_offer(r, &s, &who, id, NULL, 0);
+	return render_offer(r, &c.s, &c.who, c.id, NULL, 0);
 }
 
 enum nara_err page_handover_offer(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t case_id;
-	enum nara_err err =
-	    web_require_staff_item(r, 1, &s, &who, &case_id, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
 	struct handover_offer o = {
-	    .case_id = case_id,
+	    .case_id = c.id,
 	    .expected_version = casework_id(kv_get(&r->form, "version")),
 	    .to_municipality_id = casework_id(kv_get(&r->form, "to")),
 	    .identity = kv_get(&r->form, "identity") != NULL,
@@ -197,18 +189,18 @@ enum nara_err page_handover_offer(struct req *r)
 	o.documents = ids;
 	int64_t id = 0;
 	const char *why = NULL;
-	err = handover_offer(r->db, &r->arena, &who, &o, (int64_t)time(NULL),
+	err = handover_offer(r->db, &r->arena, &c.who, &o, (int64_t)time(NULL),
 			     &id, &why);
 	if (why != NULL) {
 		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
-		return render_offer(r, &s, &who, case_id, why, 1);
+		return render_offer(r, &c.s, &c.who, c.id, why, 1);
 	}
 	if (err != NARA_OK)
 		return err;
 	resp_redirect(r, 303,
 		      arena_printf(&r->arena,
 				   "/arbete/arende/%lld/overlamna?skickat=1",
-				   (long long)case_id));
+				   (long long)c.id));
 	return NARA_OK;
 }
 
@@ -331,51 +323,39 @@ static enum nara_err package_answer(struct req *r, const struct session *s,
 
 enum nara_err page_handover(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err =
-	    web_require_staff_item(r, 0, &s, &who, &id, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	return render_package(r, &s, &who, id, NULL, NULL);
+	return render_package(r, &c.s, &c.who, c.id, NULL, NULL);
 }
 
 enum nara_err page_handover_accept(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err =
-	    web_require_staff_item(r, 1, &s, &who, &id, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
 	int64_t new_case = 0;
 	const char *why = NULL;
-	err = handover_accept(r->db, &r->arena, &who, id,
+	err = handover_accept(r->db, &r->arena, &c.who, c.id,
 			      casework_id(kv_get(&r->form, "unit")),
 			      (int64_t)time(NULL), &new_case, &why);
-	return package_answer(r, &s, &who, id, err, why, "accept",
+	return package_answer(r, &c.s, &c.who, c.id, err, why, "accept",
 			      arena_printf(&r->arena, "/arbete/arende/%lld",
 					   (long long)new_case));
 }
 
 enum nara_err page_handover_decline(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err =
-	    web_require_staff_item(r, 1, &s, &who, &id, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
 	const char *why = NULL;
-	err = handover_decline(r->db, &r->arena, &who, id,
+	err = handover_decline(r->db, &r->arena, &c.who, c.id,
 			       kv_get(&r->form, "reason"), (int64_t)time(NULL),
 			       &why);
-	return package_answer(r, &s, &who, id, err, why, "decline",
+	return package_answer(r, &c.s, &c.who, c.id, err, why, "decline",
 			      "/arbete/overlamningar?avbojt=1");
 }
