@@ -44,6 +44,19 @@ static int blank(const char *s)
 	return 1;
 }
 
+/*
+ * A list of cap items of `size` bytes copied into one twice as long in the
+ * arena (cap doubled); NULL without memory.
+ */
+static void *grow(struct arena *a, const void *list, size_t *cap, size_t size)
+{
+	void *more = arena_calloc(a, *cap * 2, size);
+	if (more != NULL)
+		memcpy(more, list, *cap * size);
+	*cap *= 2;
+	return more;
+}
+
 /* The parties (members or units) of one version. */
 static enum nara_err parties(struct db *db, struct arena *a, const char *sql,
 			     int64_t id, struct agreement_party **out,
@@ -60,16 +73,9 @@ static enum nara_err parties(struct db *db, struct arena *a, const char *sql,
 	struct agreement_party *list = arena_calloc(a, cap, sizeof(*list));
 	int rc = DB_DONE;
 	while (list != NULL && (rc = db_step(st)) == DB_ROW) {
-		if (*count == cap) {
-			struct agreement_party *more =
-			    arena_calloc(a, cap * 2, sizeof(*more));
-			if (more != NULL)
-				memcpy(more, list, cap * sizeof(*list));
-			list = more;
-			cap *= 2;
-			if (list == NULL)
-				break;
-		}
+		if (*count == cap &&
+		    (list = grow(a, list, &cap, sizeof(*list))) == NULL)
+			break;
 		list[*count].id = db_col_int(st, 0);
 		list[*count].name = col(a, st, 1);
 		(*count)++;
@@ -157,16 +163,9 @@ static enum nara_err read_versions(struct db *db, struct arena *a,
 	struct agreement_version *list = arena_calloc(a, cap, sizeof(*list));
 	int rc = DB_DONE;
 	while (list != NULL && (rc = db_step(st)) == DB_ROW) {
-		if (*count == cap) {
-			struct agreement_version *more =
-			    arena_calloc(a, cap * 2, sizeof(*more));
-			if (more != NULL)
-				memcpy(more, list, cap * sizeof(*list));
-			list = more;
-			cap *= 2;
-			if (list == NULL)
-				break;
-		}
+		if (*count == cap &&
+		    (list = grow(a, list, &cap, sizeof(*list))) == NULL)
+			break;
 		read_row(a, st, &list[(*count)++]);
 	}
 	db_done(st);

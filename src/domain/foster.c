@@ -187,6 +187,31 @@ static enum nara_err own_row(struct db *db, const struct actor *who,
 	return err != NARA_OK ? err : NARA_EDENIED;
 }
 
+/* centre_begin for an action on one row of the centre's own (own_row). */
+static enum nara_err centre_row_begin(struct db *db, const struct actor *who,
+				      const char *kind, const char *sql,
+				      int64_t id, int64_t now, int64_t *unit_id,
+				      int64_t *municipality_id)
+{
+	enum nara_err err =
+	    centre_begin(db, who, kind, now, unit_id, municipality_id);
+	if (err == NARA_OK)
+		err = own_row(db, who, sql, id, *unit_id, kind, now);
+	return err;
+}
+
+/* The end of a read by the centre or a foster parent: the audit row of
+ * what was read (kind, id) if all went well, then the transaction's end. */
+static enum nara_err read_finish(struct db *db, const struct actor *who,
+				 int64_t municipality_id, const char *kind,
+				 int64_t id, enum nara_err err)
+{
+	if (err == NARA_OK)
+		err = audit_row(db, who, municipality_id, 0, "read", kind, id,
+				0, NULL, 0, 0);
+	return audit_finish(db, err);
+}
+
 /* ---- recruitment ---- */
 
 size_t foster_inquiry_check(const struct foster_inquiry_new *in,
@@ -309,10 +334,7 @@ enum nara_err foster_inquiries(struct db *db, struct arena *a,
 		err = *out == NULL ? NARA_ENOMEM : db_step_err(rc);
 		db_done(st);
 	}
-	if (err == NARA_OK)
-		err = audit_row(db, who, host, 0, "read", "foster_inquiry_list",
-				unit, 0, NULL, 0, now);
-	return audit_finish(db, err);
+	return read_finish(db, who, host, "foster_inquiry_list", unit, err);
 }
 
 /* One inquiry of the centre, inside the transaction. */
@@ -388,17 +410,11 @@ enum nara_err foster_inquiry_read(struct db *db, struct arena *a,
 				  struct foster_inquiry_view *out)
 {
 	int64_t unit, host;
-	enum nara_err err =
-	    centre_begin(db, who, "foster_inquiry", 0, &unit, &host);
-	if (err == NARA_OK)
-		err = own_row(db, who, inquiry_unit_sql, id, unit,
-			      "foster_inquiry", 0);
+	enum nara_err err = centre_row_begin(
+	    db, who, "foster_inquiry", inquiry_unit_sql, id, 0, &unit, &host);
 	if (err == NARA_OK)
 		err = load_inquiry(db, a, id, out);
-	if (err == NARA_OK)
-		err = audit_row(db, who, host, 0, "read", "foster_inquiry", id,
-				0, NULL, 0, 0);
-	return audit_finish(db, err);
+	return read_finish(db, who, host, "foster_inquiry", id, err);
 }
 
 enum nara_err foster_step_done(struct db *db, const struct actor *who,
@@ -421,10 +437,8 @@ enum nara_err foster_step_done(struct db *db, const struct actor *who,
 	}
 	int64_t unit, host;
 	enum nara_err err =
-	    centre_begin(db, who, "foster_inquiry", now, &unit, &host);
-	if (err == NARA_OK)
-		err = own_row(db, who, inquiry_unit_sql, inquiry_id, unit,
-			      "foster_inquiry", now);
+	    centre_row_begin(db, who, "foster_inquiry", inquiry_unit_sql,
+			     inquiry_id, now, &unit, &host);
 	int64_t open = 0;
 	if (err == NARA_OK)
 		err = db_query_int(db, &open,
@@ -497,10 +511,8 @@ enum nara_err foster_decide(struct db *db, const struct actor *who,
 	}
 	int64_t unit, host;
 	enum nara_err err =
-	    centre_begin(db, who, "foster_inquiry", now, &unit, &host);
-	if (err == NARA_OK)
-		err = own_row(db, who, inquiry_unit_sql, inquiry_id, unit,
-			      "foster_inquiry", now);
+	    centre_row_begin(db, who, "foster_inquiry", inquiry_unit_sql,
+			     inquiry_id, now, &unit, &host);
 	struct arena a;
 	arena_init(&a, 0);
 	struct foster_inquiry_view v;
@@ -599,10 +611,7 @@ enum nara_err foster_register(struct db *db, struct arena *a,
 	    centre_begin(db, who, "foster_home", 0, &unit, &host);
 	if (err == NARA_OK)
 		err = load_homes(db, a, unit, 0, out, n);
-	if (err == NARA_OK)
-		err = audit_row(db, who, host, 0, "read", "foster_home_list",
-				unit, 0, NULL, 0, 0);
-	return audit_finish(db, err);
+	return read_finish(db, who, host, "foster_home_list", unit, err);
 }
 
 /* The proposals of a request, as the officer and the centre see them. */
@@ -703,10 +712,7 @@ enum nara_err foster_centre_matches(struct db *db, struct arena *a,
 	    centre_begin(db, who, "foster_match", 0, &unit, &host);
 	if (err == NARA_OK)
 		err = load_matches(db, a, "f.unit_id = ?", unit, out, n);
-	if (err == NARA_OK)
-		err = audit_row(db, who, host, 0, "read", "foster_match_list",
-				unit, 0, NULL, 0, 0);
-	return audit_finish(db, err);
+	return read_finish(db, who, host, "foster_match_list", unit, err);
 }
 
 static const char *const match_unit_sql =
@@ -743,11 +749,8 @@ enum nara_err foster_centre_match(struct db *db, struct arena *a,
 {
 	int64_t unit, host, requester = 0, agreement = 0;
 	*ncandidates = 0;
-	enum nara_err err =
-	    centre_begin(db, who, "foster_match", 0, &unit, &host);
-	if (err == NARA_OK)
-		err = own_row(db, who, match_unit_sql, match_id, unit,
-			      "foster_match", 0);
+	enum nara_err err = centre_row_begin(
+	    db, who, "foster_match", match_unit_sql, match_id, 0, &unit, &host);
 	struct foster_match_view *list = NULL;
 	size_t n = 0;
 	if (err == NARA_OK)
@@ -787,10 +790,8 @@ enum nara_err foster_propose(struct db *db, const struct actor *who,
 	}
 	int64_t unit, host, requester = 0, agreement = 0;
 	enum nara_err err =
-	    centre_begin(db, who, "foster_match", now, &unit, &host);
-	if (err == NARA_OK)
-		err = own_row(db, who, match_unit_sql, match_id, unit,
-			      "foster_match", now);
+	    centre_row_begin(db, who, "foster_match", match_unit_sql, match_id,
+			     now, &unit, &host);
 	struct arena a;
 	arena_init(&a, 0);
 	struct foster_match_view *m = NULL;
@@ -1440,10 +1441,7 @@ enum nara_err foster_support_mine(struct db *db, struct arena *a,
 	    parent_begin(db, who, "read_denied", 0, &home, &host, &unit);
 	if (err == NARA_OK)
 		err = load_support(db, a, "s.home_id = ?", home, out, n);
-	if (err == NARA_OK)
-		err = audit_row(db, who, host, 0, "read", "foster_support_list",
-				home, 0, NULL, 0, 0);
-	return audit_finish(db, err);
+	return read_finish(db, who, host, "foster_support_list", home, err);
 }
 
 enum nara_err foster_support_list(struct db *db, struct arena *a,
@@ -1456,10 +1454,7 @@ enum nara_err foster_support_list(struct db *db, struct arena *a,
 	    centre_begin(db, who, "foster_support", 0, &unit, &host);
 	if (err == NARA_OK)
 		err = load_support(db, a, "s.unit_id = ?", unit, out, n);
-	if (err == NARA_OK)
-		err = audit_row(db, who, host, 0, "read", "foster_support_list",
-				unit, 0, NULL, 0, 0);
-	return audit_finish(db, err);
+	return read_finish(db, who, host, "foster_support_list", unit, err);
 }
 
 enum nara_err foster_support_handle(struct db *db, const struct actor *who,
@@ -1467,11 +1462,9 @@ enum nara_err foster_support_handle(struct db *db, const struct actor *who,
 {
 	int64_t unit, host;
 	enum nara_err err =
-	    centre_begin(db, who, "foster_support", now, &unit, &host);
-	if (err == NARA_OK)
-		err = own_row(db, who,
-			      "SELECT unit_id FROM foster_support WHERE id = ?",
-			      id, unit, "foster_support", now);
+	    centre_row_begin(db, who, "foster_support",
+			     "SELECT unit_id FROM foster_support WHERE id = ?",
+			     id, now, &unit, &host);
 	if (err == NARA_OK)
 		err = db_run(db,
 			     "UPDATE foster_support SET handled_by = ?,"

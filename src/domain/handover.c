@@ -241,24 +241,62 @@ static enum nara_err application_parts(struct db *db, struct arena *a,
 	return err;
 }
 
+/*
+ * The row of a chosen part (a note, decision or document `id`) of the
+ * case: sql takes id and case_id, and is stepped once; the caller reads
+ * the row (*rc DB_ROW), calls db_done and then part_finish.
+ */
+static enum nara_err part_row(struct db *db, const char *sql, int64_t id,
+			      int64_t case_id, struct db_stmt **st, int *rc)
+{
+	enum nara_err err = db_prepare(db, sql, st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(*st, 1, id);
+	db_bind_int(*st, 2, case_id);
+	*rc = db_step(*st);
+	return NARA_OK;
+}
+
+/*
+ * A part read by part_row into p, added to the package: one that is not
+ * the case's is refused, and so is a withheld one unless chosen on
+ * purpose (include_withheld).
+ */
+static enum nara_err part_finish(struct db *db, int64_t handover, int rc,
+				 const struct part *p, int include_withheld,
+				 int *seq, const char **why)
+{
+	if (rc == DB_DONE) {
+		*why = "handover.error.part";
+		return NARA_EINVAL;
+	}
+	if (rc < 0)
+		return db_step_err(rc);
+	if (p->visibility != NULL && strcmp(p->visibility, "withheld") == 0 &&
+	    !include_withheld) {
+		*why = "handover.error.withheld";
+		return NARA_EINVAL;
+	}
+	return add_part(db, handover, (*seq)++, p);
+}
+
 /* One chosen journal note; withheld ones only when chosen on purpose. */
 static enum nara_err note_part(struct db *db, struct arena *a, int64_t handover,
 			       int64_t case_id, int64_t id,
 			       int include_withheld, int *seq, const char **why)
 {
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
+	int rc;
+	enum nara_err err = part_row(
 	    db,
 	    "SELECT written_at, author_label, kind, body, visibility,"
 	    " COALESCE(visible_from, 0), withheld_reason FROM journal_note"
 	    " WHERE id = ? AND case_id = ?",
-	    &st);
+	    id, case_id, &st, &rc);
 	if (err != NARA_OK)
 		return err;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, case_id);
 	struct part p = {.kind = "note", .source = id};
-	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		p.written_at = db_col_int(st, 0);
 		p.author = col(a, st, 1);
@@ -270,17 +308,7 @@ static enum nara_err note_part(struct db *db, struct arena *a, int64_t handover,
 		p.reason = col(a, st, 6);
 	}
 	db_done(st);
-	if (rc == DB_DONE) {
-		*why = "handover.error.part";
-		return NARA_EINVAL;
-	}
-	if (rc < 0)
-		return db_step_err(rc);
-	if (strcmp(p.visibility, "withheld") == 0 && !include_withheld) {
-		*why = "handover.error.withheld";
-		return NARA_EINVAL;
-	}
-	return add_part(db, handover, (*seq)++, &p);
+	return part_finish(db, handover, rc, &p, include_withheld, seq, why);
 }
 
 static enum nara_err decision_part(struct db *db, struct arena *a,
@@ -288,18 +316,16 @@ static enum nara_err decision_part(struct db *db, struct arena *a,
 				   int64_t id, int *seq, const char **why)
 {
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
+	int rc;
+	enum nara_err err = part_row(
 	    db,
 	    "SELECT decided_at, decided_by_label, outcome, subject, content,"
 	    " reasons, legal_basis, delegation, appeal FROM decision"
 	    " WHERE id = ? AND case_id = ?",
-	    &st);
+	    id, case_id, &st, &rc);
 	if (err != NARA_OK)
 		return err;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, case_id);
 	struct part p = {.kind = "decision", .source = id};
-	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		const char *outcome = db_col_text(st, 2);
 		p.written_at = db_col_int(st, 0);
@@ -316,15 +342,9 @@ static enum nara_err decision_part(struct db *db, struct arena *a,
 		    db_col_text(st, 7), db_col_text(st, 8));
 	}
 	db_done(st);
-	if (rc == DB_DONE) {
-		*why = "handover.error.part";
-		return NARA_EINVAL;
-	}
-	if (rc < 0)
-		return db_step_err(rc);
-	if (p.title == NULL || p.body == NULL)
+	if (rc == DB_ROW && (p.title == NULL || p.body == NULL))
 		return NARA_ENOMEM;
-	return add_part(db, handover, (*seq)++, &p);
+	return part_finish(db, handover, rc, &p, 0, seq, why);
 }
 
 /* A document: its note's withholding applies to it as to the note. */
@@ -334,20 +354,18 @@ static enum nara_err document_part(struct db *db, struct arena *a,
 				   const char **why)
 {
 	struct db_stmt *st;
-	enum nara_err err = db_prepare(
+	int rc;
+	enum nara_err err = part_row(
 	    db,
 	    "SELECT d.added_at, d.added_by_label, d.filename,"
 	    " COALESCE(n.visibility, 'now'), COALESCE(n.visible_from, 0),"
 	    " COALESCE(n.withheld_reason, '') FROM document d"
 	    " LEFT JOIN journal_note n ON n.id = d.journal_note_id"
 	    " WHERE d.id = ? AND d.case_id = ?",
-	    &st);
+	    id, case_id, &st, &rc);
 	if (err != NARA_OK)
 		return err;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, case_id);
 	struct part p = {.kind = "document", .source = id, .title = "Dokument"};
-	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		p.written_at = db_col_int(st, 0);
 		p.author = col(a, st, 1);
@@ -357,17 +375,7 @@ static enum nara_err document_part(struct db *db, struct arena *a,
 		p.reason = col(a, st, 5);
 	}
 	db_done(st);
-	if (rc == DB_DONE) {
-		*why = "handover.error.part";
-		return NARA_EINVAL;
-	}
-	if (rc < 0)
-		return db_step_err(rc);
-	if (strcmp(p.visibility, "withheld") == 0 && !include_withheld) {
-		*why = "handover.error.withheld";
-		return NARA_EINVAL;
-	}
-	return add_part(db, handover, (*seq)++, &p);
+	return part_finish(db, handover, rc, &p, include_withheld, seq, why);
 }
 
 static enum nara_err check_offer(const struct handover_offer *o,

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/config.h"
+#include "web/casework.h"
 #include "web/html.h"
 
 const char *web_safe_next(const char *next, const char *fallback)
@@ -112,6 +113,20 @@ enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 	if (strcmp(s->kind, kind) != 0)
 		return NARA_EDENIED;
 	return actor_of(r, s, who);
+}
+
+enum nara_err web_require_staff_item(struct req *r, int form,
+				     struct staff_item *c)
+{
+	c->id = 0;
+	enum nara_err err =
+	    web_require(r, "staff", &c->s, &c->who, &c->redirected);
+	if (err != NARA_OK || c->redirected)
+		return err;
+	if (form && !session_csrf_ok(&c->s, kv_get(&r->form, "csrf")))
+		return NARA_EDENIED;
+	c->id = casework_path_id(r);
+	return c->id == 0 ? NARA_ENOTFOUND : NARA_OK;
 }
 
 enum nara_err web_require_any(struct req *r, struct session *s,

@@ -42,6 +42,23 @@ enum nara_err web_session(struct req *r, struct session *s);
 enum nara_err web_require(struct req *r, const char *kind, struct session *s,
 			  struct actor *who, int *redirected);
 
+/* A staff request about one record: what web_require_staff_item found. */
+struct staff_item {
+	struct session s;
+	struct actor who;
+	int64_t id;	/* the record's id, from the path */
+	int redirected; /* as web_require's */
+};
+
+/*
+ * The start of a staff page about one record named by the route's first
+ * parameter (/arbete/avtal/{id}): web_require for "staff", for a form
+ * (form != 0) also the session's CSRF token (else NARA_EDENIED), then the
+ * record's id (none: NARA_ENOTFOUND).
+ */
+enum nara_err web_require_staff_item(struct req *r, int form,
+				     struct staff_item *c);
+
 /*
  * As web_require, for pages that staff and citizens both use (a document
  * of a case): whoever is logged in, as the actor of their kind.

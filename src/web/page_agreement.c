@@ -281,92 +281,71 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 
 enum nara_err page_agreement(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	int64_t series = casework_path_id(r);
-	if (series == 0)
-		return NARA_ENOTFOUND;
-	return render_one(r, &s, &who, series, NULL, NULL);
+	return render_one(r, &c.s, &c.who, c.id, NULL, NULL);
 }
 
-/* A refusal the person can act on: 400 (bad input) or 409 (changed, ended). */
-static enum nara_err write_error(struct req *r, const struct session *s,
-				 const struct actor *who, int64_t series,
-				 enum nara_err err, const char *why,
-				 const char *form)
+/* The agreement's page after a form that saved (?sparat=1). */
+static enum nara_err saved(struct req *r, int64_t series)
 {
-	r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
-	return render_one(r, s, who, series, why, form);
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1",
+				   (long long)series));
+	return NARA_OK;
+}
+
+/*
+ * The answer to a change or an end: with why, a refusal the person can act
+ * on, the page again with the error at `form`: 400 (bad input) or 409
+ * (changed, ended); else err, or back to the saved agreement.
+ */
+static enum nara_err write_answer(struct req *r, const struct session *s,
+				  const struct actor *who, int64_t series,
+				  enum nara_err err, const char *why,
+				  const char *form)
+{
+	if (why != NULL) {
+		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
+		return render_one(r, s, who, series, why, form);
+	}
+	return err != NARA_OK ? err : saved(r, series);
 }
 
 enum nara_err page_agreement_change(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	if (!session_csrf_ok(&s, kv_get(&r->form, "csrf")))
-		return NARA_EDENIED;
-	int64_t series = casework_path_id(r);
-	if (series == 0)
-		return NARA_ENOTFOUND;
 	struct agreement_input in;
 	const char *why = NULL;
 	read_input(r, &in, &why);
 	int64_t id = 0;
 	if (why == NULL)
 		err =
-		    agreement_change(r->db, &who, series,
+		    agreement_change(r->db, &c.who, c.id,
 				     casework_id(kv_get(&r->form, "expected")),
 				     &in, (int64_t)time(NULL), &id, &why);
-	if (why != NULL)
-		return write_error(r, &s, &who, series,
-				   err == NARA_OK ? NARA_EINVAL : err, why,
-				   "change");
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1",
-				   (long long)series));
-	return NARA_OK;
+	return write_answer(r, &c.s, &c.who, c.id, err, why, "change");
 }
 
 enum nara_err page_agreement_end(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	if (!session_csrf_ok(&s, kv_get(&r->form, "csrf")))
-		return NARA_EDENIED;
-	int64_t series = casework_path_id(r);
-	if (series == 0)
-		return NARA_ENOTFOUND;
 	const char *to = kv_get(&r->form, "valid_to");
 	int64_t valid_to = to && to[0] ? web_parse_date(to, 0) : 0;
 	const char *why = NULL;
 	if (valid_to == 0)
 		why = "agreement.error.date";
 	else
-		err = agreement_end(r->db, &who, series,
+		err = agreement_end(r->db, &c.who, c.id,
 				    casework_id(kv_get(&r->form, "expected")),
 				    valid_to, (int64_t)time(NULL), &why);
-	if (why != NULL)
-		return write_error(r, &s, &who, series,
-				   err == NARA_OK ? NARA_EINVAL : err, why,
-				   "end");
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena, "/arbete/avtal/%lld?sparat=1",
-				   (long long)series));
-	return NARA_OK;
+	return write_answer(r, &c.s, &c.who, c.id, err, why, "end");
 }

@@ -420,86 +420,6 @@ static enum nara_err show_inquiry(struct req *r, const struct session *s,
 			   i18n_format(r, "foster.assess.title", q.name));
 }
 
-enum nara_err page_foster_assess(struct req *r)
-{
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = staff_begin(r, &s, &who, 0, &redirected);
-	if (err != NARA_OK || redirected)
-		return err;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	return show_inquiry(r, &s, &who, id, NULL);
-}
-
-static enum nara_err back_to_inquiry(struct req *r, int64_t id)
-{
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena,
-				   "/familjehemscentrum/intresse/%lld",
-				   (long long)id));
-	return NARA_OK;
-}
-
-enum nara_err page_foster_step(struct req *r)
-{
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = staff_begin(r, &s, &who, 1, &redirected);
-	if (err != NARA_OK || redirected)
-		return redirected ? NARA_EDENIED : err;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	const char *why;
-	err = foster_step_done(r->db, &who, id, kv_get(&r->form, "step"),
-			       web_parse_date(kv_get(&r->form, "done_on"), 0),
-			       kv_get(&r->form, "note"), (int64_t)time(NULL),
-			       &why);
-	if (err == NARA_EINVAL)
-		return show_inquiry(r, &s, &who, id, why);
-	return err != NARA_OK ? err : back_to_inquiry(r, id);
-}
-
-enum nara_err page_foster_decide(struct req *r)
-{
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = staff_begin(r, &s, &who, 1, &redirected);
-	if (err != NARA_OK || redirected)
-		return redirected ? NARA_EDENIED : err;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	const char *decision = kv_get(&r->form, "decision");
-	int approve = decision != NULL && strcmp(decision, "approve") == 0;
-	if (!approve && (decision == NULL || strcmp(decision, "decline") != 0))
-		return show_inquiry(r, &s, &who, id, "foster.error.decision");
-	struct foster_approval w = {
-	    .kinds =
-		(kv_get(&r->form, "kind_foster") ? FOSTER_KIND_FOSTER : 0) |
-		(kv_get(&r->form, "kind_emergency") ? FOSTER_KIND_EMERGENCY
-						    : 0),
-	    .places = foster_form_int(r, "places", 0),
-	    .age_min = foster_form_int(r, "age_min", -1),
-	    .age_max = foster_form_int(r, "age_max", -1),
-	    .needs = foster_need_mask(r),
-	    .note = kv_get(&r->form, "note"),
-	    .personnummer = kv_get(&r->form, "personnummer"),
-	};
-	int64_t home;
-	const char *why;
-	err = foster_decide(r->db, &who, id, approve, &w, (int64_t)time(NULL),
-			    &home, &why);
-	if (err == NARA_EINVAL)
-		return show_inquiry(r, &s, &who, id, why);
-	return err != NARA_OK ? err : back_to_inquiry(r, id);
-}
-
 static enum nara_err show_match(struct req *r, const struct session *s,
 				const struct actor *who, int64_t id,
 				const char *why)
@@ -524,42 +444,115 @@ static enum nara_err show_match(struct req *r, const struct session *s,
 			   i18n_get(r->lang, "foster.match.title"));
 }
 
-enum nara_err page_foster_match(struct req *r)
+/* One inquiry or matching request drawn for the centre's staff, with why
+ * not when a form about it was refused (NULL otherwise). */
+typedef enum nara_err (*item_page)(struct req *r, const struct session *s,
+				   const struct actor *who, int64_t id,
+				   const char *why);
+
+/* A form's work on one inquiry or request: the domain call, with why not
+ * when the domain refuses the input (NARA_EINVAL). */
+typedef enum nara_err (*item_form)(struct req *r, const struct actor *who,
+				   int64_t id, const char **why);
+
+/* Every page about one inquiry or request. Without work (a GET): a member
+ * of staff, the id from the path, the page. With work (a form): also the
+ * session's token, then the work, then back to the item's page (back, then
+ * the id; 303), or the page again with why not (400). */
+static enum nara_err item(struct req *r, item_page show, const char *back,
+			  item_form work)
 {
+	int form = work != NULL;
 	struct session s;
 	struct actor who;
 	int redirected;
-	enum nara_err err = staff_begin(r, &s, &who, 0, &redirected);
+	enum nara_err err = staff_begin(r, &s, &who, form, &redirected);
 	if (err != NARA_OK || redirected)
-		return err;
+		return redirected && form ? NARA_EDENIED : err;
 	int64_t id = casework_path_id(r);
 	if (id == 0)
 		return NARA_ENOTFOUND;
-	return show_match(r, &s, &who, id, NULL);
+	if (!form)
+		return show(r, &s, &who, id, NULL);
+	const char *why = NULL;
+	err = work(r, &who, id, &why);
+	if (err == NARA_EINVAL)
+		return show(r, &s, &who, id, why);
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena, "%s/%lld", back, (long long)id));
+	return NARA_OK;
+}
+
+static const char INQUIRY_PAGE[] = "/familjehemscentrum/intresse";
+static const char MATCH_PAGE[] = "/familjehemscentrum/matchning";
+
+static enum nara_err step_done(struct req *r, const struct actor *who,
+			       int64_t id, const char **why)
+{
+	return foster_step_done(r->db, who, id, kv_get(&r->form, "step"),
+				web_parse_date(kv_get(&r->form, "done_on"), 0),
+				kv_get(&r->form, "note"), (int64_t)time(NULL),
+				why);
+}
+
+static enum nara_err decide(struct req *r, const struct actor *who, int64_t id,
+			    const char **why)
+{
+	const char *decision = kv_get(&r->form, "decision");
+	int approve = decision != NULL && strcmp(decision, "approve") == 0;
+	if (!approve &&
+	    (decision == NULL || strcmp(decision, "decline") != 0)) {
+		*why = "foster.error.decision";
+		return NARA_EINVAL;
+	}
+	struct foster_approval w = {
+	    .kinds =
+		(kv_get(&r->form, "kind_foster") ? FOSTER_KIND_FOSTER : 0) |
+		(kv_get(&r->form, "kind_emergency") ? FOSTER_KIND_EMERGENCY
+						    : 0),
+	    .places = foster_form_int(r, "places", 0),
+	    .age_min = foster_form_int(r, "age_min", -1),
+	    .age_max = foster_form_int(r, "age_max", -1),
+	    .needs = foster_need_mask(r),
+	    .note = kv_get(&r->form, "note"),
+	    .personnummer = kv_get(&r->form, "personnummer"),
+	};
+	int64_t home;
+	return foster_decide(r->db, who, id, approve, &w, (int64_t)time(NULL),
+			     &home, why);
+}
+
+static enum nara_err propose(struct req *r, const struct actor *who, int64_t id,
+			     const char **why)
+{
+	return foster_propose(
+	    r->db, who, id, casework_id(kv_get(&r->form, "home")),
+	    kv_get(&r->form, "disclosed"), (int64_t)time(NULL), why);
+}
+
+enum nara_err page_foster_assess(struct req *r)
+{
+	return item(r, show_inquiry, NULL, NULL);
+}
+
+enum nara_err page_foster_step(struct req *r)
+{
+	return item(r, show_inquiry, INQUIRY_PAGE, step_done);
+}
+
+enum nara_err page_foster_decide(struct req *r)
+{
+	return item(r, show_inquiry, INQUIRY_PAGE, decide);
+}
+
+enum nara_err page_foster_match(struct req *r)
+{
+	return item(r, show_match, NULL, NULL);
 }
 
 enum nara_err page_foster_propose(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = staff_begin(r, &s, &who, 1, &redirected);
-	if (err != NARA_OK || redirected)
-		return redirected ? NARA_EDENIED : err;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	const char *why;
-	err = foster_propose(
-	    r->db, &who, id, casework_id(kv_get(&r->form, "home")),
-	    kv_get(&r->form, "disclosed"), (int64_t)time(NULL), &why);
-	if (err == NARA_EINVAL)
-		return show_match(r, &s, &who, id, why);
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena,
-				   "/familjehemscentrum/matchning/%lld",
-				   (long long)id));
-	return NARA_OK;
+	return item(r, show_match, MATCH_PAGE, propose);
 }

@@ -96,75 +96,58 @@ static enum nara_err begin(struct req *r, struct session *s, struct actor *who,
 	return *case_id == 0 ? NARA_ENOTFOUND : NARA_OK;
 }
 
-/* Back to the page after a form, or the page again with why not. */
-static enum nara_err answer(struct req *r, const struct session *s,
-			    const struct actor *who, int64_t case_id,
-			    enum nara_err err, const char *why)
+/* One form's work on the case: the domain call, with why not when the
+ * domain refuses the input (NARA_EINVAL). */
+typedef enum nara_err (*case_form)(struct req *r, const struct actor *who,
+				   int64_t case_id, const char **why);
+
+/* Every request here. Without work (the GET): the page. With work (a
+ * form): the session's token, the work, then back to the page (303), or
+ * the page again with why not (400). */
+static enum nara_err serve(struct req *r, case_form work)
 {
+	int form = work != NULL;
+	struct session s;
+	struct actor who;
+	int redirected;
+	int64_t id;
+	enum nara_err err = begin(r, &s, &who, form, &id, &redirected);
+	if (err != NARA_OK || redirected)
+		return redirected && form ? NARA_EDENIED : err;
+	if (!form)
+		return show(r, &s, &who, id, NULL);
+	const char *why = NULL;
+	err = work(r, &who, id, &why);
 	if (err == NARA_EINVAL)
-		return show(r, s, who, case_id, why);
+		return show(r, &s, &who, id, why);
 	if (err != NARA_OK)
 		return err;
 	resp_redirect(r, 303,
 		      arena_printf(&r->arena, "/arbete/arende/%lld/placering",
-				   (long long)case_id));
+				   (long long)id));
 	return NARA_OK;
 }
 
-enum nara_err page_foster_case(struct req *r)
+static enum nara_err place(struct req *r, const struct actor *who,
+			   int64_t case_id, const char **why)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err = begin(r, &s, &who, 0, &id, &redirected);
-	if (err != NARA_OK || redirected)
-		return err;
-	return show(r, &s, &who, id, NULL);
+	return foster_place(r->db, who, case_id, "emergency", 0,
+			    kv_get(&r->form, "home"),
+			    web_parse_date(kv_get(&r->form, "from"), 0),
+			    (int64_t)time(NULL), why);
 }
 
-enum nara_err page_foster_place(struct req *r)
+static enum nara_err review(struct req *r, const struct actor *who,
+			    int64_t case_id, const char **why)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err = begin(r, &s, &who, 1, &id, &redirected);
-	if (err != NARA_OK || redirected)
-		return redirected ? NARA_EDENIED : err;
-	const char *why;
-	err = foster_place(r->db, &who, id, "emergency", 0,
-			   kv_get(&r->form, "home"),
-			   web_parse_date(kv_get(&r->form, "from"), 0),
-			   (int64_t)time(NULL), &why);
-	return answer(r, &s, &who, id, err, why);
+	return foster_review_add(
+	    r->db, who, case_id, web_parse_date(kv_get(&r->form, "on"), 0),
+	    kv_get(&r->form, "note"), (int64_t)time(NULL), why);
 }
 
-enum nara_err page_foster_review(struct req *r)
+static enum nara_err request(struct req *r, const struct actor *who,
+			     int64_t case_id, const char **why)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err = begin(r, &s, &who, 1, &id, &redirected);
-	if (err != NARA_OK || redirected)
-		return redirected ? NARA_EDENIED : err;
-	const char *why;
-	err = foster_review_add(
-	    r->db, &who, id, web_parse_date(kv_get(&r->form, "on"), 0),
-	    kv_get(&r->form, "note"), (int64_t)time(NULL), &why);
-	return answer(r, &s, &who, id, err, why);
-}
-
-enum nara_err page_foster_request(struct req *r)
-{
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err = begin(r, &s, &who, 1, &id, &redirected);
-	if (err != NARA_OK || redirected)
-		return redirected ? NARA_EDENIED : err;
 	struct foster_request q = {
 	    .child_age = foster_form_int(r, "age", -1),
 	    .child_sex = kv_get(&r->form, "sex"),
@@ -173,26 +156,41 @@ enum nara_err page_foster_request(struct req *r)
 	    .wanted_from = web_parse_date(kv_get(&r->form, "from"), 0),
 	};
 	int64_t match;
-	const char *why;
-	err = foster_match_send(r->db, &who, id, &q, (int64_t)time(NULL),
-				&match, &why);
-	return answer(r, &s, &who, id, err, why);
+	return foster_match_send(r->db, who, case_id, &q, (int64_t)time(NULL),
+				 &match, why);
+}
+
+static enum nara_err choose(struct req *r, const struct actor *who,
+			    int64_t case_id, const char **why)
+{
+	return foster_match_choose(r->db, who, case_id,
+				   casework_id(kv_get(&r->form, "match")),
+				   casework_id(kv_get(&r->form, "home")),
+				   web_parse_date(kv_get(&r->form, "from"), 0),
+				   (int64_t)time(NULL), why);
+}
+
+enum nara_err page_foster_case(struct req *r)
+{
+	return serve(r, NULL);
+}
+
+enum nara_err page_foster_place(struct req *r)
+{
+	return serve(r, place);
+}
+
+enum nara_err page_foster_review(struct req *r)
+{
+	return serve(r, review);
+}
+
+enum nara_err page_foster_request(struct req *r)
+{
+	return serve(r, request);
 }
 
 enum nara_err page_foster_choose(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	int64_t id;
-	enum nara_err err = begin(r, &s, &who, 1, &id, &redirected);
-	if (err != NARA_OK || redirected)
-		return redirected ? NARA_EDENIED : err;
-	const char *why;
-	err = foster_match_choose(r->db, &who, id,
-				  casework_id(kv_get(&r->form, "match")),
-				  casework_id(kv_get(&r->form, "home")),
-				  web_parse_date(kv_get(&r->form, "from"), 0),
-				  (int64_t)time(NULL), &why);
-	return answer(r, &s, &who, id, err, why);
+	return serve(r, choose);
 }

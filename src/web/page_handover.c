@@ -154,33 +154,21 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 
 enum nara_err page_handover_offer_form(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	return render_offer(r, &s, &who, id, NULL, 0);
+	return render_offer(r, &c.s, &c.who, c.id, NULL, 0);
 }
 
 enum nara_err page_handover_offer(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	if (!session_csrf_ok(&s, kv_get(&r->form, "csrf")))
-		return NARA_EDENIED;
-	int64_t case_id = casework_path_id(r);
-	if (case_id == 0)
-		return NARA_ENOTFOUND;
 	struct handover_offer o = {
-	    .case_id = case_id,
+	    .case_id = c.id,
 	    .expected_version = casework_id(kv_get(&r->form, "version")),
 	    .to_municipality_id = casework_id(kv_get(&r->form, "to")),
 	    .identity = kv_get(&r->form, "identity") != NULL,
@@ -201,18 +189,18 @@ enum nara_err page_handover_offer(struct req *r)
 	o.documents = ids;
 	int64_t id = 0;
 	const char *why = NULL;
-	err = handover_offer(r->db, &r->arena, &who, &o, (int64_t)time(NULL),
+	err = handover_offer(r->db, &r->arena, &c.who, &o, (int64_t)time(NULL),
 			     &id, &why);
 	if (why != NULL) {
 		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
-		return render_offer(r, &s, &who, case_id, why, 1);
+		return render_offer(r, &c.s, &c.who, c.id, why, 1);
 	}
 	if (err != NARA_OK)
 		return err;
 	resp_redirect(r, 303,
 		      arena_printf(&r->arena,
 				   "/arbete/arende/%lld/overlamna?skickat=1",
-				   (long long)case_id));
+				   (long long)c.id));
 	return NARA_OK;
 }
 
@@ -313,73 +301,61 @@ static enum nara_err render_package(struct req *r, const struct session *s,
 			   i18n_get(r->lang, "handover.package_title"));
 }
 
+/*
+ * After accept or decline: with why, the package again with the error at
+ * `which` (409 when it changed meanwhile, else 400); else err, or on to
+ * next.
+ */
+static enum nara_err package_answer(struct req *r, const struct session *s,
+				    const struct actor *who, int64_t id,
+				    enum nara_err err, const char *why,
+				    const char *which, const char *next)
+{
+	if (why != NULL) {
+		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
+		return render_package(r, s, who, id, why, which);
+	}
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303, next);
+	return NARA_OK;
+}
+
 enum nara_err page_handover(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	return render_package(r, &s, &who, id, NULL, NULL);
+	return render_package(r, &c.s, &c.who, c.id, NULL, NULL);
 }
 
 enum nara_err page_handover_accept(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	if (!session_csrf_ok(&s, kv_get(&r->form, "csrf")))
-		return NARA_EDENIED;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
 	int64_t new_case = 0;
 	const char *why = NULL;
-	err = handover_accept(r->db, &r->arena, &who, id,
+	err = handover_accept(r->db, &r->arena, &c.who, c.id,
 			      casework_id(kv_get(&r->form, "unit")),
 			      (int64_t)time(NULL), &new_case, &why);
-	if (why != NULL) {
-		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
-		return render_package(r, &s, &who, id, why, "accept");
-	}
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena, "/arbete/arende/%lld",
-				   (long long)new_case));
-	return NARA_OK;
+	return package_answer(r, &c.s, &c.who, c.id, err, why, "accept",
+			      arena_printf(&r->arena, "/arbete/arende/%lld",
+					   (long long)new_case));
 }
 
 enum nara_err page_handover_decline(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	if (!session_csrf_ok(&s, kv_get(&r->form, "csrf")))
-		return NARA_EDENIED;
-	int64_t id = casework_path_id(r);
-	if (id == 0)
-		return NARA_ENOTFOUND;
 	const char *why = NULL;
-	err = handover_decline(r->db, &r->arena, &who, id,
+	err = handover_decline(r->db, &r->arena, &c.who, c.id,
 			       kv_get(&r->form, "reason"), (int64_t)time(NULL),
 			       &why);
-	if (why != NULL) {
-		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
-		return render_package(r, &s, &who, id, why, "decline");
-	}
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303, "/arbete/overlamningar?avbojt=1");
-	return NARA_OK;
+	return package_answer(r, &c.s, &c.who, c.id, err, why, "decline",
+			      "/arbete/overlamningar?avbojt=1");
 }
