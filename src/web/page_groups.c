@@ -218,12 +218,11 @@ enum nara_err page_group(struct req *r)
 	return render_group(r, id, NULL);
 }
 
-/* The citizen of a form whose CSRF token matches the session's. */
-static enum nara_err require_citizen_form(struct req *r, struct session *s,
-					  struct actor *who)
+enum nara_err group_require_form(struct req *r, const char *kind,
+				 struct session *s, struct actor *who)
 {
 	int redirected = 0;
-	enum nara_err err = web_require(r, "citizen", s, who, &redirected);
+	enum nara_err err = web_require(r, kind, s, who, &redirected);
 	if (err == NARA_OK && redirected)
 		return NARA_EDENIED;
 	if (err == NARA_OK && !session_csrf_ok(s, kv_get(&r->form, "csrf")))
@@ -235,7 +234,7 @@ enum nara_err page_group_signup(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	enum nara_err err = require_citizen_form(r, &s, &who);
+	enum nara_err err = group_require_form(r, "citizen", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t series_id = group_param_id(r, 0);
@@ -324,7 +323,7 @@ enum nara_err page_mygroup_cancel(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	enum nara_err err = require_citizen_form(r, &s, &who);
+	enum nara_err err = group_require_form(r, "citizen", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t id = group_param_id(r, 0);
