@@ -33,6 +33,12 @@ enum nara_err group_require_form(struct req *r, const char *kind,
 				 struct session *s, struct actor *who);
 /* "Barn", "Unga", ... */
 const char *group_audience_word(struct req *r, const char *audience);
+/*
+ * Sets "done" on v to what was done, from the query's klart=...: table has
+ * n rows of {klart value, i18n key}; nothing is set when no row matches.
+ */
+void group_done_vars(struct req *r, struct tvars *v,
+		     const char *const table[][2], size_t n);
 /* A series' dates and places (from, to, left or full, ...) on item. */
 void group_series_vars(struct req *r, struct tvars *item,
 		       const struct group_series *s);

@@ -61,6 +61,17 @@ void group_sessions_vars(struct req *r, struct tvars *item,
 	}
 }
 
+void group_done_vars(struct req *r, struct tvars *v,
+		     const char *const table[][2], size_t n)
+{
+	const char *k = kv_get(&r->query, "klart");
+	for (size_t i = 0; k && i < n; i++)
+		if (strcmp(k, table[i][0]) == 0) {
+			tv_set(v, "done", i18n_get(r->lang, table[i][1]));
+			return;
+		}
+}
+
 void group_series_vars(struct req *r, struct tvars *item,
 		       const struct group_series *s)
 {
@@ -308,13 +319,12 @@ enum nara_err page_mygroups(struct req *r)
 		tv_set(item, "to", web_date(r, list[i].series.ends_at));
 		group_sessions_vars(r, item, &list[i].series);
 	}
-	const char *done = kv_get(&r->query, "klart");
-	if (done && strcmp(done, "anmald") == 0)
-		tv_set(v, "done", i18n_get(r->lang, "group.done.enrolled"));
-	else if (done && strcmp(done, "ko") == 0)
-		tv_set(v, "done", i18n_get(r->lang, "group.done.waiting"));
-	else if (done && strcmp(done, "avbokad") == 0)
-		tv_set(v, "done", i18n_get(r->lang, "group.done.cancelled"));
+	static const char *const done[][2] = {
+	    {"anmald", "group.done.enrolled"},
+	    {"ko", "group.done.waiting"},
+	    {"avbokad", "group.done.cancelled"},
+	};
+	group_done_vars(r, v, done, sizeof(done) / sizeof(done[0]));
 	return page_render(r, "mygroups", v,
 			   i18n_get(r->lang, "group.mine.title"));
 }

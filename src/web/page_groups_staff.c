@@ -53,7 +53,8 @@ static int form_int(struct req *r, const char *name)
 	return group_parse_count(kv_get(&r->form, name));
 }
 
-static const char *done_text(struct req *r)
+/* What was done, from the query's klart=..., as "done" on v. */
+static void done_vars(struct req *r, struct tvars *v)
 {
 	static const char *const done[][2] = {
 	    {"grupp", "group.done.group"},
@@ -65,11 +66,7 @@ static const char *done_text(struct req *r)
 	    {"anmald", "group.done.case_enrolled"},
 	    {"ko", "group.done.case_waiting"},
 	};
-	const char *k = kv_get(&r->query, "klart");
-	for (size_t i = 0; k && i < sizeof(done) / sizeof(done[0]); i++)
-		if (strcmp(k, done[i][0]) == 0)
-			return i18n_get(r->lang, done[i][1]);
-	return NULL;
+	group_done_vars(r, v, done, sizeof(done) / sizeof(done[0]));
 }
 
 static enum nara_err render_groups(struct req *r, const struct session *s,
@@ -130,9 +127,7 @@ static enum nara_err render_groups(struct req *r, const struct session *s,
 	}
 	if (error && error_group == 0)
 		tv_set(v, "error", error);
-	const char *done = done_text(r);
-	if (done)
-		tv_set(v, "done", done);
+	done_vars(r, v);
 	return page_render(r, "work_groups", v,
 			   i18n_get(r->lang, "group.work.title"));
 }
@@ -324,9 +319,7 @@ static enum nara_err render_series(struct req *r, const struct session *s,
 				   arena_printf(&r->arena, "%zu", ro.hidden)));
 	if (error)
 		tv_set(v, "error", error);
-	const char *done = done_text(r);
-	if (done)
-		tv_set(v, "done", done);
+	done_vars(r, v);
 	return page_render(r, "work_group_series", v, ro.group.title);
 }
 
@@ -479,9 +472,7 @@ static enum nara_err render_case_group(struct req *r, const struct session *s,
 		if (f->error)
 			tv_set(v, "error", f->error);
 	}
-	const char *done = done_text(r);
-	if (done)
-		tv_set(v, "done", done);
+	done_vars(r, v);
 	return page_render(r, "case_group", v,
 			   i18n_get(r->lang, "group.case.title"));
 }
