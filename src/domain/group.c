@@ -39,6 +39,12 @@ static const char *col(struct arena *a, struct db_stmt *st, int i)
 	return s ? s : "";
 }
 
+/* An integer column that may be NULL (an optional id): 0 for NULL. */
+static int64_t col_int0(struct db_stmt *st, int i)
+{
+	return db_col_is_null(st, i) ? 0 : db_col_int(st, i);
+}
+
 static enum nara_err audit_group(struct db *db, const struct actor *who,
 				 int64_t municipality_id, int64_t agreement_id,
 				 const char *action, const char *record_kind,
@@ -939,7 +945,7 @@ static enum nara_err promote(struct db *db, const struct actor *who,
 	int64_t id = 0, person_id = 0, home = 0;
 	if (rc == DB_ROW) {
 		id = db_col_int(st, 0);
-		person_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+		person_id = col_int0(st, 1);
 		home = db_col_int(st, 2);
 	}
 	db_done(st);
@@ -1011,9 +1017,7 @@ enum nara_err group_cancel(struct db *db, const struct actor *who,
 				snprintf(pnr, sizeof(pnr), "%s",
 					 db_col_text(st, 1));
 				home = db_col_int(st, 2);
-				person_id = db_col_is_null(st, 3)
-						? 0
-						: db_col_int(st, 3);
+				person_id = col_int0(st, 3);
 			}
 			db_done(st);
 			err = db_step_err(rc);
@@ -1129,8 +1133,7 @@ enum nara_err group_list_own(struct db *db, struct arena *a,
 					  ? (int)db_col_int(st, 12)
 					  : 0;
 			muni[n] = db_col_int(st, 13);
-			pid[n] =
-			    db_col_is_null(st, 14) ? 0 : db_col_int(st, 14);
+			pid[n] = col_int0(st, 14);
 			n++;
 		}
 		db_done(st);
@@ -1321,10 +1324,8 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 			x->p.state = col(a, st, 4);
 			x->p.source = col(a, st, 5);
 			x->home = db_col_int(st, 6);
-			x->person_id =
-			    db_col_is_null(st, 7) ? 0 : db_col_int(st, 7);
-			x->consent_until =
-			    db_col_is_null(st, 8) ? 0 : db_col_int(st, 8);
+			x->person_id = col_int0(st, 7);
+			x->consent_until = col_int0(st, 8);
 			x->waiting = strcmp(x->p.state, "waiting") == 0;
 		}
 		db_done(st);
@@ -1456,9 +1457,7 @@ enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
 			if (nids < 256) {
 				ids[nids] = db_col_int(st, 0);
 				homes[nids] = db_col_int(st, 1);
-				persons[nids] = db_col_is_null(st, 2)
-						    ? 0
-						    : db_col_int(st, 2);
+				persons[nids] = col_int0(st, 2);
 				nids++;
 			}
 		db_done(st);
