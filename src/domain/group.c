@@ -39,6 +39,12 @@ static const char *col(struct arena *a, struct db_stmt *st, int i)
 	return s ? s : "";
 }
 
+/* An integer column that may be NULL (an optional id): 0 for NULL. */
+static int64_t col_int0(struct db_stmt *st, int i)
+{
+	return db_col_is_null(st, i) ? 0 : db_col_int(st, i);
+}
+
 static enum nara_err audit_group(struct db *db, const struct actor *who,
 				 int64_t municipality_id, int64_t agreement_id,
 				 const char *action, const char *record_kind,
@@ -121,6 +127,20 @@ static enum nara_err series_lock(struct db *db, int64_t series_id,
 	if (err != NARA_OK)
 		return err;
 	return series_facts_load(db, series_id, f);
+}
+
+/* The series a session belongs to, and its facts. */
+static enum nara_err session_series_load(struct db *db, int64_t session_id,
+					 int64_t *series_id,
+					 struct series_facts *f)
+{
+	enum nara_err err = db_query_int(db, series_id,
+					 "SELECT series_id FROM"
+					 " support_group_session WHERE id = ?",
+					 "i", session_id);
+	if (err != NARA_OK)
+		return err;
+	return series_facts_load(db, *series_id, f);
 }
 
 int group_serves(struct db *db, int64_t host_municipality_id, int64_t unit_id,
@@ -344,27 +364,65 @@ static int has_text(const char *s)
 	return 0;
 }
 
-static enum nara_err deny(struct db *db, const struct actor *who,
-			  int64_t municipality_id, const char *record_kind,
-			  int64_t record_id, const char *action)
+/* Why a group's title, audience or description is refused; NULL: none. */
+static const char *group_new_check(const struct group_new *n)
 {
+	if (!text_ok(n->title, 1, GROUP_TITLE_MAX) || !has_text(n->title))
+		return "group.error.title";
+	if (group_audience_parse(n->audience) < 0)
+		return "group.error.audience";
+	if (!text_ok(n->description, 0, GROUP_TEXT_MAX))
+		return "group.error.description";
+	return NULL;
+}
+
+/*
+ * NARA_OK when who leads the groups of the unit; else the refusal of
+ * action on the record, audited and flagged (NARA_EDENIED).
+ */
+static enum nara_err require_leader(struct db *db, const struct actor *who,
+				    int64_t municipality_id, int64_t unit_id,
+				    const char *record_kind, int64_t record_id,
+				    const char *action)
+{
+	struct policy_group pg = {municipality_id, unit_id};
+	if (policy_group_access(&who->subject, &pg) == GROUP_LEADER)
+		return NARA_OK;
 	enum nara_err err =
 	    audit_group(db, who, municipality_id, 0, action, record_kind,
 			record_id, 0, "not staff of the group's unit", 1);
 	return err == NARA_OK ? NARA_EDENIED : err;
 }
 
+/* The municipality and unit a group belongs to. */
+static enum nara_err group_owner_load(struct db *db, int64_t group_id,
+				      int64_t *municipality_id,
+				      int64_t *unit_id)
+{
+	struct db_stmt *st;
+	enum nara_err err = db_prepare(db,
+				       "SELECT municipality_id, unit_id FROM"
+				       " support_group WHERE id = ?",
+				       &st);
+	if (err != NARA_OK)
+		return err;
+	db_bind_int(st, 1, group_id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*municipality_id = db_col_int(st, 0);
+		*unit_id = db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc < 0	      ? db_step_err(rc)
+	       : rc == DB_ROW ? NARA_OK
+			      : NARA_ENOTFOUND;
+}
+
 enum nara_err group_add(struct db *db, const struct actor *who,
 			const struct group_new *n, int64_t now, int64_t *id,
 			const char **why)
 {
-	*why = NULL;
-	if (!text_ok(n->title, 1, GROUP_TITLE_MAX) || !has_text(n->title))
-		*why = "group.error.title";
-	else if (group_audience_parse(n->audience) < 0)
-		*why = "group.error.audience";
-	else if (!text_ok(n->description, 0, GROUP_TEXT_MAX))
-		*why = "group.error.description";
+	*why = group_new_check(n);
 	if (*why)
 		return NARA_EINVAL;
 	enum nara_err err = db_begin(db);
@@ -374,11 +432,9 @@ enum nara_err group_add(struct db *db, const struct actor *who,
 	err = db_query_int(db, &municipality_id,
 			   "SELECT municipality_id FROM unit WHERE id = ?", "i",
 			   n->unit_id);
-	struct policy_group pg = {municipality_id, n->unit_id};
-	if (err == NARA_OK &&
-	    policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-		err = deny(db, who, municipality_id, "support_group", 0,
-			   "write_denied");
+	if (err == NARA_OK)
+		err = require_leader(db, who, municipality_id, n->unit_id,
+				     "support_group", 0, "write_denied");
 	if (err == NARA_OK)
 		err = db_query_int(
 		    db, id,
@@ -398,41 +454,17 @@ enum nara_err group_update(struct db *db, const struct actor *who,
 			   int64_t group_id, const struct group_new *n,
 			   const char **why)
 {
-	*why = NULL;
-	if (!text_ok(n->title, 1, GROUP_TITLE_MAX) || !has_text(n->title))
-		*why = "group.error.title";
-	else if (group_audience_parse(n->audience) < 0)
-		*why = "group.error.audience";
-	else if (!text_ok(n->description, 0, GROUP_TEXT_MAX))
-		*why = "group.error.description";
+	*why = group_new_check(n);
 	if (*why)
 		return NARA_EINVAL;
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
-	struct db_stmt *st;
 	int64_t municipality_id = 0, unit_id = 0;
-	err = db_prepare(db,
-			 "SELECT municipality_id, unit_id FROM support_group"
-			 " WHERE id = ?",
-			 &st);
-	if (err == NARA_OK) {
-		db_bind_int(st, 1, group_id);
-		int rc = db_step(st);
-		if (rc == DB_ROW) {
-			municipality_id = db_col_int(st, 0);
-			unit_id = db_col_int(st, 1);
-		}
-		db_done(st);
-		err = rc < 0	     ? db_step_err(rc)
-		      : rc == DB_ROW ? NARA_OK
-				     : NARA_ENOTFOUND;
-	}
-	struct policy_group pg = {municipality_id, unit_id};
-	if (err == NARA_OK &&
-	    policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-		err = deny(db, who, municipality_id, "support_group", group_id,
-			   "write_denied");
+	err = group_owner_load(db, group_id, &municipality_id, &unit_id);
+	if (err == NARA_OK)
+		err = require_leader(db, who, municipality_id, unit_id,
+				     "support_group", group_id, "write_denied");
 	if (err == NARA_OK)
 		err = db_run(db,
 			     "UPDATE support_group SET title = ?, audience = ?,"
@@ -474,29 +506,12 @@ enum nara_err group_series_add(struct db *db, const struct actor *who,
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
-	struct db_stmt *st;
 	int64_t municipality_id = 0, unit_id = 0;
-	err = db_prepare(db,
-			 "SELECT municipality_id, unit_id FROM support_group"
-			 " WHERE id = ?",
-			 &st);
-	if (err == NARA_OK) {
-		db_bind_int(st, 1, n->group_id);
-		int rc = db_step(st);
-		if (rc == DB_ROW) {
-			municipality_id = db_col_int(st, 0);
-			unit_id = db_col_int(st, 1);
-		}
-		db_done(st);
-		err = rc < 0	     ? db_step_err(rc)
-		      : rc == DB_ROW ? NARA_OK
-				     : NARA_ENOTFOUND;
-	}
-	struct policy_group pg = {municipality_id, unit_id};
-	if (err == NARA_OK &&
-	    policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-		err = deny(db, who, municipality_id, "support_group",
-			   n->group_id, "write_denied");
+	err = group_owner_load(db, n->group_id, &municipality_id, &unit_id);
+	if (err == NARA_OK)
+		err = require_leader(db, who, municipality_id, unit_id,
+				     "support_group", n->group_id,
+				     "write_denied");
 	int64_t len = (int64_t)n->minutes * 60;
 	int64_t last = weeks_later(n->starts_at, n->sessions - 1);
 	if (err == NARA_OK)
@@ -542,20 +557,11 @@ enum nara_err group_session_change(struct db *db, const struct actor *who,
 		return err;
 	int64_t series_id = 0;
 	struct series_facts f;
-	err = db_query_int(db, &series_id,
-			   "SELECT series_id FROM support_group_session"
-			   " WHERE id = ?",
-			   "i", session_id);
+	err = session_series_load(db, session_id, &series_id, &f);
 	if (err == NARA_OK)
-		err = series_facts_load(db, series_id, &f);
-	struct policy_group pg = {0, 0};
-	if (err == NARA_OK) {
-		pg.municipality_id = f.municipality_id;
-		pg.unit_id = f.unit_id;
-		if (policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-			err = deny(db, who, f.municipality_id, "group_session",
-				   session_id, "write_denied");
-	}
+		err =
+		    require_leader(db, who, f.municipality_id, f.unit_id,
+				   "group_session", session_id, "write_denied");
 	if (err == NARA_OK)
 		err = db_run(
 		    db,
@@ -626,8 +632,10 @@ const char *group_contact_check(const char *name, const char *email,
 	return NULL;
 }
 
-static enum nara_err already(struct db *db, int64_t series_id,
-			     const char *personnummer, int *yes)
+/* A person's second enrolment or waiting place in a series is refused. */
+static enum nara_err not_yet_enrolled(struct db *db, int64_t series_id,
+				      const char *personnummer,
+				      const char **why)
 {
 	int64_t n = 0;
 	enum nara_err err = db_query_int(
@@ -635,8 +643,26 @@ static enum nara_err already(struct db *db, int64_t series_id,
 	    "SELECT COUNT(*) FROM group_enrolment WHERE series_id = ? AND"
 	    " personnummer = ? AND state IN ('enrolled', 'waiting')",
 	    "is", series_id, personnummer);
-	*yes = n > 0;
+	if (err == NARA_OK && n > 0) {
+		*why = "group.error.already";
+		err = NARA_EINVAL;
+	}
 	return err;
+}
+
+/*
+ * Why the series cannot take a resident of home now (NULL: it can, under
+ * *agreement when the unit is shared).
+ */
+static const char *series_refuses(struct db *db, const struct series_facts *f,
+				  int64_t home, int64_t now, int64_t *agreement)
+{
+	if (f->starts_at <= now)
+		return "group.error.started";
+	if (!group_serves(db, f->municipality_id, f->unit_id, f->shared, home,
+			  now, agreement))
+		return "group.error.not_served";
+	return NULL;
 }
 
 /* The place or the waiting list; the series is locked. */
@@ -743,22 +769,14 @@ enum nara_err group_signup(struct db *db, const struct actor *who,
 			*why = "group.error.home";
 		else if (!f.open_signup)
 			*why = "group.error.not_open";
-		else if (f.starts_at <= now)
-			*why = "group.error.started";
-		else if (!group_serves(db, f.municipality_id, f.unit_id,
-				       f.shared, s->home_municipality_id, now,
-				       &agreement))
-			*why = "group.error.not_served";
+		else
+			*why = series_refuses(db, &f, s->home_municipality_id,
+					      now, &agreement);
 		if (*why)
 			err = NARA_EINVAL;
 	}
-	int dup = 0;
 	if (err == NARA_OK)
-		err = already(db, f.id, who->personnummer, &dup);
-	if (err == NARA_OK && dup) {
-		*why = "group.error.already";
-		err = NARA_EINVAL;
-	}
+		err = not_yet_enrolled(db, f.id, who->personnummer, why);
 	/* Whose notices: their record at home, else any of theirs. */
 	int64_t person_id = 0;
 	if (err == NARA_OK) {
@@ -863,22 +881,13 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
 	}
 	int64_t agreement = 0;
 	if (err == NARA_OK) {
-		if (f.starts_at <= now)
-			*why = "group.error.started";
-		else if (!group_serves(db, f.municipality_id, f.unit_id,
-				       f.shared, case_municipality, now,
-				       &agreement))
-			*why = "group.error.not_served";
+		*why =
+		    series_refuses(db, &f, case_municipality, now, &agreement);
 		if (*why)
 			err = NARA_EINVAL;
 	}
-	int dup = 0;
 	if (err == NARA_OK)
-		err = already(db, f.id, pnr, &dup);
-	if (err == NARA_OK && dup) {
-		*why = "group.error.already";
-		err = NARA_EINVAL;
-	}
+		err = not_yet_enrolled(db, f.id, pnr, why);
 	if (err == NARA_OK)
 		err = take_place(db, &f, waiting);
 	struct enrolment_new e = {
@@ -936,7 +945,7 @@ static enum nara_err promote(struct db *db, const struct actor *who,
 	int64_t id = 0, person_id = 0, home = 0;
 	if (rc == DB_ROW) {
 		id = db_col_int(st, 0);
-		person_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
+		person_id = col_int0(st, 1);
 		home = db_col_int(st, 2);
 	}
 	db_done(st);
@@ -1008,9 +1017,7 @@ enum nara_err group_cancel(struct db *db, const struct actor *who,
 				snprintf(pnr, sizeof(pnr), "%s",
 					 db_col_text(st, 1));
 				home = db_col_int(st, 2);
-				person_id = db_col_is_null(st, 3)
-						? 0
-						: db_col_int(st, 3);
+				person_id = col_int0(st, 3);
 			}
 			db_done(st);
 			err = db_step_err(rc);
@@ -1126,8 +1133,7 @@ enum nara_err group_list_own(struct db *db, struct arena *a,
 					  ? (int)db_col_int(st, 12)
 					  : 0;
 			muni[n] = db_col_int(st, 13);
-			pid[n] =
-			    db_col_is_null(st, 14) ? 0 : db_col_int(st, 14);
+			pid[n] = col_int0(st, 14);
 			n++;
 		}
 		db_done(st);
@@ -1252,16 +1258,12 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 	enum nara_err err = db_begin(db);
 	if (err != NARA_OK)
 		return err;
-	struct series_facts f;
+	struct series_facts f = {0};
 	err = series_facts_load(db, series_id, &f);
-	struct policy_group pg = {0, 0};
-	if (err == NARA_OK) {
-		pg.municipality_id = f.municipality_id;
-		pg.unit_id = f.unit_id;
-		if (policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-			err = deny(db, who, f.municipality_id, "group_series",
-				   series_id, "read_denied");
-	}
+	if (err == NARA_OK)
+		err = require_leader(db, who, f.municipality_id, f.unit_id,
+				     "group_series", series_id, "read_denied");
+	struct policy_group pg = {f.municipality_id, f.unit_id};
 	struct db_stmt *st;
 	struct group_view *v = NULL;
 	size_t n = 0;
@@ -1322,10 +1324,8 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 			x->p.state = col(a, st, 4);
 			x->p.source = col(a, st, 5);
 			x->home = db_col_int(st, 6);
-			x->person_id =
-			    db_col_is_null(st, 7) ? 0 : db_col_int(st, 7);
-			x->consent_until =
-			    db_col_is_null(st, 8) ? 0 : db_col_int(st, 8);
+			x->person_id = col_int0(st, 7);
+			x->consent_until = col_int0(st, 8);
 			x->waiting = strcmp(x->p.state, "waiting") == 0;
 		}
 		db_done(st);
@@ -1421,21 +1421,13 @@ enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
 	if (err != NARA_OK)
 		return err;
 	int64_t series_id = 0;
-	err = db_query_int(db, &series_id,
-			   "SELECT series_id FROM support_group_session"
-			   " WHERE id = ?",
-			   "i", session_id);
-	struct series_facts f;
+	struct series_facts f = {0};
+	err = session_series_load(db, session_id, &series_id, &f);
 	if (err == NARA_OK)
-		err = series_facts_load(db, series_id, &f);
-	struct policy_group pg = {0, 0};
-	if (err == NARA_OK) {
-		pg.municipality_id = f.municipality_id;
-		pg.unit_id = f.unit_id;
-		if (policy_group_access(&who->subject, &pg) != GROUP_LEADER)
-			err = deny(db, who, f.municipality_id, "group_session",
-				   session_id, "write_denied");
-	}
+		err =
+		    require_leader(db, who, f.municipality_id, f.unit_id,
+				   "group_session", session_id, "write_denied");
+	struct policy_group pg = {f.municipality_id, f.unit_id};
 	/* Every id named must be a participant of this series. */
 	for (size_t i = 0; err == NARA_OK && i < npresent; i++) {
 		int64_t k = 0;
@@ -1465,9 +1457,7 @@ enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
 			if (nids < 256) {
 				ids[nids] = db_col_int(st, 0);
 				homes[nids] = db_col_int(st, 1);
-				persons[nids] = db_col_is_null(st, 2)
-						    ? 0
-						    : db_col_int(st, 2);
+				persons[nids] = col_int0(st, 2);
 				nids++;
 			}
 		db_done(st);

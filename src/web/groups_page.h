@@ -12,6 +12,9 @@
 #include "http/http.h"
 #include "web/template.h"
 
+struct actor;
+struct session;
+
 /* The i-th path parameter as a positive id in canonical form; 0 if not. */
 int64_t group_param_id(const struct req *r, size_t i);
 /*
@@ -21,8 +24,21 @@ int64_t group_param_id(const struct req *r, size_t i);
 int64_t group_parse_when(const char *date, const char *time_s);
 /* A form's count: one to six digits; -1 when not. */
 int group_parse_count(const char *s);
+/*
+ * The person of a form, logged in as kind ("staff", "citizen"), whose
+ * CSRF token matches the session's: NARA_EDENIED otherwise (also when the
+ * login would be asked for, as a form cannot be sent on after it).
+ */
+enum nara_err group_require_form(struct req *r, const char *kind,
+				 struct session *s, struct actor *who);
 /* "Barn", "Unga", ... */
 const char *group_audience_word(struct req *r, const char *audience);
+/*
+ * Sets "done" on v to what was done, from the query's klart=...: table has
+ * n rows of {klart value, i18n key}; nothing is set when no row matches.
+ */
+void group_done_vars(struct req *r, struct tvars *v,
+		     const char *const table[][2], size_t n);
 /* A series' dates and places (from, to, left or full, ...) on item. */
 void group_series_vars(struct req *r, struct tvars *item,
 		       const struct group_series *s);

@@ -61,6 +61,17 @@ void group_sessions_vars(struct req *r, struct tvars *item,
 	}
 }
 
+void group_done_vars(struct req *r, struct tvars *v,
+		     const char *const table[][2], size_t n)
+{
+	const char *k = kv_get(&r->query, "klart");
+	for (size_t i = 0; k && i < n; i++)
+		if (strcmp(k, table[i][0]) == 0) {
+			tv_set(v, "done", i18n_get(r->lang, table[i][1]));
+			return;
+		}
+}
+
 void group_series_vars(struct req *r, struct tvars *item,
 		       const struct group_series *s)
 {
@@ -218,12 +229,11 @@ enum nara_err page_group(struct req *r)
 	return render_group(r, id, NULL);
 }
 
-/* The citizen of a form whose CSRF token matches the session's. */
-static enum nara_err require_citizen_form(struct req *r, struct session *s,
-					  struct actor *who)
+enum nara_err group_require_form(struct req *r, const char *kind,
+				 struct session *s, struct actor *who)
 {
 	int redirected = 0;
-	enum nara_err err = web_require(r, "citizen", s, who, &redirected);
+	enum nara_err err = web_require(r, kind, s, who, &redirected);
 	if (err == NARA_OK && redirected)
 		return NARA_EDENIED;
 	if (err == NARA_OK && !session_csrf_ok(s, kv_get(&r->form, "csrf")))
@@ -235,7 +245,7 @@ enum nara_err page_group_signup(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	enum nara_err err = require_citizen_form(r, &s, &who);
+	enum nara_err err = group_require_form(r, "citizen", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t series_id = group_param_id(r, 0);
@@ -309,13 +319,12 @@ enum nara_err page_mygroups(struct req *r)
 		tv_set(item, "to", web_date(r, list[i].series.ends_at));
 		group_sessions_vars(r, item, &list[i].series);
 	}
-	const char *done = kv_get(&r->query, "klart");
-	if (done && strcmp(done, "anmald") == 0)
-		tv_set(v, "done", i18n_get(r->lang, "group.done.enrolled"));
-	else if (done && strcmp(done, "ko") == 0)
-		tv_set(v, "done", i18n_get(r->lang, "group.done.waiting"));
-	else if (done && strcmp(done, "avbokad") == 0)
-		tv_set(v, "done", i18n_get(r->lang, "group.done.cancelled"));
+	static const char *const done[][2] = {
+	    {"anmald", "group.done.enrolled"},
+	    {"ko", "group.done.waiting"},
+	    {"avbokad", "group.done.cancelled"},
+	};
+	group_done_vars(r, v, done, sizeof(done) / sizeof(done[0]));
 	return page_render(r, "mygroups", v,
 			   i18n_get(r->lang, "group.mine.title"));
 }
@@ -324,7 +333,7 @@ enum nara_err page_mygroup_cancel(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	enum nara_err err = require_citizen_form(r, &s, &who);
+	enum nara_err err = group_require_form(r, "citizen", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t id = group_param_id(r, 0);

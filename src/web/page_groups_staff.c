@@ -53,19 +53,8 @@ static int form_int(struct req *r, const char *name)
 	return group_parse_count(kv_get(&r->form, name));
 }
 
-static enum nara_err require_staff(struct req *r, struct session *s,
-				   struct actor *who, int form, int *redirected)
-{
-	enum nara_err err = web_require(r, "staff", s, who, redirected);
-	if (err == NARA_OK && form && *redirected)
-		err = NARA_EDENIED;
-	if (err == NARA_OK && form &&
-	    !session_csrf_ok(s, kv_get(&r->form, "csrf")))
-		err = NARA_EDENIED;
-	return err;
-}
-
-static const char *done_text(struct req *r)
+/* What was done, from the query's klart=..., as "done" on v. */
+static void done_vars(struct req *r, struct tvars *v)
 {
 	static const char *const done[][2] = {
 	    {"grupp", "group.done.group"},
@@ -77,11 +66,7 @@ static const char *done_text(struct req *r)
 	    {"anmald", "group.done.case_enrolled"},
 	    {"ko", "group.done.case_waiting"},
 	};
-	const char *k = kv_get(&r->query, "klart");
-	for (size_t i = 0; k && i < sizeof(done) / sizeof(done[0]); i++)
-		if (strcmp(k, done[i][0]) == 0)
-			return i18n_get(r->lang, done[i][1]);
-	return NULL;
+	group_done_vars(r, v, done, sizeof(done) / sizeof(done[0]));
 }
 
 static enum nara_err render_groups(struct req *r, const struct session *s,
@@ -142,11 +127,28 @@ static enum nara_err render_groups(struct req *r, const struct session *s,
 	}
 	if (error && error_group == 0)
 		tv_set(v, "error", error);
-	const char *done = done_text(r);
-	if (done)
-		tv_set(v, "done", done);
+	done_vars(r, v);
 	return page_render(r, "work_groups", v,
 			   i18n_get(r->lang, "group.work.title"));
+}
+
+/*
+ * The answer to a form on the groups page: the page again (400) with the
+ * refusal beside the group (0: at the top), or on to where when it is done.
+ */
+static enum nara_err answer_groups(struct req *r, const struct session *s,
+				   const struct actor *who, enum nara_err err,
+				   const char *why, int64_t group,
+				   const char *where)
+{
+	if (err == NARA_EINVAL && why) {
+		r->resp.status = 400;
+		return render_groups(r, s, who, i18n_get(r->lang, why), group);
+	}
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303, where);
+	return NARA_OK;
 }
 
 enum nara_err page_work_groups(struct req *r)
@@ -154,7 +156,7 @@ enum nara_err page_work_groups(struct req *r)
 	struct session s;
 	struct actor who;
 	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 0, &redirected);
+	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
 	if (err != NARA_OK || redirected)
 		return err;
 	return render_groups(r, &s, &who, NULL, 0);
@@ -164,8 +166,7 @@ enum nara_err page_work_group_add(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	const char *unit = kv_get(&r->form, "enhet");
@@ -179,24 +180,17 @@ enum nara_err page_work_group_add(struct req *r)
 	int64_t id = 0;
 	const char *why = NULL;
 	err = group_add(r->db, &who, &n, (int64_t)time(NULL), &id, &why);
-	if (err == NARA_EINVAL && why) {
-		r->resp.status = 400;
-		return render_groups(r, &s, &who, i18n_get(r->lang, why), 0);
-	}
 	if (err == NARA_ENOTFOUND)
 		err = NARA_EDENIED;
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303, "/arbete/grupper?klart=grupp");
-	return NARA_OK;
+	return answer_groups(r, &s, &who, err, why, 0,
+			     "/arbete/grupper?klart=grupp");
 }
 
 enum nara_err page_work_group_change(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t group = group_param_id(r, 0);
@@ -210,23 +204,15 @@ enum nara_err page_work_group_change(struct req *r)
 	};
 	const char *why = NULL;
 	err = group_update(r->db, &who, group, &n, &why);
-	if (err == NARA_EINVAL && why) {
-		r->resp.status = 400;
-		return render_groups(r, &s, &who, i18n_get(r->lang, why),
-				     group);
-	}
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303, "/arbete/grupper?klart=andrad");
-	return NARA_OK;
+	return answer_groups(r, &s, &who, err, why, group,
+			     "/arbete/grupper?klart=andrad");
 }
 
 enum nara_err page_work_series_add(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t group = group_param_id(r, 0);
@@ -253,18 +239,10 @@ enum nara_err page_work_series_add(struct req *r)
 		err = group_series_add(r->db, &who, &n, (int64_t)time(NULL),
 				       &id, &why);
 	}
-	if (err == NARA_EINVAL && why) {
-		r->resp.status = 400;
-		return render_groups(r, &s, &who, i18n_get(r->lang, why),
-				     group);
-	}
-	if (err != NARA_OK)
-		return err;
-	resp_redirect(r, 303,
-		      arena_printf(&r->arena,
-				   "/arbete/grupper/serie/%lld?klart=omgang",
-				   (long long)id));
-	return NARA_OK;
+	return answer_groups(
+	    r, &s, &who, err, why, group,
+	    arena_printf(&r->arena, "/arbete/grupper/serie/%lld?klart=omgang",
+			 (long long)id));
 }
 
 static void participant_vars(struct req *r, struct tvars *item,
@@ -341,9 +319,7 @@ static enum nara_err render_series(struct req *r, const struct session *s,
 				   arena_printf(&r->arena, "%zu", ro.hidden)));
 	if (error)
 		tv_set(v, "error", error);
-	const char *done = done_text(r);
-	if (done)
-		tv_set(v, "done", done);
+	done_vars(r, v);
 	return page_render(r, "work_group_series", v, ro.group.title);
 }
 
@@ -352,7 +328,7 @@ enum nara_err page_work_series(struct req *r)
 	struct session s;
 	struct actor who;
 	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 0, &redirected);
+	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
 	if (err != NARA_OK || redirected)
 		return err;
 	int64_t id = group_param_id(r, 0);
@@ -368,9 +344,21 @@ static int64_t form_series(struct req *r)
 	return s ? atoll(s) : 0;
 }
 
-static enum nara_err back_to_series(struct req *r, int64_t series,
-				    const char *done)
+/*
+ * The answer to a form on a series' page: the page again (400) with the
+ * refusal, or back to it saying what was done.
+ */
+static enum nara_err answer_series(struct req *r, const struct session *s,
+				   const struct actor *who, enum nara_err err,
+				   const char *why, int64_t series,
+				   const char *done)
 {
+	if (err == NARA_EINVAL && why) {
+		r->resp.status = 400;
+		return render_series(r, s, who, series, i18n_get(r->lang, why));
+	}
+	if (err != NARA_OK)
+		return err;
 	resp_redirect(r, 303,
 		      arena_printf(&r->arena,
 				   "/arbete/grupper/serie/%lld?klart=%s",
@@ -382,8 +370,7 @@ enum nara_err page_work_session_change(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t id = group_param_id(r, 0), series = form_series(r);
@@ -402,22 +389,14 @@ enum nara_err page_work_session_change(struct req *r)
 		    place ? place : "", kv_get(&r->form, "video") != NULL,
 		    &why);
 	}
-	if (err == NARA_EINVAL && why) {
-		r->resp.status = 400;
-		return render_series(r, &s, &who, series,
-				     i18n_get(r->lang, why));
-	}
-	if (err != NARA_OK)
-		return err;
-	return back_to_series(r, series, "tillfalle");
+	return answer_series(r, &s, &who, err, why, series, "tillfalle");
 }
 
 enum nara_err page_work_attendance(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t id = group_param_id(r, 0), series = form_series(r);
@@ -431,22 +410,14 @@ enum nara_err page_work_attendance(struct req *r)
 	const char *why = NULL;
 	err = group_attendance_mark(r->db, &who, id, present, n,
 				    (int64_t)time(NULL), &why);
-	if (err == NARA_EINVAL && why) {
-		r->resp.status = 400;
-		return render_series(r, &s, &who, series,
-				     i18n_get(r->lang, why));
-	}
-	if (err != NARA_OK)
-		return err;
-	return back_to_series(r, series, "narvaro");
+	return answer_series(r, &s, &who, err, why, series, "narvaro");
 }
 
 enum nara_err page_work_enrolment_cancel(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t id = group_param_id(r, 0), series = form_series(r);
@@ -456,14 +427,7 @@ enum nara_err page_work_enrolment_cancel(struct req *r)
 	const char *why = NULL;
 	err =
 	    group_cancel(r->db, &who, id, (int64_t)time(NULL), &promoted, &why);
-	if (err == NARA_EINVAL && why) {
-		r->resp.status = 400;
-		return render_series(r, &s, &who, series,
-				     i18n_get(r->lang, why));
-	}
-	if (err != NARA_OK)
-		return err;
-	return back_to_series(r, series, "avbokad");
+	return answer_series(r, &s, &who, err, why, series, "avbokad");
 }
 
 /* The case officer's form --------------------------------------------- */
@@ -508,9 +472,7 @@ static enum nara_err render_case_group(struct req *r, const struct session *s,
 		if (f->error)
 			tv_set(v, "error", f->error);
 	}
-	const char *done = done_text(r);
-	if (done)
-		tv_set(v, "done", done);
+	done_vars(r, v);
 	return page_render(r, "case_group", v,
 			   i18n_get(r->lang, "group.case.title"));
 }
@@ -520,7 +482,7 @@ enum nara_err page_case_group(struct req *r)
 	struct session s;
 	struct actor who;
 	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 0, &redirected);
+	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
 	if (err != NARA_OK || redirected)
 		return err;
 	int64_t id = group_param_id(r, 0);
@@ -533,8 +495,7 @@ enum nara_err page_case_group_enrol(struct req *r)
 {
 	struct session s;
 	struct actor who;
-	int redirected = 0;
-	enum nara_err err = require_staff(r, &s, &who, 1, &redirected);
+	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
 	int64_t id = group_param_id(r, 0);
