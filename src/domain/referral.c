@@ -801,8 +801,7 @@ static const char *parts_text(struct arena *a, unsigned parts)
 }
 
 /* Is the unit a family-peace centre (R4.4 is its norm)? */
-static enum nara_err family_peace_unit(struct db *db, int64_t unit_id,
-				       int *yes)
+static enum nara_err family_peace_unit(struct db *db, int64_t unit_id, int *yes)
 {
 	int64_t n = 0;
 	enum nara_err err = db_query_int(
@@ -818,8 +817,8 @@ static enum nara_err read_where(struct db *db, struct arena *a,
 				const struct referral_grant *g,
 				struct referral_file *out)
 {
-	enum nara_err err = family_peace_unit(db, g->unit_id,
-					      &out->family_peace);
+	enum nara_err err =
+	    family_peace_unit(db, g->unit_id, &out->family_peace);
 	if (err != NARA_OK || !out->family_peace)
 		return err;
 	struct db_stmt *st;
@@ -1017,14 +1016,13 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 		err = read_parts(db, a, who, &c, &g, row.case_id, now, out);
 	if (err == NARA_OK) {
 		out->open = 1;
-		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
-				"read", "case", row.case_id, c.person_id,
-				arena_printf(a, "%s; parts %s%s", g.basis_text,
-					     parts_text(a, g.parts),
-					     out->where.present
-						 ? "; whereabouts"
-						 : ""),
-				0);
+		err = audit_ref(
+		    db, who, row.municipality_id, g.agreement_id, "read",
+		    "case", row.case_id, c.person_id,
+		    arena_printf(a, "%s; parts %s%s", g.basis_text,
+				 parts_text(a, g.parts),
+				 out->where.present ? "; whereabouts" : ""),
+		    0);
 	}
 	err = audit_finish(db, err);
 	if (stranger && err == NARA_EDENIED)
@@ -1038,6 +1036,66 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 		out->nnotes = 0;
 	}
 	return err;
+}
+
+/*
+ * A write by the shared unit's staff under a referral: the referral and its
+ * case loaded in the open transaction, the actor checked. Refused (the
+ * audited, flagged row kept, NARA_EDENIED) when they are not staff of the
+ * referral's unit — *stranger, answered as not found — or, for the
+ * whereabouts, the unit is no family-peace centre; and when the basis no
+ * longer holds, *why then saying why. The refusal rows name record_kind:
+ * "whereabouts" (the referral's id) or the referral and then the case.
+ */
+struct ref_write {
+	struct ref_row row;
+	struct referral_grant g;
+	struct case_row c;
+	int stranger;
+};
+
+static enum nara_err write_check(struct db *db, struct arena *a,
+				 const struct actor *who, int64_t referral_id,
+				 int64_t now, int whereabouts,
+				 struct ref_write *w, const char **why)
+{
+	memset(w, 0, sizeof(*w));
+	int centre = 1;
+	enum nara_err err = load_ref(db, a, referral_id, now, &w->row);
+	if (err == NARA_OK)
+		err = load_case_row(db, a, w->row.case_id, &w->c);
+	if (err == NARA_OK && whereabouts)
+		err = family_peace_unit(db, w->row.unit_id, &centre);
+	if (err != NARA_OK)
+		return err;
+	if (!centre ||
+	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, w->row.unit_id)) {
+		w->stranger = 1;
+		err = audit_ref(
+		    db, who, w->row.municipality_id, 0, "write_denied",
+		    whereabouts ? "whereabouts" : "referral", referral_id, 0,
+		    centre ? "not staff of the referral's unit"
+			   : "not a family-peace centre",
+		    1);
+		return err == NARA_OK ? NARA_EDENIED : err;
+	}
+	err = grant_of(db, a, &w->row, now, &w->g);
+	if (err != NARA_OK)
+		return err;
+	struct policy_decision d =
+	    decide_ref(who, &w->c, &w->g, REC_CASE, ACT_WRITE);
+	if (d.allowed && w->g.access == REFERRAL_OPEN &&
+	    (!whereabouts || w->c.person_id != 0))
+		return NARA_OK;
+	err = audit_ref(db, who, w->row.municipality_id, w->g.agreement_id,
+			"write_denied", whereabouts ? "whereabouts" : "case",
+			whereabouts ? referral_id : w->row.case_id,
+			w->c.person_id,
+			arena_printf(a, "%s: %s", w->g.basis_text,
+				     referral_access_text(w->g.access)),
+			1);
+	*why = closed_key(w->g.access);
+	return err == NARA_OK ? NARA_EDENIED : err;
 }
 
 enum nara_err referral_note(struct db *db, const struct actor *who,
@@ -1059,69 +1117,38 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 		arena_free(&a);
 		return err;
 	}
-	struct ref_row row;
-	struct referral_grant g;
-	struct case_row c;
-	int stranger = 0;
-	err = load_ref(db, &a, referral_id, now, &row);
-	if (err == NARA_OK)
-		err = load_case_row(db, &a, row.case_id, &c);
-	if (err == NARA_OK &&
-	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id)) {
-		err = audit_ref(db, who, row.municipality_id, 0, "write_denied",
-				"referral", referral_id, 0,
-				"not staff of the referral's unit", 1);
-		stranger = 1;
-		if (err == NARA_OK)
-			err = NARA_EDENIED;
-	}
-	if (err == NARA_OK)
-		err = grant_of(db, &a, &row, now, &g);
-	if (err == NARA_OK) {
-		struct policy_decision d =
-		    decide_ref(who, &c, &g, REC_CASE, ACT_WRITE);
-		if (!d.allowed || g.access != REFERRAL_OPEN) {
-			err = audit_ref(
-			    db, who, row.municipality_id, g.agreement_id,
-			    "write_denied", "case", row.case_id, c.person_id,
-			    arena_printf(&a, "%s: %s", g.basis_text,
-					 referral_access_text(g.access)),
-			    1);
-			*why = closed_key(g.access);
-			if (err == NARA_OK)
-				err = NARA_EDENIED;
-		}
-	}
-	/*
-	 * The note is the responsible committee's (its municipality_id), and
-	 * says for whom and under which agreement it was written (R3.3).
-	 */
+	struct ref_write w;
+	err = write_check(db, &a, who, referral_id, now, 0, &w, why);
 	/* The note is the committee's: it must not carry where the person
 	 * stays (R4.4; src/domain/whereabouts.h). */
 	const char *found = NULL;
 	if (err == NARA_OK &&
-	    (err = whereabouts_check_in_tx(db, c.person_id, body, &found)) ==
+	    (err = whereabouts_check_in_tx(db, w.c.person_id, body, &found)) ==
 		NARA_EINVAL)
 		*why = "ref.error.whereabouts";
+	/*
+	 * The note is the responsible committee's (its municipality_id), and
+	 * says for whom and under which agreement it was written (R3.3).
+	 */
 	if (err == NARA_OK) {
 		const char *label = arena_printf(
 		    &a, "%s (%s)", who->name ? who->name : who->label,
-		    referral_acting_for(&a, &g));
+		    referral_acting_for(&a, &w.g));
 		err = label ? journal_insert_in_tx(
-				  db, row.case_id, row.municipality_id, now,
+				  db, w.row.case_id, w.row.municipality_id, now,
 				  "staff", who->staff_id, label, "note", body,
 				  VIS_NOW, 0, WITHHELD_NONE, 0, note_id)
 			    : NARA_ENOMEM;
 	}
 	if (err == NARA_OK)
-		err = case_touch_in_tx(db, row.case_id, now);
+		err = case_touch_in_tx(db, w.row.case_id, now);
 	if (err == NARA_OK)
-		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
-				"create", "journal_note", *note_id, c.person_id,
-				g.basis_text, 0);
+		err = audit_ref(db, who, w.row.municipality_id,
+				w.g.agreement_id, "create", "journal_note",
+				*note_id, w.c.person_id, w.g.basis_text, 0);
 	err = audit_finish(db, err);
 	arena_free(&a);
-	return stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
+	return w.stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
 }
 
 /* ---- where the person stays, at a family-peace centre (R4.4) ---- */
@@ -1134,18 +1161,18 @@ static int optional_ok(const char *s, size_t max)
 enum nara_err referral_whereabouts_record(struct db *db,
 					  const struct actor *who,
 					  int64_t referral_id,
-					  const struct whereabouts_new *w,
+					  const struct whereabouts_new *wn,
 					  int64_t now, const char **why)
 {
 	*why = NULL;
 	if (!is_staff(who))
 		return NARA_EDENIED;
-	if (!text_ok(w->address, 200)) {
+	if (!text_ok(wn->address, 200)) {
 		*why = "ref.error.where_address";
 		return NARA_EINVAL;
 	}
-	if (!optional_ok(w->postal_code, 20) || !optional_ok(w->phone, 40) ||
-	    !optional_ok(w->note, 2000)) {
+	if (!optional_ok(wn->postal_code, 20) || !optional_ok(wn->phone, 40) ||
+	    !optional_ok(wn->note, 2000)) {
 		*why = "ref.error.where_field";
 		return NARA_EINVAL;
 	}
@@ -1156,45 +1183,8 @@ enum nara_err referral_whereabouts_record(struct db *db,
 		arena_free(&a);
 		return err;
 	}
-	struct ref_row row;
-	struct referral_grant g;
-	struct case_row c;
-	int stranger = 0, centre = 0;
-	err = load_ref(db, &a, referral_id, now, &row);
-	if (err == NARA_OK)
-		err = load_case_row(db, &a, row.case_id, &c);
-	if (err == NARA_OK)
-		err = family_peace_unit(db, row.unit_id, &centre);
-	if (err == NARA_OK &&
-	    (!centre ||
-	     !holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id))) {
-		err = audit_ref(db, who, row.municipality_id, 0, "write_denied",
-				"whereabouts", referral_id, 0,
-				centre ? "not staff of the referral's unit"
-				       : "not a family-peace centre",
-				1);
-		stranger = 1;
-		if (err == NARA_OK)
-			err = NARA_EDENIED;
-	}
-	if (err == NARA_OK)
-		err = grant_of(db, &a, &row, now, &g);
-	if (err == NARA_OK) {
-		struct policy_decision d =
-		    decide_ref(who, &c, &g, REC_CASE, ACT_WRITE);
-		if (!d.allowed || g.access != REFERRAL_OPEN || c.person_id == 0) {
-			err = audit_ref(
-			    db, who, row.municipality_id, g.agreement_id,
-			    "write_denied", "whereabouts", referral_id,
-			    c.person_id,
-			    arena_printf(&a, "%s: %s", g.basis_text,
-					 referral_access_text(g.access)),
-			    1);
-			*why = closed_key(g.access);
-			if (err == NARA_OK)
-				err = NARA_EDENIED;
-		}
-	}
+	struct ref_write w;
+	err = write_check(db, &a, who, referral_id, now, 1, &w, why);
 	int64_t id = 0;
 	if (err == NARA_OK) {
 		const char *label = who->name ? who->name : who->label;
@@ -1204,19 +1194,19 @@ enum nara_err referral_whereabouts_record(struct db *db,
 		    " address, postal_code, phone, note, recorded_at,"
 		    " recorded_by, recorded_by_label) VALUES (?, ?, ?, ?, ?,"
 		    " ?, ?, ?, ?, ?) RETURNING id",
-		    "iiissssiis", referral_id, c.person_id, row.unit_id,
-		    w->address, w->postal_code ? w->postal_code : "",
-		    w->phone ? w->phone : "", w->note ? w->note : "", now,
+		    "iiissssiis", referral_id, w.c.person_id, w.row.unit_id,
+		    wn->address, wn->postal_code ? wn->postal_code : "",
+		    wn->phone ? wn->phone : "", wn->note ? wn->note : "", now,
 		    who->staff_id, label);
 	}
 	/* The audit row says that, not where: the place stays here. */
 	if (err == NARA_OK)
-		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
-				"create", "whereabouts", id, c.person_id,
-				g.basis_text, 0);
+		err = audit_ref(db, who, w.row.municipality_id,
+				w.g.agreement_id, "create", "whereabouts", id,
+				w.c.person_id, w.g.basis_text, 0);
 	err = audit_finish(db, err);
 	arena_free(&a);
-	return stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
+	return w.stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
 }
 
 /* ---- the person's consents ---- */
