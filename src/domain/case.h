@@ -211,6 +211,17 @@ enum nara_err case_reads_own(struct db *db, struct arena *a,
 			     const struct actor *who, int64_t case_id,
 			     struct case_read_log **out, size_t *count);
 
+/*
+ * Where a case stands, for one who has just made a move in it: its state
+ * and version, and whether the actor may read the whole file (*whole).
+ * The host's staff acting under a referral (R3.2, R3.3) may not, and are
+ * told only this much; that read is audited with the agreement and its
+ * basis. Refused by the policy as any read is.
+ */
+enum nara_err case_standing(struct db *db, const struct actor *who,
+			    int64_t case_id, enum case_state *state,
+			    int64_t *version, int *whole);
+
 /* The version of a case, for the live pages (no audit: no personal data). */
 enum nara_err case_version(struct db *db, int64_t case_id, int64_t *version);
 

@@ -132,6 +132,22 @@ static enum nara_err staff_label(struct db *db, struct arena *a,
 	return rc < 0 ? db_step_err(rc) : NARA_OK;
 }
 
+/*
+ * Who made a move, as the record names them: the host's staff acting
+ * under a referral say for whose committee and under which agreement
+ * (R3.3), so the decision reads as the committee's.
+ */
+static const char *mover_label(struct arena *a, const struct actor *who,
+			       const struct case_facts_row *f)
+{
+	const char *name = who->name ? who->name : who->label;
+	if (!f->via_referral)
+		return name;
+	const char *stamped = arena_printf(a, "%s (%s)", name,
+					   referral_acting_for(a, &f->ref));
+	return stamped ? stamped : name;
+}
+
 static enum nara_err add_decision(struct db *db, struct arena *a,
 				  const struct actor *who, int64_t case_id,
 				  const struct case_facts_row *f,
@@ -155,8 +171,7 @@ static enum nara_err add_decision(struct db *db, struct arena *a,
 			   " kind, body, visibility) VALUES (?, ?, ?, 'staff',"
 			   " ?, ?, 'decision', ?, 'now') RETURNING id",
 			   "iiiiss", case_id, f->municipality_id, now,
-			   who->staff_id, who->name ? who->name : who->label,
-			   body);
+			   who->staff_id, mover_label(a, who, f), body);
 	if (err != NARA_OK)
 		return err;
 	struct db_stmt *st;
@@ -180,7 +195,7 @@ static enum nara_err add_decision(struct db *db, struct arena *a,
 	db_bind_text(st, 7, m->reasons, (size_t)-1);
 	db_bind_text(st, 8, m->legal_basis ? m->legal_basis : "", (size_t)-1);
 	db_bind_int(st, 9, who->staff_id);
-	db_bind_text(st, 10, who->name ? who->name : who->label, (size_t)-1);
+	db_bind_text(st, 10, mover_label(a, who, f), (size_t)-1);
 	if (m->presented_by > 0)
 		db_bind_int(st, 11, m->presented_by);
 	else
@@ -430,7 +445,7 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 		err = case_event_in_tx(db, case_id, now,
 				       case_action_name(m->action),
 				       f.flow.state, to, "staff", who->staff_id,
-				       who->name ? who->name : who->label,
+				       mover_label(&a, who, &f),
 				       m->reason ? m->reason : "",
 				       m->action == CA_EXTEND ? m->new_due : 0);
 	if (err == NARA_OK)

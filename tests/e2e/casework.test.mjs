@@ -133,7 +133,12 @@ test('worklist, registration, the case page and its forms, every state without a
     await page.check('#decide-outcome-granted');
     await page.fill('#decide-content', 'Familjebehandling beviljas.');
     await page.fill('#decide-reasons', 'Behovet är utrett.');
-    await page.click('#form-decide button[type="submit"]');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/steg')),
+      page.click('#form-decide button[type="submit"]'),
+    ]);
+    assert.equal(refused.status(), 400);
+    await page.waitForLoadState();
     assert.match(await page.textContent('#decide-subject-error'), /Skriv vad beslutet gäller/);
     assert.match(await page.inputValue('#decide-appeal'), /förvaltningsrätten/);
     assert.deepEqual(await axe(page), []);
@@ -188,6 +193,11 @@ test('worklist, registration, the case page and its forms, every state without a
       assert.deepEqual(await axe(page), []);
       break;
     }
+  } catch (e) {
+    // What the browser showed and what the server said, for a failure seen only in CI.
+    const shown = await page.textContent('main', { timeout: 2000 }).catch(() => '(no page)');
+    e.message += `\n at ${page.url()}:\n${String(shown).replace(/\s+/g, ' ').slice(0, 1500)}\n server: ${server.stderr.slice(-1500)}`;
+    throw e;
   } finally {
     await ctx.close();
   }

@@ -27,7 +27,7 @@ function bjuvCase(n) {
     matter, state, reference, received_at, updated_at) VALUES (${municipality}, ${unit},
     ${id}, 'application', 'support', 'received', 'BJUV-2026-R${n}${String(now).slice(-4)}',
     ${now}, ${now}) RETURNING id`);
-  return { id, pnr, name: `${given} ${family}`, caseId };
+  return { id, pnr, name: `${given} ${family}`, caseId, municipality };
 }
 
 before(async () => {
@@ -121,6 +121,28 @@ test('a consent asked of the person: nothing until they give it on Mina sidor, t
     'Avtalet ”Avtal om gemensamt familjefridscenter” (version 1) ger inte rätt att fatta det beslutet för Bjuvs kommun');
   // "decide" is delegated: refused by the flow (the case is not ready), not by the agreement.
   assert.notEqual((await move('decide')).status, 403);
+  // Once investigated, the centre decides for Bjuv's committee: told where the case
+  // stands, not shown the whole file, and the read is audited with the agreement.
+  sql(`UPDATE case_file SET state = 'investigation', investigation_opened_at = ${Math.floor(Date.now() / 1000)} WHERE id = ${p.caseId}`);
+  const decided = await centre.get(`/api/v1/cases/${p.caseId}/moves`, {
+    method: 'POST', body: JSON.stringify({ action: 'decide', outcome: 'granted', subject: 'Stödsamtal',
+      content: 'Tio stödsamtal beviljas.', reasons: 'Behovet är utrett.', appeal: 'Du kan överklaga till förvaltningsrätten.' }),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf } });
+  assert.equal(decided.status, 200);
+  const standing = await decided.json();
+  assert.deepEqual(Object.keys(standing).sort(), ['id', 'state', 'version']);
+  assert.equal(standing.state, 'decided');
+  assert.equal(String(standing.id), String(p.caseId));
+  // The decision and its note are Bjuv's, and say who made them for Bjuv under which agreement.
+  const [[decidedBy, noteBy, noteMunicipality]] = sql(`SELECT d.decided_by_label, n.author_label, n.municipality_id
+    FROM decision d JOIN journal_note n ON n.id = d.journal_note_id WHERE d.case_id = ${p.caseId}`);
+  assert.match(decidedBy, /\(Skrivet för Bjuvs kommun enligt Avtal om gemensamt familjefridscenter, version \d+\)$/);
+  assert.equal(noteBy, decidedBy);
+  assert.equal(String(noteMunicipality), String(p.municipality));
+  const [[readReason, readAgreement]] = sql(`SELECT reason, COALESCE(agreement_id, 0) FROM audit_log
+    WHERE action = 'read' AND record_kind = 'case' AND record_id = ${p.caseId} ORDER BY id DESC LIMIT 1`);
+  assert.match(readReason, /the state after a move/);
+  assert.ok(Number(readAgreement) > 0);
   const [[reason, agreement]] = sql(`SELECT reason, COALESCE(agreement_id, 0) FROM audit_log
     WHERE action = 'write_denied' AND record_kind = 'case' AND record_id = ${p.caseId}
     ORDER BY id DESC LIMIT 1`);
