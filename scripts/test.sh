@@ -44,16 +44,22 @@ run_cmocka() { # name binary
 }
 
 # node --test with the TAP reporter ends with "# pass N" and "# fail N".
-run_node() { # name file... (env passes the target)
-  local name=$1; shift
-  local out rc p f
+# node_start runs in the background, writing OUT and OUT.rc; node_count
+# reads them once it is done, so two engines can run side by side.
+node_start() { # out file... (env passes the target)
+  local out=$1; shift
   # Bounded: a hung browser must fail the run, not stall CI.
-  out=$(timeout 1800 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap "$@" 2>&1); rc=$?
-  p=$(printf '%s\n' "$out" | sed -n 's/^# pass \([0-9]*\)/\1/p' | tail -1)
-  f=$(printf '%s\n' "$out" | sed -n 's/^# fail \([0-9]*\)/\1/p' | tail -1)
+  ( timeout 1800 node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=tap "$@" >"$out" 2>&1
+    echo $? >"$out.rc" ) &
+}
+node_count() { # name out
+  local name=$1 out=$2 rc p f
+  rc=$(cat "$out.rc" 2>/dev/null || echo 1)
+  p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$out" | tail -1)
+  f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$out" | tail -1)
   p=${p:-0}; f=${f:-0}
-  if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
-  if [ "$f" -gt 0 ]; then printf '%s\n' "$out" | grep -v '^ *\(#\|ok\|---\|\.\.\.\|duration_ms\|type:\)' | tail -80; fi
+  if [ "$rc" -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
+  if [ "$f" -gt 0 ]; then grep -v '^ *\(#\|ok\|---\|\.\.\.\|duration_ms\|type:\)' "$out" | tail -80; fi
   count "$name" "$p" "$f"
 }
 
@@ -68,14 +74,21 @@ for t in build/test/test_*; do
 done
 
 export NARA_BIN=$ROOT/build/test/nara
-echo "== integration and browser tests: SQLite"
+# The two engines' integration and browser runs go side by side, each
+# with its own database, server ports and browser profiles: on two cores
+# that takes some 12 minutes instead of 20.
+echo "== integration and browser tests: SQLite and PostgreSQL, side by side"
+started=$(date +%s)
 NARA_TEST_DATABASE="sqlite:$WORK/nara.db" NARA_TEST_ENGINE=sqlite \
-  run_node "integration+browser/sqlite" tests/integration/*.test.mjs tests/e2e/*.test.mjs
+  node_start "$WORK/node-sqlite.tap" tests/integration/*.test.mjs tests/e2e/*.test.mjs
 if [ -n "$PG_URL" ]; then
-  echo "== integration and browser tests: PostgreSQL"
   NARA_TEST_DATABASE="$PG_URL" NARA_TEST_ENGINE=postgresql \
-    run_node "integration+browser/postgresql" tests/integration/*.test.mjs tests/e2e/*.test.mjs
+    node_start "$WORK/node-postgresql.tap" tests/integration/*.test.mjs tests/e2e/*.test.mjs
 fi
+wait
+echo "(both in $(( $(date +%s) - started )) s)"
+node_count "integration+browser/sqlite" "$WORK/node-sqlite.tap"
+[ -n "$PG_URL" ] && node_count "integration+browser/postgresql" "$WORK/node-postgresql.tap"
 
 echo "== the API description (docs/openapi.yaml, @redocly/cli)"
 if out=$(npx --no-install redocly lint --format=stylish docs/openapi.yaml 2>&1); then
