@@ -147,8 +147,9 @@ enum nara_err api_case_move(struct req *r)
 				  (int64_t)time(NULL), &named) == NARA_OK &&
 	    named != NULL)
 		return api_send(r, 403,
-				json_pack("{s:{s:i,s:s,s:s}}", "error", "status",
-					  403, "key", why, "message", named));
+				json_pack("{s:{s:i,s:s,s:s}}", "error",
+					  "status", 403, "key", why, "message",
+					  named));
 	if (err != NARA_OK)
 		return api_answer(r, err, why);
 	/*
@@ -201,8 +202,8 @@ enum nara_err api_case_assign(struct req *r)
 		  : case_assign(r->db, &c.who, id, staff_id, version, now);
 	if (err != NARA_OK)
 		return api_answer(r, err,
-			      err == NARA_ECONFLICT ? "case.error.changed"
-						    : "case.error.staff");
+				  err == NARA_ECONFLICT ? "case.error.changed"
+							: "case.error.staff");
 	return api_send(r, 200, json_pack("{s:b}", "ok", 1));
 }
 

@@ -61,8 +61,8 @@ struct case_summary {
 	struct case_clock preliminary; /* R1.2 */
 	struct case_clock investigation; /* R1.3 */
 	int unassessed_reports;
-	int objections; /* the person's comments awaiting staff */
-	int reopened;	/* R1.3: the clock was not reset */
+	int objections;	       /* the person's comments awaiting staff */
+	int reopened;	       /* R1.3: the clock was not reset */
 	struct case_next next; /* the person's own list and views only */
 };
 

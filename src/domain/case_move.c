@@ -143,8 +143,8 @@ static const char *mover_label(struct arena *a, const struct actor *who,
 	const char *name = who->name ? who->name : who->label;
 	if (!f->via_referral)
 		return name;
-	const char *stamped = arena_printf(a, "%s (%s)", name,
-					   referral_acting_for(a, &f->ref));
+	const char *stamped =
+	    arena_printf(a, "%s (%s)", name, referral_acting_for(a, &f->ref));
 	return stamped ? stamped : name;
 }
 
@@ -442,12 +442,11 @@ enum nara_err case_move(struct db *db, const struct actor *who, int64_t case_id,
 	if (err == NARA_EINVAL && *why == NULL)
 		*why = "case.error.presented_by";
 	if (err == NARA_OK)
-		err = case_event_in_tx(db, case_id, now,
-				       case_action_name(m->action),
-				       f.flow.state, to, "staff", who->staff_id,
-				       mover_label(&a, who, &f),
-				       m->reason ? m->reason : "",
-				       m->action == CA_EXTEND ? m->new_due : 0);
+		err = case_event_in_tx(
+		    db, case_id, now, case_action_name(m->action), f.flow.state,
+		    to, "staff", who->staff_id, mover_label(&a, who, &f),
+		    m->reason ? m->reason : "",
+		    m->action == CA_EXTEND ? m->new_due : 0);
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, case_id, now);
 	if (err == NARA_OK) {

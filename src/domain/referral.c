@@ -1234,7 +1234,11 @@ enum nara_err consent_list_own(struct db *db, struct arena *a,
 	    "SELECT c.id, c.scope, c.status, c.valid_until,"
 	    " COALESCE(c.given_at, 0), COALESCE(c.withdrawn_at, 0),"
 	    " c.requested_at, u.name, hm.name, m.name, c.purpose, c.given_by,"
-	    " c.person_id, c.municipality_id"
+	    " c.person_id, c.municipality_id,"
+	    " COALESCE((SELECT r.status FROM referral r WHERE"
+	    "  r.consent_id = c.id ORDER BY r.id DESC LIMIT 1), ''),"
+	    " COALESCE((SELECT r.answered_at FROM referral r WHERE"
+	    "  r.consent_id = c.id ORDER BY r.id DESC LIMIT 1), 0)"
 	    " FROM consent c JOIN person p ON p.id = c.person_id"
 	    " JOIN unit u ON u.id = c.recipient_unit_id"
 	    " JOIN municipality hm ON hm.id = u.municipality_id"
@@ -1264,6 +1268,8 @@ enum nara_err consent_list_own(struct db *db, struct arena *a,
 			v->municipality_name = col(a, st, 9);
 			v->purpose = col(a, st, 10);
 			v->given_by = col(a, st, 11);
+			v->referral_status = col(a, st, 14);
+			v->referral_answered_at = db_col_int(st, 15);
 			if (first_person == 0) {
 				first_person = db_col_int(st, 12);
 				first_municipality = db_col_int(st, 13);

@@ -219,6 +219,13 @@ struct consent_view {
 	const char *status; /* requested, given, withdrawn, expired */
 	const char *unit_name, *host_name, *municipality_name, *purpose;
 	const char *given_by;
+	/*
+	 * The referral the consent was asked for, as the person may follow
+	 * it: pending, accepted or declined ("" when none), and when the unit
+	 * answered (0 when it has not).
+	 */
+	const char *referral_status;
+	int64_t referral_answered_at;
 };
 
 /* The person's consents in every municipality (audited as a read). */

@@ -566,11 +566,21 @@ enum nara_err page_consents(struct req *r)
 		if (list[i].withdrawn_at != 0)
 			tv_set(c, "withdrawn",
 			       web_date(r, list[i].withdrawn_at));
+		/* Where the referral stands, so the person can follow it. */
+		if (list[i].referral_status[0] != '\0')
+			tv_set(c, "referral",
+			       word(r, "consent.referral",
+				    list[i].referral_status));
+		if (list[i].referral_answered_at != 0)
+			tv_set(c, "referral_when",
+			       web_date(r, list[i].referral_answered_at));
 	}
 	if (n == 0)
 		tv_set(v, "empty", "1");
 	const char *done = kv_get(&r->query, "sparat");
-	if (done != NULL)
+	if (done != NULL && strcmp(done, "unchanged") == 0)
+		tv_set(v, "unchanged", t(r, "consent.error.unchanged"));
+	else if (done != NULL)
 		tv_set(v, "saved", word(r, "consent.saved", done));
 	return page_render(r, "consents", v, t(r, "consent.title"));
 }
@@ -593,12 +603,17 @@ static enum nara_err consent_form(struct req *r, int withdraw)
 	int64_t now = (int64_t)time(NULL);
 	err = withdraw ? consent_withdraw_own(r->db, &who, id, now)
 		       : consent_give_own(r->db, &who, id, now);
-	/* Already withdrawn or given: the page says how it stands. */
+	/*
+	 * Already withdrawn, given or past its end: nothing changed, and the
+	 * page says so next to how it stands.
+	 */
 	if (err != NARA_OK && err != NARA_ECONFLICT)
 		return err;
 	resp_redirect(r, 303,
-		      withdraw ? "/mina-sidor/samtycken?sparat=withdrawn"
-			       : "/mina-sidor/samtycken?sparat=given");
+		      err == NARA_ECONFLICT
+			  ? "/mina-sidor/samtycken?sparat=unchanged"
+		      : withdraw ? "/mina-sidor/samtycken?sparat=withdrawn"
+				 : "/mina-sidor/samtycken?sparat=given");
 	return NARA_OK;
 }
 

@@ -216,5 +216,9 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/arbete/grupper/deltagare/{}/avboka", page_work_enrolment_cancel, "work_enrolment_cancel", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/arbete/arende/{}/stodgrupp", page_case_group, "case_group", 1),
 	ROUTE(HTTP_POST, "/arbete/arende/{}/stodgrupp", page_case_group_enrol, "case_group_enrol", 1, .rate_class = RATE_FORM),
+	/* The person's consents through the API (api_consents.c, R3.2). */
+	ROUTE(HTTP_GET, "/api/v1/my/consents", api_my_consents, "api_my_consents", 1),
+	ROUTE(HTTP_POST, "/api/v1/my/consents/{}/give", api_my_consent_give, "api_my_consent_give", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/api/v1/my/consents/{}/withdraw", api_my_consent_withdraw, "api_my_consent_withdraw", 1, .rate_class = RATE_FORM),
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

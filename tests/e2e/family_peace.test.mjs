@@ -187,6 +187,7 @@ test('Bjuv refers to the family-peace centre with consent; the centre works; the
   const consents = await citizen.page.textContent('main');
   assert.match(consents, /Familjefridscenter, Helsingborg/);
   assert.match(consents, /Gäller/);
+  assert.match(consents, /Enheten har tagit emot remissen/);
   assert.deepEqual(await axe(citizen.page), []);
   await citizen.page.click('button:has-text("Återkalla samtycket")');
   await citizen.page.waitForURL(/\?sparat=withdrawn$/);

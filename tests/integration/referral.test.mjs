@@ -33,7 +33,7 @@ function bjuvCase(n) {
 before(async () => {
   prepareDatabase();
   server = await startServer({ NARA_DEV_LOGIN: '1' });
-  people.push(bjuvCase(0), bjuvCase(1));
+  people.push(bjuvCase(0), bjuvCase(1), bjuvCase(2));
 });
 after(async () => {
   const r = await stopServer(server);
@@ -102,7 +102,10 @@ test('a consent asked of the person: nothing until they give it on Mina sidor, t
   assert.equal((await person.post(`/mina-sidor/samtycken/${consent}/ge`, { csrf: 'fel' })).status, 403);
   const given = await person.post(`/mina-sidor/samtycken/${consent}/ge`, { csrf: page.csrf });
   assert.equal(given.status, 303);
-  assert.match(await (await person.get('/mina-sidor/samtycken')).text(), /Gäller/);
+  const mine = await (await person.get('/mina-sidor/samtycken')).text();
+  assert.match(mine, /Gäller/);
+  // The person follows the referral too: the centre has taken it.
+  assert.match(mine, /<dt>Remissen<\/dt><dd>Enheten har tagit emot remissen\. \(\d/);
 
   const open = await centre.get(`/arbete/remisser/${referral}`);
   assert.equal(open.status, 200);
@@ -191,4 +194,64 @@ test('a statutory ground; who may refer; a declined referral gives nothing', asy
     { csrf: one.csrf, text: 'Försök' })).status, 403);
   // The officer sees the answer and the reason.
   assert.match(await (await lead.get(`/arbete/arende/${p.caseId}/remiss`)).text(), /Fel enhet för detta/);
+});
+
+test("the person's consents through the API: listed with the referral, given, withdrawn, never changed twice", async () => {
+  const [first, , p] = people;
+  const officer = await as(/· bjuv\.handlaggare$/);
+  const form = await formCsrf(officer, `/arbete/arende/${p.caseId}/remiss`);
+  const until = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+  assert.equal((await officer.post(`/arbete/arende/${p.caseId}/remiss`, {
+    csrf: form.csrf, enhet: centreUnit(), fraga: 'Stödsamtal', del_identity: '1',
+    grund: 'ask', giltig_till: until })).status, 303);
+  const [[consent]] = sql(`SELECT consent_id FROM referral WHERE case_id = ${p.caseId} ORDER BY id DESC LIMIT 1`);
+
+  const person = await as(new RegExp(`^${p.name}, Bjuv$`));
+  const token = async (c) => (await (await c.get('/api/v1/me')).json()).csrf;
+  const call = async (c, method, path, csrf) => {
+    const res = await c.get(path, { method, headers: csrf ? { 'X-CSRF-Token': csrf } : {} });
+    return { status: res.status, json: await res.json() };
+  };
+  const csrf = await token(person);
+  const listed = await call(person, 'GET', '/api/v1/my/consents');
+  assert.equal(listed.status, 200);
+  const asked = listed.json.consents.find((c) => String(c.id) === String(consent));
+  assert.equal(asked.status, 'requested');
+  assert.deepEqual(asked.parts, ['identity']);
+  assert.equal(asked.unit, 'Familjefridscenter');
+  assert.equal(asked.referral.status, 'pending');
+  assert.equal(asked.referral.answered_at, undefined);
+
+  // Without the token, someone else, a member of staff: refused.
+  assert.equal((await call(person, 'POST', `/api/v1/my/consents/${consent}/give`)).status, 403);
+  const stranger = await as(new RegExp(`^${first.name}, Bjuv$`));
+  assert.equal((await call(stranger, 'POST', `/api/v1/my/consents/${consent}/give`, await token(stranger))).status, 404);
+  assert.equal((await call(officer, 'GET', '/api/v1/my/consents')).status, 403);
+
+  const given = await call(person, 'POST', `/api/v1/my/consents/${consent}/give`, csrf);
+  assert.equal(given.status, 200);
+  assert.equal(given.json.status, 'given');
+  assert.ok(given.json.given_at > 0);
+  assert.equal((await call(person, 'POST', `/api/v1/my/consents/${consent}/give`, csrf)).status, 409);
+  const withdrawn = await call(person, 'POST', `/api/v1/my/consents/${consent}/withdraw`, csrf);
+  assert.equal(withdrawn.status, 200);
+  assert.equal(withdrawn.json.status, 'withdrawn');
+  assert.ok(withdrawn.json.withdrawn_at > 0);
+  const twice = await call(person, 'POST', `/api/v1/my/consents/${consent}/withdraw`, csrf);
+  assert.equal(twice.status, 409);
+  assert.match(twice.json.error.message, /Samtycket ändrades inte/);
+
+  // On the page, a consent that cannot be given again is not "saved".
+  const page = await formCsrf(person, '/mina-sidor/samtycken');
+  const again = await person.post(`/mina-sidor/samtycken/${consent}/ge`, { csrf: page.csrf });
+  assert.equal(again.status, 303);
+  assert.match(again.headers.get('location'), /sparat=unchanged$/);
+  const shown = await (await person.get(again.headers.get('location'))).text();
+  assert.match(shown, /Samtycket ändrades inte/);
+  assert.doesNotMatch(shown, /Tack\. Ditt samtycke är sparat/);
+
+  // The stranger's try is flagged; one row for each change; none for what changed nothing.
+  const rows = sql(`SELECT action, flagged FROM audit_log WHERE record_kind = 'consent'
+    AND record_id = ${consent} ORDER BY id`);
+  assert.deepEqual(rows.map((r) => `${r[0]}:${r[1]}`), ['write_denied:1', 'consent.give:0', 'consent.withdraw:0']);
 });
