@@ -19,6 +19,7 @@
 #include "domain/case.h"
 #include "domain/document.h"
 #include "domain/journal.h"
+#include "domain/notify.h"
 #include "domain/person.h"
 #include "policy/case_flow.h"
 #include "policy/clock.h"
@@ -868,6 +869,27 @@ static enum nara_err close_sending(struct db *db, struct arena *a,
 					   c.municipality_id, now, "system", 0,
 					   "nara (överlämning)", "note", reason,
 					   VIS_NOW, 0, 0, 0, NULL);
+	/*
+	 * The person is told there is news on Mina sidor, where the closed
+	 * case says where it went and the new case shows; the notice itself
+	 * says nothing of the move. Only the sending committee has their
+	 * e-mail and phone (the package carries no contact details). A
+	 * protected identity is told by staff in the way the protection
+	 * allows, as in case_move.c.
+	 */
+	int64_t protected_identity = 1;
+	if (err == NARA_OK && c.person_id != 0)
+		err = db_query_int(db, &protected_identity,
+				   "SELECT protected_identity FROM person"
+				   " WHERE id = ?",
+				   "i", c.person_id);
+	if (err == NARA_OK && c.person_id != 0 && protected_identity == 0) {
+		char key[64];
+		snprintf(key, sizeof(key), "handover:%lld:closed",
+			 (long long)v->s.id);
+		err = notify_person_in_tx(db, c.person_id, "case_news",
+					  "/mina-sidor", key, now);
+	}
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, v->s.from_case_id, now);
 	if (err == NARA_OK)

@@ -147,6 +147,15 @@ test('a case handed over as a package: only the chosen parts arrive, the old cas
   assert.match(sql(`SELECT closure_reason FROM case_file WHERE id = ${caseId}`), /Överlämnat till Helsingborg/);
   assert.equal(sql(`SELECT action FROM case_event WHERE case_id = ${caseId} ORDER BY id DESC LIMIT 1`), 'close');
   assert.equal(sql(`SELECT state FROM handover WHERE id = ${id}`), 'accepted');
+  // The person is told there is news on Mina sidor, by the committee that has
+  // their e-mail and phone, and nothing of the move in the notice itself.
+  const told = rows(`SELECT j.subject, j.body FROM notice_job j JOIN case_file c ON c.person_id = j.person_id
+    WHERE c.id = ${caseId} AND j.dedupe_key LIKE 'handover:${id}:closed%'`);
+  assert.ok(told.length >= 1, 'a notice is queued');
+  for (const [subject, body] of told) {
+    assert.match(body, /\/mina-sidor/);
+    assert.doesNotMatch(subject + body, /Helsingborg|Överlämn|överlämn|flytt/);
+  }
 
   // Not shared access: each side reads only its own case.
   assert.equal((await a.get(`/arbete/arende/${newCase}`)).status, 403);
