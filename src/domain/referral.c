@@ -106,7 +106,7 @@ static const char *consent_state(const struct referral_facts *f, int64_t now)
 	return "given";
 }
 
-/* Reads the referral columns r.id .. c.scope at col 0..12 into row. */
+/* Reads the referral columns r.id .. r.ended_at at col 0..13 into row. */
 static void fill_ref_row(struct db_stmt *st, struct arena *a, int64_t now,
 			 struct ref_row *row)
 {
@@ -131,6 +131,7 @@ static void fill_ref_row(struct db_stmt *st, struct arena *a, int64_t now,
 	row->facts.consent_until = db_col_int(st, 10);
 	row->facts.consent_withdrawn = db_col_int(st, 11);
 	row->facts.consent_scope = (unsigned)db_col_int(st, 12);
+	row->facts.ended_at = db_col_int(st, 13);
 	row->consent_status = row->facts.basis == BASIS_CONSENT
 				  ? consent_state(&row->facts, now)
 				  : "";
@@ -140,7 +141,7 @@ static void fill_ref_row(struct db_stmt *st, struct arena *a, int64_t now,
 	"r.id, r.case_id, r.municipality_id, r.unit_id, r.status, r.basis,"    \
 	" COALESCE(r.consent_id, 0), r.ground, r.parts, COALESCE(c.status,"    \
 	" ''), COALESCE(c.valid_until, 0), COALESCE(c.withdrawn_at, 0),"       \
-	" COALESCE(c.scope, 0)"
+	" COALESCE(c.scope, 0), COALESCE(r.ended_at, 0)"
 
 /* The grant one referral row gives at now: the agreement asked now. */
 static enum nara_err grant_of(struct db *db, struct arena *a,
@@ -474,7 +475,7 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 	REF_COLUMNS ", r.asked, r.decline_reason, m.name, u.name, hm.name,"    \
 		    " ag.name, r.ground_note, r.created_at,"                   \
 		    " COALESCE(r.answered_at, 0), r.created_by_label,"         \
-		    " r.answered_by_label"
+		    " r.answered_by_label, r.ended_by_label, r.end_reason"
 
 #define VIEW_FROM                                                              \
 	" FROM referral r LEFT JOIN consent c ON c.id = r.consent_id"          \
@@ -495,7 +496,8 @@ static enum nara_err fill_view(struct db *db, struct db_stmt *st,
 	v->unit_id = row->unit_id;
 	v->consent_id = row->consent_id;
 	v->parts = row->parts;
-	v->status = row->facts.status == REF_ACCEPTED	? "accepted"
+	v->status = row->facts.ended_at != 0		? "ended"
+		    : row->facts.status == REF_ACCEPTED ? "accepted"
 		    : row->facts.status == REF_DECLINED ? "declined"
 							: "pending";
 	v->basis =
@@ -504,17 +506,20 @@ static enum nara_err fill_view(struct db *db, struct db_stmt *st,
 	v->ground_law = g ? g->law : "";
 	v->consent_status = row->consent_status;
 	v->consent_until = row->facts.consent_until;
-	v->asked = col(a, st, 13);
-	v->decline_reason = col(a, st, 14);
-	v->municipality_name = col(a, st, 15);
-	v->unit_name = col(a, st, 16);
-	v->host_name = col(a, st, 17);
-	v->agreement_name = col(a, st, 18);
-	v->ground_note = col(a, st, 19);
-	v->created_at = db_col_int(st, 20);
-	v->answered_at = db_col_int(st, 21);
-	v->created_by_label = col(a, st, 22);
-	v->answered_by_label = col(a, st, 23);
+	v->asked = col(a, st, 14);
+	v->decline_reason = col(a, st, 15);
+	v->municipality_name = col(a, st, 16);
+	v->unit_name = col(a, st, 17);
+	v->host_name = col(a, st, 18);
+	v->agreement_name = col(a, st, 19);
+	v->ground_note = col(a, st, 20);
+	v->created_at = db_col_int(st, 21);
+	v->answered_at = db_col_int(st, 22);
+	v->created_by_label = col(a, st, 23);
+	v->answered_by_label = col(a, st, 24);
+	v->ended_at = row->facts.ended_at;
+	v->ended_by_label = col(a, st, 25);
+	v->end_reason = col(a, st, 26);
 	return NARA_OK;
 }
 
@@ -690,6 +695,11 @@ enum nara_err referral_answer(struct db *db, const struct actor *who,
 		*why = "ref.error.answered";
 		err = NARA_ECONFLICT;
 	}
+	/* Taken back by the committee before it was answered. */
+	if (err == NARA_OK && row.facts.ended_at != 0) {
+		*why = "ref.error.ended";
+		err = NARA_ECONFLICT;
+	}
 	if (err == NARA_OK && g.agreement_id == 0) {
 		*why = "ref.error.no_agreement";
 		err = NARA_ECONFLICT;
@@ -717,6 +727,84 @@ enum nara_err referral_answer(struct db *db, const struct actor *who,
 	return err;
 }
 
+enum nara_err referral_end(struct db *db, const struct actor *who,
+			   int64_t case_id, int64_t referral_id,
+			   const char *reason, int64_t now, const char **why)
+{
+	*why = NULL;
+	if (!is_staff(who))
+		return NARA_EDENIED;
+	struct arena a;
+	arena_init(&a, 0);
+	enum nara_err err = db_begin(db);
+	if (err != NARA_OK) {
+		arena_free(&a);
+		return err;
+	}
+	struct ref_row row;
+	struct referral_grant g;
+	err = load_ref(db, &a, referral_id, now, &row);
+	if (err == NARA_OK && case_id != 0 && row.case_id != case_id)
+		err = NARA_ENOTFOUND;
+	int64_t case_unit = 0, municipality_id = 0, person_id = 0;
+	int referring = 0;
+	if (err == NARA_OK &&
+	    who->subject.municipality_id == row.municipality_id) {
+		/* The committee's side: the case's write policy, then the
+		 * roles that refer (as referral_create). */
+		err = case_authorize_in_tx(db, who, row.case_id, 1,
+					   &municipality_id, &person_id);
+		if (err == NARA_OK)
+			err = db_query_int(
+			    db, &case_unit,
+			    "SELECT unit_id FROM case_file WHERE id = ?", "i",
+			    row.case_id);
+		referring =
+		    err == NARA_OK &&
+		    (holds_role_in_unit(who, ROLE_CASE_OFFICER, case_unit) ||
+		     holds_role_in_unit(who, ROLE_TEAM_LEAD, case_unit));
+	}
+	/* The unit's side: only once it has accepted the referral. */
+	int receiving =
+	    err == NARA_OK && row.facts.status == REF_ACCEPTED &&
+	    holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id);
+	if (err == NARA_OK && !referring && !receiving) {
+		err = audit_ref(db, who, row.municipality_id, 0, "write_denied",
+				"referral", referral_id, 0,
+				"ends a referral: neither an officer of the"
+				" referring unit nor the unit that accepted it",
+				1);
+		if (err == NARA_OK)
+			err = NARA_EDENIED;
+	}
+	if (err == NARA_OK)
+		err = grant_of(db, &a, &row, now, &g);
+	if (err == NARA_OK &&
+	    (row.facts.ended_at != 0 || row.facts.status == REF_DECLINED)) {
+		*why = "ref.error.ended";
+		err = NARA_ECONFLICT;
+	}
+	if (err == NARA_OK && !text_ok(reason, REFERRAL_TEXT_MAX)) {
+		*why = "ref.error.end_reason";
+		err = NARA_EINVAL;
+	}
+	if (err == NARA_OK)
+		err = db_run(db,
+			     "UPDATE referral SET ended_at = ?, ended_by = ?,"
+			     " ended_by_label = ?, end_reason = ? WHERE id = ?"
+			     " AND ended_at IS NULL",
+			     "iissi", now, who->staff_id,
+			     who->name ? who->name : who->label, reason,
+			     referral_id);
+	if (err == NARA_OK)
+		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
+				"referral.end", "referral", referral_id,
+				case_person(db, row.case_id), g.basis_text, 0);
+	err = audit_finish(db, err);
+	arena_free(&a);
+	return err;
+}
+
 /* ---- reading the disclosed parts ---- */
 
 static const char *closed_key(enum referral_access x)
@@ -730,6 +818,8 @@ static const char *closed_key(enum referral_access x)
 		return "ref.closed.agreement";
 	case REFERRAL_NO_CONSENT:
 		return "ref.closed.no_consent";
+	case REFERRAL_ENDED:
+		return "ref.closed.ended";
 	default:
 		return "ref.closed.other";
 	}
@@ -1235,7 +1325,8 @@ enum nara_err consent_list_own(struct db *db, struct arena *a,
 	    " COALESCE(c.given_at, 0), COALESCE(c.withdrawn_at, 0),"
 	    " c.requested_at, u.name, hm.name, m.name, c.purpose, c.given_by,"
 	    " c.person_id, c.municipality_id,"
-	    " COALESCE((SELECT r.status FROM referral r WHERE"
+	    " COALESCE((SELECT CASE WHEN r.ended_at IS NULL THEN r.status"
+	    "  ELSE 'ended' END FROM referral r WHERE"
 	    "  r.consent_id = c.id ORDER BY r.id DESC LIMIT 1), ''),"
 	    " COALESCE((SELECT r.answered_at FROM referral r WHERE"
 	    "  r.consent_id = c.id ORDER BY r.id DESC LIMIT 1), 0)"

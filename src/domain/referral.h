@@ -115,7 +115,7 @@ enum nara_err referral_units(struct db *db, struct arena *a, int64_t case_id,
 /* A referral as a list or its page shows it. */
 struct referral_view {
 	int64_t id, case_id, unit_id, consent_id, created_at, answered_at;
-	const char *status; /* pending, accepted, declined */
+	const char *status; /* pending, accepted, declined, ended */
 	const char *asked, *decline_reason;
 	const char *municipality_name, *unit_name, *host_name;
 	const char *agreement_name;
@@ -126,6 +126,8 @@ struct referral_view {
 	int64_t consent_until;
 	enum referral_access access; /* as of now */
 	const char *created_by_label, *answered_by_label;
+	int64_t ended_at; /* 0: not ended */
+	const char *ended_by_label, *end_reason;
 };
 
 /* The referrals of a case, for its officers (case read policy). */
@@ -148,6 +150,20 @@ enum nara_err referral_answer(struct db *db, const struct actor *who,
 			      int64_t referral_id, int accept,
 			      const char *reason, int64_t now,
 			      const char **why);
+
+/*
+ * Ends a referral (R3.2): a case officer or team lead of the case's unit
+ * (also before the unit has answered: the referral is taken back), or the
+ * shared unit's staff once they have accepted it. A reason is required
+ * ("ref.error.end_reason"); an ended or declined referral does not end
+ * again (NARA_ECONFLICT, "ref.error.ended"). The unit's access closes at
+ * its next request, whatever the basis. Anyone else: NARA_EDENIED,
+ * audited and flagged. case_id: the case whose page the form was on
+ * (NARA_ENOTFOUND when the referral is not of it); 0 from the unit's side.
+ */
+enum nara_err referral_end(struct db *db, const struct actor *who,
+			   int64_t case_id, int64_t referral_id,
+			   const char *reason, int64_t now, const char **why);
 
 struct journal_note_view;
 
@@ -221,8 +237,8 @@ struct consent_view {
 	const char *given_by;
 	/*
 	 * The referral the consent was asked for, as the person may follow
-	 * it: pending, accepted or declined ("" when none), and when the unit
-	 * answered (0 when it has not).
+	 * it: pending, accepted, declined or ended ("" when none), and when
+	 * the unit answered (0 when it has not).
 	 */
 	const char *referral_status;
 	int64_t referral_answered_at;

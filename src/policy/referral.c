@@ -48,6 +48,9 @@ enum referral_access referral_access(const struct referral_facts *f,
 	 */
 	if (!f->agreement_in_force)
 		return REFERRAL_NO_AGREEMENT;
+	/* Ended, on whatever basis: the work is done, the door is shut. */
+	if (f->ended_at != 0 && f->ended_at <= now)
+		return REFERRAL_ENDED;
 	if (f->status == REF_DECLINED)
 		return REFERRAL_DECLINED;
 	if (f->status != REF_ACCEPTED)
@@ -87,6 +90,8 @@ const char *referral_access_text(enum referral_access a)
 		return "no statutory ground";
 	case REFERRAL_NO_AGREEMENT:
 		return "no agreement in force";
+	case REFERRAL_ENDED:
+		return "referral ended";
 	}
 	return "unknown";
 }

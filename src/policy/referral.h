@@ -47,6 +47,8 @@ struct referral_facts {
 	int ground_known;
 	/* An agreement in force at now covers the unit and the member. */
 	int agreement_in_force;
+	/* When the referral was ended (0: it has not been), by either side. */
+	int64_t ended_at;
 };
 
 enum referral_access {
@@ -59,9 +61,10 @@ enum referral_access {
 	REFERRAL_OUT_OF_SCOPE, /* the consent does not cover the parts */
 	REFERRAL_NO_GROUND,    /* a statutory ground not on the list */
 	REFERRAL_NO_AGREEMENT, /* no agreement in force at now */
+	REFERRAL_ENDED,	       /* ended by the committee or the unit */
 };
 
-/* The decision, checked in this order: agreement, answer, basis. */
+/* The decision, checked in this order: agreement, end, answer, basis. */
 enum referral_access referral_access(const struct referral_facts *f,
 				     int64_t now);
 

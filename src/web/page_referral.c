@@ -93,19 +93,32 @@ static void view_vars(struct req *r, struct tvars *item,
 	tv_set(item, "created_iso", web_iso_date(r, v->created_at));
 	tv_set(item, "access",
 	       word(r, "ref.access",
-		    v->access == REFERRAL_OPEN		 ? "open"
-		    : strcmp(v->status, "accepted") == 0 ? "closed"
-							 : "none"));
+		    v->access == REFERRAL_OPEN ? "open"
+		    : strcmp(v->status, "accepted") == 0 ||
+			    strcmp(v->status, "ended") == 0
+			? "closed"
+			: "none"));
 	if (v->decline_reason[0])
 		tv_set(item, "decline_reason", v->decline_reason);
 	if (strcmp(v->status, "pending") == 0)
 		tv_set(item, "pending", "1");
+	/* Either side may end it (the committee also before an answer). */
+	if (strcmp(v->status, "pending") == 0 ||
+	    strcmp(v->status, "accepted") == 0)
+		tv_set(item, "can_end", "1");
+	if (v->ended_at != 0) {
+		tv_set(item, "ended", web_date(r, v->ended_at));
+		tv_set(item, "ended_iso", web_iso_date(r, v->ended_at));
+		tv_set(item, "ended_by", v->ended_by_label);
+		tv_set(item, "end_reason", v->end_reason);
+	}
 }
 
 /* ---- the officer's form ---- */
 
 struct ref_form {
 	const char *error, *field; /* catalogue key, id of the field */
+	int64_t end_id;		   /* a refused end: of this referral */
 };
 
 static enum nara_err render_new(struct req *r, const struct session *s,
@@ -175,11 +188,25 @@ static enum nara_err render_new(struct req *r, const struct session *s,
 		     : web_iso_date(r, now + DEFAULT_CONSENT_DAYS * 86400));
 	tv_set(v, "asked", kv_get(&r->form, "fraga"));
 	tv_set(v, "ground_note", kv_get(&r->form, "lag_not"));
-	for (size_t i = 0; i < n; i++)
-		view_vars(r, tv_item(v, "referrals"), &list[i]);
-	if (kv_get(&r->query, "sparat") != NULL)
-		tv_set(v, "saved", "1");
-	if (f != NULL) {
+	for (size_t i = 0; i < n; i++) {
+		struct tvars *item = tv_item(v, "referrals");
+		view_vars(r, item, &list[i]);
+		tv_set(item, "csrf", s->csrf);
+		tv_setf(item, "case_id", "%lld", (long long)case_id);
+		if (f != NULL && f->end_id == list[i].id) {
+			tv_set(item, "end_error", t(r, f->error));
+			tv_set(item, "end_text",
+			       kv_get(&r->form, "avslut_skal"));
+		}
+	}
+	const char *saved = kv_get(&r->query, "sparat");
+	if (saved != NULL)
+		tv_set(v, "saved",
+		       t(r, strcmp(saved, "ended") == 0 ? "ref.saved.ended"
+							: "ref.new.saved"));
+	if (f != NULL && f->end_id != 0) {
+		r->resp.status = 400;
+	} else if (f != NULL) {
 		tv_set(v, "error", t(r, f->error));
 		tv_set(v, "error_field", f->field);
 		tv_set(v, arena_printf(&r->arena, "error_%s", f->field), "1");
@@ -297,6 +324,9 @@ enum nara_err page_referral_inbox(struct req *r)
 		view_vars(r, tv_item(v, "referrals"), &list[i]);
 	if (n == 0)
 		tv_set(v, "empty", "1");
+	const char *saved = kv_get(&r->query, "sparat");
+	if (saved != NULL && strcmp(saved, "ended") == 0)
+		tv_set(v, "saved", t(r, "ref.saved.ended"));
 	return page_render(r, "referral_inbox", v, t(r, "ref.inbox.title"));
 }
 
@@ -405,6 +435,7 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 		tv_set(v, arena_printf(&r->arena, "error_%s", field), "1");
 		tv_set(v, "reason", kv_get(&r->form, "skal"));
 		tv_set(v, "note_text", kv_get(&r->form, "text"));
+		tv_set(v, "end_text", kv_get(&r->form, "avslut_skal"));
 		tv_set(v, "where_form_address", kv_get(&r->form, "adress"));
 		tv_set(v, "where_form_postal", kv_get(&r->form, "postnummer"));
 		tv_set(v, "where_form_phone", kv_get(&r->form, "telefon"));
@@ -528,6 +559,57 @@ enum nara_err page_referral_whereabouts(struct req *r)
 					  (int64_t)time(NULL), &why);
 	return answer_form(r, &s, &who, id, err, why, "adress",
 			   "where#vistelse");
+}
+
+/* ---- ending a referral (R3.2): either side ---- */
+
+/* The unit ends it from the referral's page; back to the inbox. */
+enum nara_err page_referral_end(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int64_t id = 0;
+	enum nara_err err = staff_form(r, &s, &who, &id);
+	if (err != NARA_OK)
+		return err;
+	const char *why = NULL;
+	err = referral_end(r->db, &who, 0, id, kv_get(&r->form, "avslut_skal"),
+			   (int64_t)time(NULL), &why);
+	if ((err == NARA_EINVAL || err == NARA_ECONFLICT) && why != NULL)
+		return render_one(r, &s, &who, id, why, "avslut_skal");
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303, "/arbete/remisser?sparat=ended");
+	return NARA_OK;
+}
+
+/* The committee's officer ends it from the case's referral list. */
+enum nara_err page_referral_end_case(struct req *r)
+{
+	struct session s;
+	struct actor who;
+	int64_t case_id = 0;
+	enum nara_err err = staff_form(r, &s, &who, &case_id);
+	if (err != NARA_OK)
+		return err;
+	int64_t id = path_id(r, 1);
+	if (id == 0)
+		return NARA_ENOTFOUND;
+	const char *why = NULL;
+	err = referral_end(r->db, &who, case_id, id,
+			   kv_get(&r->form, "avslut_skal"), (int64_t)time(NULL),
+			   &why);
+	if ((err == NARA_EINVAL || err == NARA_ECONFLICT) && why != NULL) {
+		struct ref_form f = {.error = why, .field = "", .end_id = id};
+		return render_new(r, &s, &who, case_id, &f);
+	}
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena,
+				   "/arbete/arende/%lld/remiss?sparat=ended",
+				   (long long)case_id));
+	return NARA_OK;
 }
 
 /* ---- the person's consents ---- */

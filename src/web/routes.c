@@ -178,6 +178,8 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/arbete/remisser/{}/svar", page_referral_answer, "referral_answer", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/remisser/{}/anteckning", page_referral_note, "referral_note", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/arbete/remisser/{}/vistelse", page_referral_whereabouts, "referral_whereabouts", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/remisser/{}/avsluta", page_referral_end, "referral_end", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/remiss/{}/avsluta", page_referral_end_case, "referral_end_case", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/mina-sidor/samtycken", page_consents, "consents", 1),
 	ROUTE(HTTP_POST, "/mina-sidor/samtycken/{}/ge", page_consent_give, "consent_give", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_POST, "/mina-sidor/samtycken/{}/aterkalla", page_consent_withdraw, "consent_withdraw", 1, .rate_class = RATE_FORM),

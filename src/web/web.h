@@ -135,6 +135,8 @@ enum nara_err page_referral_inbox(struct req *r);
 enum nara_err page_referral(struct req *r);
 enum nara_err page_referral_answer(struct req *r);
 enum nara_err page_referral_whereabouts(struct req *r);
+enum nara_err page_referral_end(struct req *r);
+enum nara_err page_referral_end_case(struct req *r);
 enum nara_err page_referral_note(struct req *r);
 enum nara_err page_consents(struct req *r);
 enum nara_err page_consent_give(struct req *r);

@@ -257,3 +257,69 @@ test("the person's consents through the API: listed with the referral, given, wi
     AND record_id = ${consent} ORDER BY id`);
   assert.deepEqual(rows.map((r) => `${r[0]}:${r[1]}`), ['consent.requested:0', 'write_denied:1', 'consent.give:0', 'consent.withdraw:0']);
 });
+
+test('a referral ended by either side: the officer with a reason, the centre when its work is done; the door shuts', async () => {
+  const p = bjuvCase(0, 'E');
+  const officer = await as(/· bjuv\.handlaggare$/);
+  const centre = await as(/· helsingborg\.familjefridscenter$/);
+  const refer = async (fields) => {
+    const form = await formCsrf(officer, `/arbete/arende/${p.caseId}/remiss`);
+    assert.equal((await officer.post(`/arbete/arende/${p.caseId}/remiss`, {
+      csrf: form.csrf, enhet: centreUnit(), fraga: 'Stödsamtal', del_identity: '1', ...fields })).status, 303);
+    const [[id]] = sql(`SELECT MAX(id) FROM referral WHERE case_id = ${p.caseId}`);
+    const one = await formCsrf(centre, `/arbete/remisser/${id}`);
+    assert.equal((await centre.post(`/arbete/remisser/${id}/svar`, { csrf: one.csrf, svar: 'ja' })).status, 303);
+    return id;
+  };
+  const until = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+  const referral = await refer({ grund: 'meeting', giltig_till: until });
+  assert.equal((await centre.get(`/arbete/remisser/${referral}`)).status, 200);
+
+  // The officer: the form is on the case's referral list; a reason is asked for.
+  const list = await formCsrf(officer, `/arbete/arende/${p.caseId}/remiss`);
+  assert.match(list.html, new RegExp(`action="/arbete/arende/${p.caseId}/remiss/${referral}/avsluta"`));
+  const bare = await officer.post(`/arbete/arende/${p.caseId}/remiss/${referral}/avsluta`, { csrf: list.csrf, avslut_skal: ' ' });
+  assert.equal(bare.status, 400);
+  const bareHtml = await bare.text();
+  assert.match(bareHtml, new RegExp(`id="avslut-${referral}-error">Skriv varför remissen avslutas\\.`));
+  assert.match(bareHtml, new RegExp(`id="avslut-${referral}" name="avslut_skal" rows="2" aria-invalid="true"`));
+  assert.equal((await officer.post(`/arbete/arende/${p.caseId}/remiss/${referral}/avsluta`,
+    { csrf: 'fel', avslut_skal: 'Klart' })).status, 403);
+  // Another municipality's officer: as if there were no such referral to end.
+  const klippan = await as(/· klippan\.handlaggare$/);
+  const theirs = await formCsrf(klippan, '/arbete');
+  assert.equal((await klippan.post(`/arbete/remisser/${referral}/avsluta`, { csrf: theirs.csrf, avslut_skal: 'Klart' })).status, 403);
+  const ended = await officer.post(`/arbete/arende/${p.caseId}/remiss/${referral}/avsluta`,
+    { csrf: list.csrf, avslut_skal: 'Stödet är klart' });
+  assert.equal(ended.status, 303);
+  assert.match(ended.headers.get('location'), /\?sparat=ended$/);
+  const after = await (await officer.get(ended.headers.get('location'))).text();
+  assert.match(after, /Remissen är avslutad\. Enheten kan inte längre läsa något ur akten\./);
+  assert.match(after, /Avslutad <time[^>]*>[^<]+<\/time>, [^:]+: Stödet är klart/);
+
+  // The centre's next read is shut, and says why; the person sees it ended.
+  const shut = await centre.get(`/arbete/remisser/${referral}`);
+  assert.equal(shut.status, 403);
+  const shutHtml = await shut.text();
+  assert.match(shutHtml, /Remissen är avslutad\. Ni kan inte längre läsa något ur akten\./);
+  assert.doesNotMatch(shutHtml, new RegExp(p.name));
+  const person = await as(new RegExp(`^${p.name}, Bjuv$`));
+  assert.match(await (await person.get('/mina-sidor/samtycken')).text(), /Remissen är avslutad\. Enheten kan inte längre läsa något ur din akt\./);
+  const [[endAction, endAgreement]] = sql(`SELECT action, COALESCE(agreement_id, 0) FROM audit_log
+    WHERE record_kind = 'referral' AND record_id = ${referral} ORDER BY id DESC LIMIT 1`);
+  assert.equal(endAction, 'referral.end');
+  assert.ok(Number(endAgreement) > 0);
+
+  // On a statutory ground the centre ends it from the referral's page.
+  const second = await refer({ grund: 'statutory', lag: 'osl_26_9', lag_not: 'Skydd' });
+  const page = await formCsrf(centre, `/arbete/remisser/${second}`);
+  assert.match(page.html, new RegExp(`action="/arbete/remisser/${second}/avsluta"`));
+  const empty = await centre.post(`/arbete/remisser/${second}/avsluta`, { csrf: page.csrf, avslut_skal: '' });
+  assert.equal(empty.status, 400);
+  assert.match(await empty.text(), /id="avslut_skal-error">Skriv varför remissen avslutas\./);
+  const done = await centre.post(`/arbete/remisser/${second}/avsluta`, { csrf: page.csrf, avslut_skal: 'Arbetet är klart' });
+  assert.equal(done.status, 303);
+  assert.equal(done.headers.get('location'), '/arbete/remisser?sparat=ended');
+  assert.match(await (await centre.get('/arbete/remisser?sparat=ended')).text(), /Remissen är avslutad\./);
+  assert.equal((await centre.get(`/arbete/remisser/${second}`)).status, 403);
+});

@@ -686,6 +686,91 @@ static void test_referring(void **state)
 	assert_int_equal(
 	    referral_answer(db, &centre, id, 0, "Nej", w->now, &why),
 	    NARA_ECONFLICT);
+
+	/*
+	 * Ending it (R3.2): not by another municipality's officer or the
+	 * first line (refused, flagged), not from another case's page, not
+	 * without a reason; the team lead ends it and the centre's next read
+	 * is shut; it does not end twice.
+	 */
+	int64_t case_id = w->case_id[S_NONE];
+	struct referral_file f;
+	assert_int_equal(
+	    referral_read(db, &w->a, &centre, id, w->now, &f, &why), NARA_OK);
+	assert_true(f.open);
+	struct row row;
+	assert_int_equal(
+	    referral_end(db, &klippan, 0, id, "Klart", w->now, &why),
+	    NARA_EDENIED);
+	newest(db, &row);
+	assert_string_equal(row.action, "write_denied");
+	assert_int_equal(row.flagged, 1);
+	assert_int_equal(
+	    referral_end(db, &first_line, case_id, id, "Klart", w->now, &why),
+	    NARA_EDENIED);
+	assert_int_equal(
+	    referral_end(db, &lead, case_id + 1000, id, "Klart", w->now, &why),
+	    NARA_ENOTFOUND);
+	assert_int_equal(
+	    referral_end(db, &lead, case_id, id, " ", w->now, &why),
+	    NARA_EINVAL);
+	assert_string_equal(why, "ref.error.end_reason");
+	assert_int_equal(referral_end(db, &lead, case_id, id, "Stödet är klart",
+				      w->now, &why),
+			 NARA_OK);
+	newest(db, &row);
+	assert_string_equal(row.action, "referral.end");
+	assert_true(row.agreement_id > 0);
+	assert_int_equal(row.flagged, 0);
+	assert_int_equal(
+	    referral_read(db, &w->a, &centre, id, w->now, &f, &why),
+	    NARA_EDENIED);
+	assert_string_equal(why, "ref.closed.ended");
+	assert_int_equal(referral_end(db, &centre, 0, id, "Igen", w->now, &why),
+			 NARA_ECONFLICT);
+	assert_string_equal(why, "ref.error.ended");
+	assert_int_equal(referral_list_for_case(db, &w->a, &lead, case_id,
+						w->now, &list, &k),
+			 NARA_OK);
+	assert_string_equal(list[0].status, "ended");
+	assert_string_equal(list[0].end_reason, "Stödet är klart");
+
+	/* On a statutory ground the centre ends it itself when done. */
+	struct referral_new st = n;
+	st.basis = BASIS_STATUTORY;
+	st.ground = "osl_10_2";
+	st.ground_note = "Skydd";
+	int64_t id2;
+	assert_int_equal(
+	    referral_create(db, &w->a, &lead, &st, w->now, &id2, &why),
+	    NARA_OK);
+	/* Not before it has accepted it. */
+	assert_int_equal(
+	    referral_end(db, &centre, 0, id2, "Klart", w->now, &why),
+	    NARA_EDENIED);
+	assert_int_equal(
+	    referral_answer(db, &centre, id2, 1, NULL, w->now, &why), NARA_OK);
+	assert_int_equal(
+	    referral_read(db, &w->a, &centre, id2, w->now, &f, &why), NARA_OK);
+	assert_int_equal(
+	    referral_end(db, &centre, 0, id2, "Arbetet är klart", w->now, &why),
+	    NARA_OK);
+	assert_int_equal(
+	    referral_read(db, &w->a, &centre, id2, w->now + 1, &f, &why),
+	    NARA_EDENIED);
+
+	/* Taken back before an answer: the centre can no longer answer. */
+	int64_t id3;
+	assert_int_equal(
+	    referral_create(db, &w->a, &lead, &st, w->now, &id3, &why),
+	    NARA_OK);
+	assert_int_equal(
+	    referral_end(db, &lead, case_id, id3, "Fel enhet", w->now, &why),
+	    NARA_OK);
+	assert_int_equal(
+	    referral_answer(db, &centre, id3, 1, NULL, w->now, &why),
+	    NARA_ECONFLICT);
+	assert_string_equal(why, "ref.error.ended");
 }
 
 /* The pure rule, case by case. */
@@ -722,6 +807,17 @@ static void test_the_rule(void **state)
 	f.consent_given = 0;
 	f.ground_known = 1;
 	assert_int_equal(referral_access(&f, 500), REFERRAL_OPEN);
+	/* Ended: shut from that instant, on a statutory ground too. */
+	f.ended_at = 600;
+	assert_int_equal(referral_access(&f, 599), REFERRAL_OPEN);
+	assert_int_equal(referral_access(&f, 600), REFERRAL_ENDED);
+	f.status = REF_PENDING;
+	assert_int_equal(referral_access(&f, 600), REFERRAL_ENDED);
+	f.agreement_in_force = 0;
+	assert_int_equal(referral_access(&f, 600), REFERRAL_NO_AGREEMENT);
+	f.agreement_in_force = 1;
+	f.status = REF_ACCEPTED;
+	f.ended_at = 0;
 	f.ground_known = 0;
 	assert_int_equal(referral_access(&f, 500), REFERRAL_NO_GROUND);
 	assert_non_null(referral_ground_find("osl_10_2"));
@@ -758,10 +854,9 @@ static void test_family_peace_whereabouts(void **state)
 	 * until the centre has the case. */
 	char own[200];
 	struct db_stmt *st;
-	assert_int_equal(db_prepare(db,
-				    "SELECT address FROM person WHERE id = ?",
-				    &st),
-			 NARA_OK);
+	assert_int_equal(
+	    db_prepare(db, "SELECT address FROM person WHERE id = ?", &st),
+	    NARA_OK);
 	db_bind_int(st, 1, w->person_id[S_CONSENT]);
 	assert_int_equal(db_step(st), DB_ROW);
 	snprintf(own, sizeof(own), "Hembesök på %s", db_col_text(st, 0));
@@ -783,21 +878,21 @@ static void test_family_peace_whereabouts(void **state)
 					.phone = "070-999 88 77",
 					.note = "Skyddat boende via centret"};
 	/* Only the centre records it; bad input named. */
-	assert_int_equal(referral_whereabouts_record(db, &lead, id, &where,
-						     w->now, &why),
-			 NARA_ENOTFOUND);
+	assert_int_equal(
+	    referral_whereabouts_record(db, &lead, id, &where, w->now, &why),
+	    NARA_ENOTFOUND);
 	assert_int_equal(referral_whereabouts_record(db, &interpreter, id,
 						     &where, w->now, &why),
 			 NARA_ENOTFOUND);
 	struct whereabouts_new bad = where;
 	bad.address = " ";
-	assert_int_equal(referral_whereabouts_record(db, &centre, id, &bad,
-						     w->now, &why),
-			 NARA_EINVAL);
+	assert_int_equal(
+	    referral_whereabouts_record(db, &centre, id, &bad, w->now, &why),
+	    NARA_EINVAL);
 	assert_string_equal(why, "ref.error.where_address");
-	assert_int_equal(referral_whereabouts_record(db, &centre, id, &where,
-						     w->now, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    referral_whereabouts_record(db, &centre, id, &where, w->now, &why),
+	    NARA_OK);
 	struct row r;
 	newest(db, &r);
 	assert_string_equal(r.action, "create");
@@ -807,8 +902,8 @@ static void test_family_peace_whereabouts(void **state)
 
 	/* The centre reads it on its referral; the read says so. */
 	struct referral_file f;
-	assert_int_equal(referral_read(db, &w->a, &centre, id, w->now, &f, &why),
-			 NARA_OK);
+	assert_int_equal(
+	    referral_read(db, &w->a, &centre, id, w->now, &f, &why), NARA_OK);
 	assert_true(f.family_peace);
 	assert_true(f.where.present);
 	assert_string_equal(f.where.address, "Skyddsvägen 7");
