@@ -6,6 +6,8 @@
 // written for Bjuv under the agreement; the person withdraws the consent
 // on Mina sidor; the centre's next read is refused. Every read and write
 // the centre made is in the audit log with the agreement and the basis.
+// Then two referrals on a statutory ground end: one by the centre when its
+// work is done, one taken back by the officer before an answer.
 //
 // The case is written straight into the test database (as the video tests
 // do with meetings): a case of a Bjuv citizen the development login offers.
@@ -217,5 +219,75 @@ test('Bjuv refers to the family-peace centre with consent; the centre works; the
   }
   assert.match(rows.at(-1)[2], /consent withdrawn/);
   for (const p of [officer, centre, citizen])
+    assert.deepEqual(p.errors.filter((e) => /Content Security Policy|Refused/.test(e)), []);
+});
+
+test('a referral ended by each side, each refusal and each end without axe violations', async () => {
+  // A case of its own (the same person) for two referrals on a statutory ground.
+  const [id, , , , municipality, unit] = person;
+  const now = Math.floor(Date.now() / 1000);
+  const [[ownCase]] = sql(`INSERT INTO case_file (municipality_id, unit_id, person_id, kind,
+    matter, state, reference, received_at, updated_at) VALUES (${municipality}, ${unit},
+    ${id}, 'application', 'support', 'received', 'BJUV-2026-G${String(now).slice(-5)}', ${now}, ${now})
+    RETURNING id`);
+  const officer = await login(await browserContext(), '/arbete', /· bjuv\.handlaggare$/);
+  const refer = async (asked) => {
+    await officer.page.goto(`${server.base}/arbete/arende/${ownCase}/remiss`);
+    const option = await officer.page.locator('#enhet option',
+      { hasText: 'Familjefridscenter (Helsingborg)' }).getAttribute('value');
+    await officer.page.selectOption('#enhet', option);
+    await officer.page.fill('#fraga', asked);
+    await officer.page.check('#grund-statutory');
+    await officer.page.selectOption('#lag', 'osl_26_9');
+    await officer.page.fill('#lag_not', 'Skydd för en vuxen');
+    await officer.page.click('button:has-text("Skicka remissen")');
+    await officer.page.waitForURL(/\?sparat=1$/);
+    return Number(sql(`SELECT MAX(id) FROM referral WHERE case_id = ${ownCase}`)[0][0]);
+  };
+
+  // The centre accepts the first and ends it when its work is done.
+  const first = await refer('Stödsamtal, tre gånger.');
+  const centre = await login(await browserContext(), '/arbete', /· helsingborg\.familjefridscenter$/);
+  await centre.page.goto(`${server.base}/arbete/remisser/${first}`);
+  await centre.page.click('button:has-text("Ta emot remissen")');
+  await centre.page.waitForURL(/\?sparat=accepted$/);
+  assert.deepEqual(await axe(centre.page), []);
+  const refusedEnd = centre.page.waitForResponse((r) => r.request().method() === 'POST');
+  await centre.page.click('section[aria-labelledby="avsluta"] button[type="submit"]');
+  assert.equal((await refusedEnd).status(), 400);
+  assert.match(await centre.page.textContent('#avslut_skal-error'), /Skriv varför remissen avslutas/);
+  assert.equal(await centre.page.getAttribute('#avslut_skal', 'aria-invalid'), 'true');
+  assert.deepEqual(await axe(centre.page), []);
+  await centre.page.fill('#avslut_skal', 'Samtalen är genomförda.');
+  await centre.page.click('section[aria-labelledby="avsluta"] button[type="submit"]');
+  await centre.page.waitForURL(/\/arbete\/remisser\?sparat=ended$/);
+  assert.match(await centre.page.textContent('main'), /Remissen är avslutad\./);
+  assert.deepEqual(await axe(centre.page), []);
+  const shut = await centre.page.goto(`${server.base}/arbete/remisser/${first}`);
+  assert.equal(shut.status(), 403);
+  assert.match(await centre.page.textContent('main'), /Remissen är avslutad\. Ni kan inte längre läsa något ur akten\./);
+  assert.deepEqual(await axe(centre.page), []);
+
+  // The officer takes the second back before the centre has answered.
+  const second = await refer('Rådgivning om skydd.');
+  const item = officer.page.locator('li', { hasText: 'Rådgivning om skydd.' });
+  assert.match(await officer.page.textContent('main'), /Avslutad .*Samtalen är genomförda\./);
+  await item.locator('summary').click();
+  const refused = officer.page.waitForResponse((r) => r.request().method() === 'POST');
+  await item.locator('button[type="submit"]').click();
+  assert.equal((await refused).status(), 400);
+  assert.match(await officer.page.textContent(`#avslut-${second}-error`), /Skriv varför remissen avslutas/);
+  assert.deepEqual(await axe(officer.page), []);
+  await officer.page.fill(`#avslut-${second}`, 'Fel enhet, vi tar tillbaka remissen.');
+  await officer.page.locator('li', { hasText: 'Rådgivning om skydd.' }).locator('button[type="submit"]').click();
+  await officer.page.waitForURL(/\?sparat=ended$/);
+  assert.match(await officer.page.textContent('main'), /Remissen är avslutad\. Enheten kan inte längre läsa något ur akten\./);
+  assert.match(await officer.page.textContent('main'), /Fel enhet, vi tar tillbaka remissen\./);
+  assert.deepEqual(await axe(officer.page), []);
+  // The centre can no longer accept it.
+  await centre.page.goto(`${server.base}/arbete/remisser/${second}`);
+  assert.equal(await centre.page.locator('button:has-text("Ta emot remissen")').count(), 0);
+  assert.deepEqual(await axe(centre.page), []);
+  for (const p of [officer, centre])
     assert.deepEqual(p.errors.filter((e) => /Content Security Policy|Refused/.test(e)), []);
 });
