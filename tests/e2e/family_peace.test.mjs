@@ -289,5 +289,6 @@ test('a referral ended by each side, each refusal and each end without axe viola
   assert.equal(await centre.page.locator('button:has-text("Ta emot remissen")').count(), 0);
   assert.deepEqual(await axe(centre.page), []);
   for (const p of [officer, centre])
-    assert.deepEqual(p.errors.filter((e) => /Content Security Policy|Refused/.test(e)), []);
+    // Only the answers the test asks for: the refusals (400) and the shut door (403).
+    assert.deepEqual(p.errors.filter((e) => !/status of 40[03] /.test(e)), []);
 });
