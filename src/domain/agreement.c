@@ -343,19 +343,8 @@ static enum nara_err audit_admin(struct db *db, const struct actor *who,
 				 const char *action, int64_t host, int64_t id,
 				 const char *reason)
 {
-	struct audit_entry e = {
-	    .actor_kind = "staff",
-	    .actor_id = who->staff_id,
-	    .actor_label = who->label,
-	    .municipality_id = host,
-	    .agreement_id = id,
-	    .action = action,
-	    .record_kind = "agreement",
-	    .record_id = id,
-	    .reason = reason,
-	    .request_id = who->request_id,
-	};
-	return audit_append(db, &e);
+	return audit_actor(db, who, host, id, action, "agreement", id, 0,
+			   reason, 0);
 }
 
 static enum nara_err finish(struct db *db, enum nara_err err)

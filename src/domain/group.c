@@ -45,30 +45,6 @@ static int64_t col_int0(struct db_stmt *st, int i)
 	return db_col_is_null(st, i) ? 0 : db_col_int(st, i);
 }
 
-static enum nara_err audit_group(struct db *db, const struct actor *who,
-				 int64_t municipality_id, int64_t agreement_id,
-				 const char *action, const char *record_kind,
-				 int64_t record_id, int64_t person_id,
-				 const char *reason, int flagged)
-{
-	int staff = who->subject.kind == SUBJECT_STAFF;
-	struct audit_entry e = {
-	    .actor_kind = staff ? "staff" : "citizen",
-	    .actor_id = staff ? who->staff_id : 0,
-	    .actor_label = who->label,
-	    .municipality_id = municipality_id,
-	    .agreement_id = agreement_id,
-	    .action = action,
-	    .record_kind = record_kind,
-	    .record_id = record_id,
-	    .person_id = person_id,
-	    .reason = reason ? reason : "",
-	    .flagged = flagged,
-	    .request_id = who->request_id,
-	};
-	return audit_append(db, &e);
-}
-
 /* What the rules need of a series and its group. */
 struct series_facts {
 	int64_t id, group_id, municipality_id, unit_id, starts_at, ends_at;
@@ -389,7 +365,7 @@ static enum nara_err require_leader(struct db *db, const struct actor *who,
 	if (policy_group_access(&who->subject, &pg) == GROUP_LEADER)
 		return NARA_OK;
 	enum nara_err err =
-	    audit_group(db, who, municipality_id, 0, action, record_kind,
+	    audit_actor(db, who, municipality_id, 0, action, record_kind,
 			record_id, 0, "not staff of the group's unit", 1);
 	return err == NARA_OK ? NARA_EDENIED : err;
 }
@@ -445,7 +421,7 @@ enum nara_err group_add(struct db *db, const struct actor *who,
 		    n->audience, n->description ? n->description : "",
 		    (int64_t)(n->open_signup ? 1 : 0), who->staff_id, now);
 	if (err == NARA_OK)
-		err = audit_group(db, who, municipality_id, 0, "create",
+		err = audit_actor(db, who, municipality_id, 0, "create",
 				  "support_group", *id, 0, "", 0);
 	return audit_finish(db, err);
 }
@@ -473,7 +449,7 @@ enum nara_err group_update(struct db *db, const struct actor *who,
 			     n->description ? n->description : "",
 			     (int64_t)(n->open_signup ? 1 : 0), group_id);
 	if (err == NARA_OK)
-		err = audit_group(db, who, municipality_id, 0, "update",
+		err = audit_actor(db, who, municipality_id, 0, "update",
 				  "support_group", group_id, 0, "", 0);
 	return audit_finish(db, err);
 }
@@ -532,7 +508,7 @@ enum nara_err group_series_add(struct db *db, const struct actor *who,
 			     (int64_t)(n->video ? 1 : 0));
 	}
 	if (err == NARA_OK)
-		err = audit_group(db, who, municipality_id, 0, "create",
+		err = audit_actor(db, who, municipality_id, 0, "create",
 				  "group_series", *id, 0, "", 0);
 	return audit_finish(db, err);
 }
@@ -579,7 +555,7 @@ enum nara_err group_session_change(struct db *db, const struct actor *who,
 			     " WHERE id = ?",
 			     "iii", series_id, series_id, series_id);
 	if (err == NARA_OK)
-		err = audit_group(db, who, f.municipality_id, 0, "update",
+		err = audit_actor(db, who, f.municipality_id, 0, "update",
 				  "group_session", session_id, 0, "", 0);
 	return audit_finish(db, err);
 }
@@ -805,7 +781,7 @@ enum nara_err group_signup(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = insert_enrolment(db, &f, &e, *waiting, now, enrolment_id);
 	if (err == NARA_OK)
-		err = audit_group(
+		err = audit_actor(
 		    db, who, f.municipality_id, agreement, "create",
 		    "group_enrolment", *enrolment_id, person_id,
 		    *waiting ? "own sign-up, waiting list" : "own sign-up", 0);
@@ -915,7 +891,7 @@ enum nara_err group_enrol_from_case(struct db *db, const struct actor *who,
 		    consent_by, (long long)f.unit_id, (long long)f.ends_at,
 		    (long long)*enrolment_id, (long long)case_id);
 		err = reason
-			  ? audit_group(db, who, case_municipality, agreement,
+			  ? audit_actor(db, who, case_municipality, agreement,
 					"disclose", "group_enrolment",
 					*enrolment_id, person_id, reason, 0)
 			  : NARA_ENOMEM;
@@ -966,7 +942,7 @@ static enum nara_err promote(struct db *db, const struct actor *who,
 			     home, now, &agreement);
 	if (err == NARA_OK)
 		err =
-		    audit_group(db, who, f->municipality_id, agreement,
+		    audit_actor(db, who, f->municipality_id, agreement,
 				"update", "group_enrolment", id, person_id,
 				"a place freed: first on the waiting list", 0);
 	/* Says nothing of the group (R-B2): "Du har fått en plats". */
@@ -1035,7 +1011,7 @@ enum nara_err group_cancel(struct db *db, const struct actor *who,
 			if (who->subject.kind == SUBJECT_CITIZEN) {
 				err = NARA_ENOTFOUND;
 			} else {
-				err = audit_group(
+				err = audit_actor(
 				    db, who, f.municipality_id, 0,
 				    "write_denied", "group_enrolment",
 				    enrolment_id, person_id,
@@ -1057,7 +1033,7 @@ enum nara_err group_cancel(struct db *db, const struct actor *who,
 			     "ii", now, enrolment_id);
 	if (err == NARA_OK)
 		err =
-		    audit_group(db, who, f.municipality_id, agreement, "cancel",
+		    audit_actor(db, who, f.municipality_id, agreement, "cancel",
 				"group_enrolment", enrolment_id, person_id,
 				who->subject.kind == SUBJECT_CITIZEN
 				    ? "own cancellation"
@@ -1143,7 +1119,7 @@ enum nara_err group_list_own(struct db *db, struct arena *a,
 		err = load_sessions(db, a, &v[i].series);
 	for (size_t i = 0; err == NARA_OK && i < n; i++)
 		err =
-		    audit_group(db, who, muni[i], 0, "read", "group_enrolment",
+		    audit_actor(db, who, muni[i], 0, "read", "group_enrolment",
 				v[i].enrolment_id, pid[i], "own enrolment", 0);
 	err = audit_finish(db, err);
 	if (err != NARA_OK)
@@ -1358,7 +1334,7 @@ enum nara_err group_roster_read(struct db *db, struct arena *a,
 		    strcmp(x->p.source, "officer") == 0 ? "consent"
 							: "own sign-up");
 		err = reason
-			  ? audit_group(db, who, f.municipality_id,
+			  ? audit_actor(db, who, f.municipality_id,
 					x->agreement, "read", "group_enrolment",
 					x->id, x->person_id, reason, 0)
 			  : NARA_ENOMEM;
@@ -1484,7 +1460,7 @@ enum nara_err group_attendance_mark(struct db *db, const struct actor *who,
 			   "iiiii", session_id, ids[i], (int64_t)here,
 			   who->staff_id, now);
 		if (err == NARA_OK)
-			err = audit_group(db, who, f.municipality_id, agreement,
+			err = audit_actor(db, who, f.municipality_id, agreement,
 					  "update", "group_attendance", ids[i],
 					  persons[i],
 					  here ? "present" : "absent", 0);

@@ -66,20 +66,8 @@ static enum nara_err audit(struct db *db, const struct actor *who,
 			   const char *record_kind, int64_t record_id,
 			   int64_t person_id, const char *reason, int flagged)
 {
-	struct audit_entry e = {
-	    .actor_kind = "staff",
-	    .actor_id = who->staff_id,
-	    .actor_label = who->label,
-	    .municipality_id = municipality_id,
-	    .action = action,
-	    .record_kind = record_kind,
-	    .record_id = record_id,
-	    .person_id = person_id,
-	    .reason = reason,
-	    .flagged = flagged,
-	    .request_id = who->request_id,
-	};
-	return audit_append(db, &e);
+	return audit_actor(db, who, municipality_id, 0, action, record_kind,
+			   record_id, person_id, reason, flagged);
 }
 
 /* ---- the sending side ---- */

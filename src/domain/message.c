@@ -35,19 +35,8 @@ static enum nara_err audit_thread(struct db *db, const struct actor *who,
 				  const char *action, const char *record_kind,
 				  int64_t record_id)
 {
-	struct audit_entry e = {
-	    .actor_kind = is_staff(who) ? "staff" : "citizen",
-	    .actor_id = is_staff(who) ? who->staff_id : who->subject.id,
-	    .actor_label = who->label,
-	    .municipality_id = municipality_id,
-	    .action = action,
-	    .record_kind = record_kind,
-	    .record_id = record_id,
-	    .person_id = person_id,
-	    .reason = "",
-	    .request_id = who->request_id,
-	};
-	return audit_append(db, &e);
+	return audit_actor(db, who, municipality_id, 0, action, record_kind,
+			   record_id, person_id, "", 0);
 }
 
 /*
@@ -167,9 +156,8 @@ enum nara_err message_post(struct db *db, struct arena *a,
 	 * guarded person's whereabouts, whoever writes it.
 	 */
 	const char *found = NULL;
-	if (err == NARA_OK &&
-	    (err = whereabouts_check_in_tx(db, person_id, body, &found)) ==
-		NARA_EINVAL)
+	if (err == NARA_OK && (err = whereabouts_check_in_tx(
+				   db, person_id, body, &found)) == NARA_EINVAL)
 		*why = "msg.error.whereabouts";
 	const char *label =
 	    staff ? (who->name ? who->name : who->label) : who->label;
@@ -585,4 +573,3 @@ enum nara_err message_awaiting_in(struct db *db, struct arena *a,
 	*count = n;
 	return NARA_OK;
 }
-

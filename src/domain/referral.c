@@ -48,30 +48,6 @@ static int is_staff(const struct actor *who)
 	return who->subject.kind == SUBJECT_STAFF;
 }
 
-static enum nara_err audit_ref(struct db *db, const struct actor *who,
-			       int64_t municipality_id, int64_t agreement_id,
-			       const char *action, const char *record_kind,
-			       int64_t record_id, int64_t person_id,
-			       const char *reason, int flagged)
-{
-	int staff = is_staff(who);
-	struct audit_entry e = {
-	    .actor_kind = staff ? "staff" : "citizen",
-	    .actor_id = staff ? who->staff_id : person_id,
-	    .actor_label = who->label,
-	    .municipality_id = municipality_id,
-	    .agreement_id = agreement_id,
-	    .action = action,
-	    .record_kind = record_kind,
-	    .record_id = record_id,
-	    .person_id = person_id,
-	    .reason = reason ? reason : "",
-	    .flagged = flagged,
-	    .request_id = who->request_id,
-	};
-	return audit_append(db, &e);
-}
-
 static int text_ok(const char *s, size_t max)
 {
 	if (s == NULL)
@@ -344,11 +320,11 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 	if (err == NARA_OK &&
 	    !holds_role_in_unit(who, ROLE_CASE_OFFICER, case_unit) &&
 	    !holds_role_in_unit(who, ROLE_TEAM_LEAD, case_unit)) {
-		err = audit_ref(db, who, municipality_id, 0, "write_denied",
-				"referral", 0, person_id,
-				"only a case officer or team lead of the"
-				" case's unit refers",
-				1);
+		err = audit_actor(db, who, municipality_id, 0, "write_denied",
+				  "referral", 0, person_id,
+				  "only a case officer or team lead of the"
+				  " case's unit refers",
+				  1);
 		if (err == NARA_OK)
 			err = NARA_EDENIED;
 	}
@@ -402,7 +378,7 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 			    (int64_t)n->parts, n->asked, n->consent_until, now,
 			    who->staff_id);
 		if (err == NARA_OK)
-			err = audit_ref(
+			err = audit_actor(
 			    db, who, municipality_id, 0,
 			    given ? "consent.recorded" : "consent.requested",
 			    "consent", consent_id, person_id, "", 0);
@@ -459,9 +435,9 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 		    n->basis == BASIS_STATUTORY
 			? arena_printf(a, "statutory ground %s", g->law)
 			: arena_printf(a, "consent %" PRId64, consent_id);
-		err = audit_ref(db, who, municipality_id, agreement_id,
-				"referral.create", "referral", *id, person_id,
-				basis, 0);
+		err = audit_actor(db, who, municipality_id, agreement_id,
+				  "referral.create", "referral", *id, person_id,
+				  basis, 0);
 	}
 	err = audit_finish(db, err);
 	if (err != NARA_OK)
@@ -582,8 +558,8 @@ enum nara_err referral_list_for_case(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = access_of_all(db, a, list, rows, n, now);
 	if (err == NARA_OK)
-		err = audit_ref(db, who, municipality_id, 0, "read",
-				"referral_list", case_id, person_id, "", 0);
+		err = audit_actor(db, who, municipality_id, 0, "read",
+				  "referral_list", case_id, person_id, "", 0);
 	err = audit_finish(db, err);
 	if (err == NARA_OK) {
 		*out = list;
@@ -640,8 +616,8 @@ enum nara_err referral_inbox(struct db *db, struct arena *a,
 	/* The inbox holds no personal data; its reading is logged all the same.
 	 */
 	if (err == NARA_OK)
-		err = audit_ref(db, who, 0, 0, "read", "referral_inbox", 0, 0,
-				"", 0);
+		err = audit_actor(db, who, 0, 0, "read", "referral_inbox", 0, 0,
+				  "", 0);
 	err = audit_finish(db, err);
 	if (err == NARA_OK) {
 		*out = list;
@@ -683,9 +659,9 @@ enum nara_err referral_answer(struct db *db, const struct actor *who,
 	if (err == NARA_OK &&
 	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id)) {
 		/* Not theirs to answer: as if it did not exist. */
-		err = audit_ref(db, who, row.municipality_id, 0, "write_denied",
-				"referral", referral_id, 0,
-				"not staff of the referral's unit", 1);
+		err = audit_actor(db, who, row.municipality_id, 0,
+				  "write_denied", "referral", referral_id, 0,
+				  "not staff of the referral's unit", 1);
 		if (err == NARA_OK)
 			err = NARA_EDENIED;
 	}
@@ -718,10 +694,10 @@ enum nara_err referral_answer(struct db *db, const struct actor *who,
 			     who->staff_id, who->name ? who->name : who->label,
 			     accept ? "" : reason, referral_id);
 	if (err == NARA_OK)
-		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
-				accept ? "referral.accept" : "referral.decline",
-				"referral", referral_id,
-				case_person(db, row.case_id), g.basis_text, 0);
+		err = audit_actor(
+		    db, who, row.municipality_id, g.agreement_id,
+		    accept ? "referral.accept" : "referral.decline", "referral",
+		    referral_id, case_person(db, row.case_id), g.basis_text, 0);
 	err = audit_finish(db, err);
 	arena_free(&a);
 	return err;
@@ -769,7 +745,8 @@ enum nara_err referral_end(struct db *db, const struct actor *who,
 	    err == NARA_OK && row.facts.status == REF_ACCEPTED &&
 	    holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id);
 	if (err == NARA_OK && !referring && !receiving) {
-		err = audit_ref(db, who, row.municipality_id, 0, "write_denied",
+		err =
+		    audit_actor(db, who, row.municipality_id, 0, "write_denied",
 				"referral", referral_id, 0,
 				"ends a referral: neither an officer of the"
 				" referring unit nor the unit that accepted it",
@@ -797,7 +774,8 @@ enum nara_err referral_end(struct db *db, const struct actor *who,
 			     who->name ? who->name : who->label, reason,
 			     referral_id);
 	if (err == NARA_OK)
-		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
+		err =
+		    audit_actor(db, who, row.municipality_id, g.agreement_id,
 				"referral.end", "referral", referral_id,
 				case_person(db, row.case_id), g.basis_text, 0);
 	err = audit_finish(db, err);
@@ -1057,9 +1035,9 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 		err = load_case_row(db, a, row.case_id, &c);
 	if (err == NARA_OK &&
 	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id)) {
-		err = audit_ref(db, who, row.municipality_id, 0, "read_denied",
-				"referral", referral_id, 0,
-				"not staff of the referral's unit", 1);
+		err = audit_actor(db, who, row.municipality_id, 0,
+				  "read_denied", "referral", referral_id, 0,
+				  "not staff of the referral's unit", 1);
 		/* Kept (committed) as a refusal, answered as not found. */
 		stranger = 1;
 		if (err == NARA_OK)
@@ -1076,13 +1054,13 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 	 * the reading is logged without a person.
 	 */
 	if (err == NARA_OK && row.facts.status != REF_ACCEPTED) {
-		err = audit_ref(db, who, row.municipality_id, g.agreement_id,
-				"read", "referral", referral_id, 0,
-				arena_printf(a,
-					     "%s; not accepted: nothing"
-					     " personal",
-					     g.basis_text),
-				0);
+		err = audit_actor(db, who, row.municipality_id, g.agreement_id,
+				  "read", "referral", referral_id, 0,
+				  arena_printf(a,
+					       "%s; not accepted: nothing"
+					       " personal",
+					       g.basis_text),
+				  0);
 		return audit_finish(db, err);
 	}
 	if (err == NARA_OK) {
@@ -1094,9 +1072,9 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 					 g.access != REFERRAL_OPEN
 					     ? referral_access_text(g.access)
 					     : policy_reason_text(d.reason));
-			err = audit_ref(db, who, row.municipality_id,
-					g.agreement_id, "read_denied", "case",
-					row.case_id, c.person_id, reason, 1);
+			err = audit_actor(db, who, row.municipality_id,
+					  g.agreement_id, "read_denied", "case",
+					  row.case_id, c.person_id, reason, 1);
 			*why = closed_key(g.access);
 			if (err == NARA_OK)
 				err = NARA_EDENIED;
@@ -1106,7 +1084,7 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 		err = read_parts(db, a, who, &c, &g, row.case_id, now, out);
 	if (err == NARA_OK) {
 		out->open = 1;
-		err = audit_ref(
+		err = audit_actor(
 		    db, who, row.municipality_id, g.agreement_id, "read",
 		    "case", row.case_id, c.person_id,
 		    arena_printf(a, "%s; parts %s%s", g.basis_text,
@@ -1161,7 +1139,7 @@ static enum nara_err write_check(struct db *db, struct arena *a,
 	if (!centre ||
 	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, w->row.unit_id)) {
 		w->stranger = 1;
-		err = audit_ref(
+		err = audit_actor(
 		    db, who, w->row.municipality_id, 0, "write_denied",
 		    whereabouts ? "whereabouts" : "referral", referral_id, 0,
 		    centre ? "not staff of the referral's unit"
@@ -1177,13 +1155,13 @@ static enum nara_err write_check(struct db *db, struct arena *a,
 	if (d.allowed && w->g.access == REFERRAL_OPEN &&
 	    (!whereabouts || w->c.person_id != 0))
 		return NARA_OK;
-	err = audit_ref(db, who, w->row.municipality_id, w->g.agreement_id,
-			"write_denied", whereabouts ? "whereabouts" : "case",
-			whereabouts ? referral_id : w->row.case_id,
-			w->c.person_id,
-			arena_printf(a, "%s: %s", w->g.basis_text,
-				     referral_access_text(w->g.access)),
-			1);
+	err = audit_actor(db, who, w->row.municipality_id, w->g.agreement_id,
+			  "write_denied", whereabouts ? "whereabouts" : "case",
+			  whereabouts ? referral_id : w->row.case_id,
+			  w->c.person_id,
+			  arena_printf(a, "%s: %s", w->g.basis_text,
+				       referral_access_text(w->g.access)),
+			  1);
 	*why = closed_key(w->g.access);
 	return err == NARA_OK ? NARA_EDENIED : err;
 }
@@ -1233,9 +1211,9 @@ enum nara_err referral_note(struct db *db, const struct actor *who,
 	if (err == NARA_OK)
 		err = case_touch_in_tx(db, w.row.case_id, now);
 	if (err == NARA_OK)
-		err = audit_ref(db, who, w.row.municipality_id,
-				w.g.agreement_id, "create", "journal_note",
-				*note_id, w.c.person_id, w.g.basis_text, 0);
+		err = audit_actor(db, who, w.row.municipality_id,
+				  w.g.agreement_id, "create", "journal_note",
+				  *note_id, w.c.person_id, w.g.basis_text, 0);
 	err = audit_finish(db, err);
 	arena_free(&a);
 	return w.stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
@@ -1291,9 +1269,9 @@ enum nara_err referral_whereabouts_record(struct db *db,
 	}
 	/* The audit row says that, not where: the place stays here. */
 	if (err == NARA_OK)
-		err = audit_ref(db, who, w.row.municipality_id,
-				w.g.agreement_id, "create", "whereabouts", id,
-				w.c.person_id, w.g.basis_text, 0);
+		err = audit_actor(db, who, w.row.municipality_id,
+				  w.g.agreement_id, "create", "whereabouts", id,
+				  w.c.person_id, w.g.basis_text, 0);
 	err = audit_finish(db, err);
 	arena_free(&a);
 	return w.stranger && err == NARA_EDENIED ? NARA_ENOTFOUND : err;
@@ -1371,9 +1349,9 @@ enum nara_err consent_list_own(struct db *db, struct arena *a,
 			err = db_step_err(rc);
 	}
 	if (err == NARA_OK)
-		err = audit_ref(db, who, first_municipality, 0, "read",
-				"consent_list", 0, first_person,
-				"the person's own consents", 0);
+		err = audit_actor(db, who, first_municipality, 0, "read",
+				  "consent_list", 0, first_person,
+				  "the person's own consents", 0);
 	err = audit_finish(db, err);
 	if (err == NARA_OK) {
 		*out = list;
@@ -1426,9 +1404,9 @@ static enum nara_err own_consent(struct db *db, struct arena *a,
 	struct policy_decision d = policy_decide(&who->subject, ACT_READ, &r);
 	if (d.allowed)
 		return NARA_OK;
-	err =
-	    audit_ref(db, who, *municipality_id, 0, "write_denied", "consent",
-		      consent_id, *person_id, policy_reason_text(d.reason), 1);
+	err = audit_actor(db, who, *municipality_id, 0, "write_denied",
+			  "consent", consent_id, *person_id,
+			  policy_reason_text(d.reason), 1);
 	/* Someone else's consent is answered as one that does not exist. */
 	return err != NARA_OK ? err : NARA_ENOTFOUND;
 }
@@ -1468,7 +1446,8 @@ static enum nara_err consent_change(struct db *db, const struct actor *who,
 				   " WHERE id = ? AND status = 'requested'",
 				   "ii", now, consent_id);
 	if (err == NARA_OK)
-		err = audit_ref(db, who, municipality_id, 0,
+		err =
+		    audit_actor(db, who, municipality_id, 0,
 				withdraw ? "consent.withdraw" : "consent.give",
 				"consent", consent_id, person_id, "", 0);
 	if (err == NARA_ENOTFOUND) {
