@@ -48,13 +48,13 @@ static void enc_text(struct buf *b, const char *s, size_t len)
 /* The row as stored: ids of 0 were stored as NULL. */
 struct row {
 	int64_t id, at, actor_id, municipality_id, agreement_id, record_id,
-	    person_id, flagged;
+		person_id, flagged;
 	int has_actor_id, has_municipality_id, has_agreement_id, has_record_id,
-	    has_person_id;
+		has_person_id;
 	const char *actor_kind, *actor_label, *action, *record_kind, *reason,
-	    *request_id;
+		*request_id;
 	size_t actor_kind_len, actor_label_len, action_len, record_kind_len,
-	    reason_len, request_id_len;
+		reason_len, request_id_len;
 };
 
 /*
@@ -86,8 +86,7 @@ static enum nara_err row_hash(const char *prev_hash, const struct row *r,
 		return NARA_ENOMEM;
 	}
 	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)(b.data ? b.data : ""),
-			   b.len);
+	crypto_hash_sha256(h, (const unsigned char *)(b.data ? b.data : ""), b.len);
 	sodium_bin2hex(out, HASH_HEX, h, sizeof(h));
 	buf_free(&b);
 	return NARA_OK;
@@ -110,10 +109,9 @@ enum nara_err audit_append(struct db *db, const struct audit_entry *e)
 		return NARA_ENOMEM;
 
 	const char *head_sql =
-	    db_engine_of(db) == DB_POSTGRES
-		? "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR "
-		  "UPDATE"
-		: "SELECT last_id, last_hash FROM audit_head WHERE id = 1";
+		db_engine_of(db) == DB_POSTGRES
+			? "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
+			: "SELECT last_id, last_hash FROM audit_head WHERE id = 1";
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(db, head_sql, &st);
 	if (err != NARA_OK)
@@ -131,44 +129,34 @@ enum nara_err audit_append(struct db *db, const struct audit_entry *e)
 	const char *reason = e->reason ? e->reason : "";
 	const char *request_id = e->request_id ? e->request_id : "";
 	struct row r = {
-	    .id = last_id + 1,
-	    .at = e->at ? e->at : (int64_t)time(NULL),
-	    .actor_id = e->actor_id,
-	    .has_actor_id = e->actor_id != 0,
-	    .municipality_id = e->municipality_id,
-	    .has_municipality_id = e->municipality_id != 0,
-	    .agreement_id = e->agreement_id,
-	    .has_agreement_id = e->agreement_id != 0,
-	    .record_id = e->record_id,
-	    .has_record_id = e->record_id != 0,
-	    .person_id = e->person_id,
-	    .has_person_id = e->person_id != 0,
-	    .flagged = e->flagged ? 1 : 0,
-	    .actor_kind = e->actor_kind,
-	    .actor_kind_len = strlen(e->actor_kind),
-	    .actor_label = e->actor_label,
-	    .actor_label_len = strlen(e->actor_label),
-	    .action = e->action,
-	    .action_len = strlen(e->action),
-	    .record_kind = e->record_kind,
-	    .record_kind_len = strlen(e->record_kind),
-	    .reason = reason,
-	    .reason_len = strlen(reason),
-	    .request_id = request_id,
-	    .request_id_len = strlen(request_id),
+		.id = last_id + 1,
+		.at = e->at ? e->at : (int64_t)time(NULL),
+		.actor_id = e->actor_id, .has_actor_id = e->actor_id != 0,
+		.municipality_id = e->municipality_id,
+		.has_municipality_id = e->municipality_id != 0,
+		.agreement_id = e->agreement_id,
+		.has_agreement_id = e->agreement_id != 0,
+		.record_id = e->record_id, .has_record_id = e->record_id != 0,
+		.person_id = e->person_id, .has_person_id = e->person_id != 0,
+		.flagged = e->flagged ? 1 : 0,
+		.actor_kind = e->actor_kind, .actor_kind_len = strlen(e->actor_kind),
+		.actor_label = e->actor_label, .actor_label_len = strlen(e->actor_label),
+		.action = e->action, .action_len = strlen(e->action),
+		.record_kind = e->record_kind, .record_kind_len = strlen(e->record_kind),
+		.reason = reason, .reason_len = strlen(reason),
+		.request_id = request_id, .request_id_len = strlen(request_id),
 	};
 	char hash[HASH_HEX];
 	if ((err = row_hash(prev, &r, hash)) != NARA_OK)
 		return err;
 
-	err = db_prepare(
-	    db,
-	    "INSERT INTO audit_log (id, at, actor_kind, actor_id,"
-	    " actor_label, municipality_id, agreement_id, action,"
-	    " record_kind, record_id, person_id, reason, flagged,"
-	    " request_id, prev_hash, hash)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    &st);
+	err = db_prepare(db,
+			 "INSERT INTO audit_log (id, at, actor_kind, actor_id,"
+			 " actor_label, municipality_id, agreement_id, action,"
+			 " record_kind, record_id, person_id, reason, flagged,"
+			 " request_id, prev_hash, hash)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, r.id);
@@ -191,9 +179,8 @@ enum nara_err audit_append(struct db *db, const struct audit_entry *e)
 	db_done(st);
 	if (rc < 0)
 		return db_step_err(rc);
-	return db_run(
-	    db, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
-	    "is", r.id, hash);
+	return db_run(db, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
+		      "is", r.id, hash);
 }
 
 static enum nara_err verify_walk(struct db *db, int64_t *rows_checked,
@@ -201,12 +188,12 @@ static enum nara_err verify_walk(struct db *db, int64_t *rows_checked,
 {
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT id, at, actor_kind, actor_id, actor_label,"
-	    " municipality_id, agreement_id, action, record_kind, record_id,"
-	    " person_id, reason, flagged, request_id, prev_hash, hash"
-	    " FROM audit_log ORDER BY id",
-	    &st);
+		db,
+		"SELECT id, at, actor_kind, actor_id, actor_label,"
+		" municipality_id, agreement_id, action, record_kind, record_id,"
+		" person_id, reason, flagged, request_id, prev_hash, hash"
+		" FROM audit_log ORDER BY id",
+		&st);
 	if (err != NARA_OK)
 		return err;
 	char prev[HASH_HEX];
@@ -216,41 +203,30 @@ static enum nara_err verify_walk(struct db *db, int64_t *rows_checked,
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct row r = {
-		    .id = db_col_int(st, 0),
-		    .at = db_col_int(st, 1),
-		    .actor_kind = db_col_text(st, 2),
-		    .actor_kind_len = db_col_len(st, 2),
-		    .actor_id = db_col_int(st, 3),
-		    .has_actor_id = !db_col_is_null(st, 3),
-		    .actor_label = db_col_text(st, 4),
-		    .actor_label_len = db_col_len(st, 4),
-		    .municipality_id = db_col_int(st, 5),
-		    .has_municipality_id = !db_col_is_null(st, 5),
-		    .agreement_id = db_col_int(st, 6),
-		    .has_agreement_id = !db_col_is_null(st, 6),
-		    .action = db_col_text(st, 7),
-		    .action_len = db_col_len(st, 7),
-		    .record_kind = db_col_text(st, 8),
-		    .record_kind_len = db_col_len(st, 8),
-		    .record_id = db_col_int(st, 9),
-		    .has_record_id = !db_col_is_null(st, 9),
-		    .person_id = db_col_int(st, 10),
-		    .has_person_id = !db_col_is_null(st, 10),
-		    .reason = db_col_text(st, 11),
-		    .reason_len = db_col_len(st, 11),
-		    .flagged = db_col_int(st, 12),
-		    .request_id = db_col_text(st, 13),
-		    .request_id_len = db_col_len(st, 13),
+			.id = db_col_int(st, 0),
+			.at = db_col_int(st, 1),
+			.actor_kind = db_col_text(st, 2), .actor_kind_len = db_col_len(st, 2),
+			.actor_id = db_col_int(st, 3), .has_actor_id = !db_col_is_null(st, 3),
+			.actor_label = db_col_text(st, 4), .actor_label_len = db_col_len(st, 4),
+			.municipality_id = db_col_int(st, 5),
+			.has_municipality_id = !db_col_is_null(st, 5),
+			.agreement_id = db_col_int(st, 6),
+			.has_agreement_id = !db_col_is_null(st, 6),
+			.action = db_col_text(st, 7), .action_len = db_col_len(st, 7),
+			.record_kind = db_col_text(st, 8), .record_kind_len = db_col_len(st, 8),
+			.record_id = db_col_int(st, 9), .has_record_id = !db_col_is_null(st, 9),
+			.person_id = db_col_int(st, 10), .has_person_id = !db_col_is_null(st, 10),
+			.reason = db_col_text(st, 11), .reason_len = db_col_len(st, 11),
+			.flagged = db_col_int(st, 12),
+			.request_id = db_col_text(st, 13), .request_id_len = db_col_len(st, 13),
 		};
 		char hash[HASH_HEX];
 		if ((err = row_hash(prev, &r, hash)) != NARA_OK) {
 			db_done(st);
 			return err;
 		}
-		/* A gap, a changed link or a changed row: the chain breaks
-		 * here. */
-		if (r.id != expect_id ||
-		    strcmp(db_col_text(st, 14), prev) != 0 ||
+		/* A gap, a changed link or a changed row: the chain breaks here. */
+		if (r.id != expect_id || strcmp(db_col_text(st, 14), prev) != 0 ||
 		    strcmp(db_col_text(st, 15), hash) != 0) {
 			*first_bad_id = expect_id;
 			db_done(st);
@@ -265,8 +241,7 @@ static enum nara_err verify_walk(struct db *db, int64_t *rows_checked,
 		return db_step_err(rc);
 
 	/* The head must point at the last row: a deleted tail shows here. */
-	err = db_prepare(
-	    db, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", &st);
+	err = db_prepare(db, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", &st);
 	if (err != NARA_OK)
 		return err;
 	rc = db_step(st);
@@ -315,14 +290,14 @@ enum nara_err audit_list(struct db *db, int64_t after_id,
 {
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(
-	    db,
-	    "SELECT id, at, actor_kind, COALESCE(actor_id, 0), actor_label,"
-	    " COALESCE(municipality_id, 0), COALESCE(agreement_id, 0), action,"
-	    " record_kind, COALESCE(record_id, 0), COALESCE(person_id, 0),"
-	    " reason, flagged, request_id FROM audit_log"
-	    " WHERE id > ? AND (CAST(? AS TEXT) = '' OR request_id = ?)"
-	    " ORDER BY id",
-	    &st);
+		db,
+		"SELECT id, at, actor_kind, COALESCE(actor_id, 0), actor_label,"
+		" COALESCE(municipality_id, 0), COALESCE(agreement_id, 0), action,"
+		" record_kind, COALESCE(record_id, 0), COALESCE(person_id, 0),"
+		" reason, flagged, request_id FROM audit_log"
+		" WHERE id > ? AND (CAST(? AS TEXT) = '' OR request_id = ?)"
+		" ORDER BY id",
+		&st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, after_id);
@@ -331,20 +306,20 @@ enum nara_err audit_list(struct db *db, int64_t after_id,
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct audit_row row = {
-		    .id = db_col_int(st, 0),
-		    .at = db_col_int(st, 1),
-		    .actor_kind = db_col_text(st, 2),
-		    .actor_id = db_col_int(st, 3),
-		    .actor_label = db_col_text(st, 4),
-		    .municipality_id = db_col_int(st, 5),
-		    .agreement_id = db_col_int(st, 6),
-		    .action = db_col_text(st, 7),
-		    .record_kind = db_col_text(st, 8),
-		    .record_id = db_col_int(st, 9),
-		    .person_id = db_col_int(st, 10),
-		    .reason = db_col_text(st, 11),
-		    .flagged = (int)db_col_int(st, 12),
-		    .request_id = db_col_text(st, 13),
+			.id = db_col_int(st, 0),
+			.at = db_col_int(st, 1),
+			.actor_kind = db_col_text(st, 2),
+			.actor_id = db_col_int(st, 3),
+			.actor_label = db_col_text(st, 4),
+			.municipality_id = db_col_int(st, 5),
+			.agreement_id = db_col_int(st, 6),
+			.action = db_col_text(st, 7),
+			.record_kind = db_col_text(st, 8),
+			.record_id = db_col_int(st, 9),
+			.person_id = db_col_int(st, 10),
+			.reason = db_col_text(st, 11),
+			.flagged = (int)db_col_int(st, 12),
+			.request_id = db_col_text(st, 13),
 		};
 		each(&row, arg);
 	}
@@ -354,8 +329,8 @@ enum nara_err audit_list(struct db *db, int64_t after_id,
 
 enum nara_err audit_last_id(struct db *db, int64_t *id)
 {
-	return db_query_int(db, id,
-			    "SELECT last_id FROM audit_head WHERE id = 1", "");
+	return db_query_int(db, id, "SELECT last_id FROM audit_head WHERE id = 1",
+			    "");
 }
 
 enum nara_err audit_actor(struct db *db, const struct actor *who,
@@ -366,18 +341,18 @@ enum nara_err audit_actor(struct db *db, const struct actor *who,
 {
 	int staff = who->subject.kind == SUBJECT_STAFF;
 	struct audit_entry e = {
-	    .actor_kind = staff ? "staff" : "citizen",
-	    .actor_id = staff ? who->staff_id : 0,
-	    .actor_label = who->label,
-	    .municipality_id = municipality_id,
-	    .agreement_id = agreement_id,
-	    .action = action,
-	    .record_kind = record_kind,
-	    .record_id = record_id,
-	    .person_id = person_id,
-	    .reason = reason ? reason : "",
-	    .flagged = flagged,
-	    .request_id = who->request_id,
+		.actor_kind = staff ? "staff" : "citizen",
+		.actor_id = staff ? who->staff_id : 0,
+		.actor_label = who->label,
+		.municipality_id = municipality_id,
+		.agreement_id = agreement_id,
+		.action = action,
+		.record_kind = record_kind,
+		.record_id = record_id,
+		.person_id = person_id,
+		.reason = reason ? reason : "",
+		.flagged = flagged,
+		.request_id = who->request_id,
 	};
 	return audit_append(db, &e);
 }

@@ -14,19 +14,19 @@
 struct db;
 
 struct audit_entry {
-	const char *actor_kind;	 /* "staff", "citizen" or "system" */
-	int64_t actor_id;	 /* 0: none */
-	const char *actor_label; /* a name a reviewer can read */
-	int64_t municipality_id; /* the committee acted for; 0: none */
-	int64_t agreement_id;	 /* acting under an agreement; 0: none */
-	const char *action;	 /* "read", "create", "update", ... */
-	const char *record_kind; /* "person", "case", ... */
-	int64_t record_id;	 /* 0: none */
-	int64_t person_id;	 /* whose data; 0: none */
-	const char *reason;	 /* why, for break-the-glass; may be NULL */
-	int flagged;		 /* for review */
-	const char *request_id;	 /* may be NULL */
-	int64_t at;		 /* epoch seconds; 0: now */
+	const char *actor_kind;   /* "staff", "citizen" or "system" */
+	int64_t actor_id;         /* 0: none */
+	const char *actor_label;  /* a name a reviewer can read */
+	int64_t municipality_id;  /* the committee acted for; 0: none */
+	int64_t agreement_id;     /* acting under an agreement; 0: none */
+	const char *action;       /* "read", "create", "update", ... */
+	const char *record_kind;  /* "person", "case", ... */
+	int64_t record_id;        /* 0: none */
+	int64_t person_id;        /* whose data; 0: none */
+	const char *reason;       /* why, for break-the-glass; may be NULL */
+	int flagged;              /* for review */
+	const char *request_id;   /* may be NULL */
+	int64_t at;               /* epoch seconds; 0: now */
 };
 
 /*
@@ -60,9 +60,9 @@ enum nara_err audit_finish(struct db *db, enum nara_err err);
 /* A row as stored; ids of 0 were stored as NULL. */
 struct audit_row {
 	int64_t id, at, actor_id, municipality_id, agreement_id, record_id,
-	    person_id;
+		person_id;
 	const char *actor_kind, *actor_label, *action, *record_kind, *reason,
-	    *request_id;
+		*request_id;
 	int flagged;
 };
 

@@ -173,11 +173,10 @@ static enum nara_err cells_hold(struct db *db, const char *kind, int64_t id,
 		return NARA_ECONFLICT;
 	for (int64_t c = from / CELL_SECONDS;
 	     err == NARA_OK && c < (to + CELL_SECONDS - 1) / CELL_SECONDS; c++)
-		err = db_run(
-		    db,
-		    "INSERT INTO booking_cell (resource_kind,"
-		    " resource_id, cell, booking_id) VALUES (?, ?, ?, ?)",
-		    "siii", kind, id, c, booking_id);
+		err = db_run(db,
+			     "INSERT INTO booking_cell (resource_kind,"
+			     " resource_id, cell, booking_id) VALUES (?, ?, ?, ?)",
+			     "siii", kind, id, c, booking_id);
 	return err;
 }
 
@@ -431,8 +430,7 @@ enum nara_err booking_publish(struct db *db, const struct actor *who,
 		struct db_stmt *st;
 		err = db_prepare(
 		    db,
-		    "INSERT INTO booking_availability (municipality_id, "
-		    "unit_id,"
+		    "INSERT INTO booking_availability (municipality_id, unit_id,"
 		    " staff_id, weekday, start_minute, end_minute, kinds,"
 		    " length_minutes, buffer_minutes, created_by, created_at)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -517,11 +515,9 @@ enum nara_err booking_availability_list(struct db *db, struct arena *a,
 	    " WHERE v.ended_at IS NULL AND ";
 	if (who->subject.kind == SUBJECT_CITIZEN) {
 		const char *sql = arena_printf(
-		    a,
-		    "%s v.municipality_id IN (SELECT municipality_id FROM"
-		    " person WHERE personnummer = ?) AND u.kind <> "
-		    "'interpreter'"
-		    " ORDER BY m.name, u.name, v.weekday, v.start_minute, v.id",
+		    a, "%s v.municipality_id IN (SELECT municipality_id FROM"
+		       " person WHERE personnummer = ?) AND u.kind <> 'interpreter'"
+		       " ORDER BY m.name, u.name, v.weekday, v.start_minute, v.id",
 		    base);
 		if (sql == NULL)
 			return NARA_ENOMEM;
@@ -531,10 +527,9 @@ enum nara_err booking_availability_list(struct db *db, struct arena *a,
 		db_bind_text(st, 1, who->personnummer, (size_t)-1);
 	} else if (who->subject.kind == SUBJECT_STAFF) {
 		const char *sql = arena_printf(
-		    a,
-		    "%s (v.staff_id = ? OR v.unit_id IN (SELECT unit_id FROM"
-		    " staff_role WHERE user_id = ?))"
-		    " ORDER BY m.name, u.name, v.weekday, v.start_minute, v.id",
+		    a, "%s (v.staff_id = ? OR v.unit_id IN (SELECT unit_id FROM"
+		       " staff_role WHERE user_id = ?))"
+		       " ORDER BY m.name, u.name, v.weekday, v.start_minute, v.id",
 		    base);
 		if (sql == NULL)
 			return NARA_ENOMEM;
@@ -713,15 +708,11 @@ enum nara_err booking_free_slots(struct db *db, struct arena *a,
 	    arena_calloc(a, BOOKING_SLOTS_MAX, sizeof(*slots));
 	if (slots == NULL)
 		return NARA_ENOMEM;
-	struct booking_availability_view v = {.id = av.id,
-					      .unit_id = av.unit_id,
-					      .staff_id = av.staff_id,
-					      .weekday = av.weekday,
-					      .start_minute = av.start_minute,
-					      .end_minute = av.end_minute,
-					      .length_minutes = av.length,
-					      .buffer_minutes = av.buffer,
-					      .kinds = av.kinds};
+	struct booking_availability_view v = {
+	    .id = av.id, .unit_id = av.unit_id, .staff_id = av.staff_id,
+	    .weekday = av.weekday, .start_minute = av.start_minute,
+	    .end_minute = av.end_minute, .length_minutes = av.length,
+	    .buffer_minutes = av.buffer, .kinds = av.kinds};
 	*count = booking_slots_compute(&v, held, nheld, now, from, days, slots,
 				       BOOKING_SLOTS_MAX);
 	*out = slots;
@@ -732,8 +723,7 @@ static int slot_cmp(const void *x, const void *y)
 {
 	const struct booking_slot *p = x, *q = y;
 	if (p->starts_at != q->starts_at)
-		return (p->starts_at > q->starts_at) -
-		       (p->starts_at < q->starts_at);
+		return (p->starts_at > q->starts_at) - (p->starts_at < q->starts_at);
 	return (p->availability_id > q->availability_id) -
 	       (p->availability_id < q->availability_id);
 }
@@ -911,7 +901,8 @@ static enum nara_err insert_booking(struct db *db, const struct actor *who,
 				    const struct avail *av,
 				    const struct booking_new *n,
 				    int64_t person_id, const char *state,
-				    int64_t starts_at, int64_t now, int64_t *id)
+				    int64_t starts_at, int64_t now,
+				    int64_t *id)
 {
 	struct db_stmt *st;
 	enum nara_err err = db_prepare(
@@ -1077,9 +1068,8 @@ enum nara_err booking_rebook(struct db *db, const struct actor *who,
 	if (err == NARA_OK) {
 		err = avail_load(db, availability_id, &av);
 		if (err == NARA_ENOTFOUND ||
-		    (err == NARA_OK &&
-		     (av.unit_id != f.unit_id ||
-		      av.municipality_id != f.municipality_id))) {
+		    (err == NARA_OK && (av.unit_id != f.unit_id ||
+					av.municipality_id != f.municipality_id))) {
 			*why = "booking.error.hours_gone";
 			err = NARA_EINVAL;
 		}
@@ -1091,31 +1081,26 @@ enum nara_err booking_rebook(struct db *db, const struct actor *who,
 	}
 	/* The old time is freed first: a move by a few minutes may overlap. */
 	if (err == NARA_OK)
-		err =
-		    db_run(db, "DELETE FROM booking_cell WHERE booking_id = ?",
-			   "i", booking_id);
+		err = db_run(db, "DELETE FROM booking_cell WHERE booking_id = ?",
+			     "i", booking_id);
 	int64_t ends_at = starts_at + (int64_t)av.length * 60;
 	if (err == NARA_OK)
-		err = db_run(
-		    db,
-		    "UPDATE booking SET starts_at = ?, ends_at = ?,"
-		    " buffer_minutes = ?, availability_id = ?,"
-		    " staff_id = NULLIF(?, 0), interpreter_staff_id = NULL,"
-		    " interpreter_unit_id = NULL,"
-		    " interpreter_agreement_id = NULL,"
-		    " version = version + 1, updated_at = ?"
-		    " WHERE id = ?",
-		    "iiii"
-		    "iii",
-		    starts_at, ends_at, (int64_t)av.buffer, av.id, av.staff_id,
-		    now, booking_id);
+		err = db_run(db,
+			     "UPDATE booking SET starts_at = ?, ends_at = ?,"
+			     " buffer_minutes = ?, availability_id = ?,"
+			     " staff_id = NULLIF(?, 0), interpreter_staff_id = NULL,"
+			     " interpreter_unit_id = NULL,"
+			     " interpreter_agreement_id = NULL,"
+			     " version = version + 1, updated_at = ?"
+			     " WHERE id = ?",
+			     "iiii" "iii", starts_at, ends_at, (int64_t)av.buffer,
+			     av.id, av.staff_id, now, booking_id);
 	if (err == NARA_OK)
 		err = hold_meeting(db, booking_id, f.municipality_id,
 				   av.staff_id, av.unit_id, starts_at, ends_at,
 				   av.buffer, f.language, f.mode, why);
 	if (err == NARA_OK)
-		err =
-		    booking_notices_in_tx(db, booking_id, "booking_moved", now);
+		err = booking_notices_in_tx(db, booking_id, "booking_moved", now);
 	if (err == NARA_OK)
 		err = audit_booking(db, who, f.municipality_id, 0, booking_id,
 				    f.person_id, "rebook", "", 0);
@@ -1138,9 +1123,8 @@ enum nara_err booking_cancel(struct db *db, const struct actor *who,
 		err = NARA_ECONFLICT;
 	}
 	if (err == NARA_OK)
-		err =
-		    db_run(db, "DELETE FROM booking_cell WHERE booking_id = ?",
-			   "i", booking_id);
+		err = db_run(db, "DELETE FROM booking_cell WHERE booking_id = ?",
+			     "i", booking_id);
 	if (err == NARA_OK)
 		err = db_run(db,
 			     "UPDATE booking SET state = 'cancelled',"
@@ -1159,9 +1143,9 @@ enum nara_err booking_cancel(struct db *db, const struct actor *who,
 }
 
 enum nara_err booking_propose(struct db *db, const struct actor *who,
-			      const struct booking_new *n, const int64_t *times,
-			      size_t ntimes, int64_t now, int64_t *id,
-			      const char **why)
+			      const struct booking_new *n,
+			      const int64_t *times, size_t ntimes, int64_t now,
+			      int64_t *id, const char **why)
 {
 	*why = check_new(n);
 	if (*why == NULL && (ntimes == 0 || ntimes > BOOKING_PROPOSALS_MAX))
@@ -1210,8 +1194,8 @@ enum nara_err booking_propose(struct db *db, const struct actor *who,
 }
 
 enum nara_err booking_accept(struct db *db, const struct actor *who,
-			     int64_t booking_id, int64_t starts_at, int64_t now,
-			     const char **why)
+			     int64_t booking_id, int64_t starts_at,
+			     int64_t now, const char **why)
 {
 	*why = NULL;
 	enum nara_err err = db_begin(db);
@@ -1243,12 +1227,11 @@ enum nara_err booking_accept(struct db *db, const struct actor *who,
 	}
 	int64_t ends_at = starts_at + (int64_t)av.length * 60;
 	if (err == NARA_OK)
-		err =
-		    db_run(db,
-			   "UPDATE booking SET state = 'booked', starts_at = ?,"
-			   " ends_at = ?, version = version + 1,"
-			   " updated_at = ? WHERE id = ?",
-			   "iiii", starts_at, ends_at, now, booking_id);
+		err = db_run(db,
+			     "UPDATE booking SET state = 'booked', starts_at = ?,"
+			     " ends_at = ?, version = version + 1,"
+			     " updated_at = ? WHERE id = ?",
+			     "iiii", starts_at, ends_at, now, booking_id);
 	if (err == NARA_OK)
 		err = hold_meeting(db, booking_id, f.municipality_id,
 				   f.staff_id, f.unit_id, starts_at, ends_at,
@@ -1267,15 +1250,14 @@ enum nara_err booking_accept(struct db *db, const struct actor *who,
 /* Reading ---------------------------------------------------------------- */
 
 #define VIEW_COLUMNS                                                           \
-	"SELECT b.id, b.municipality_id, b.unit_id, COALESCE(b.case_id, 0),"   \
+	"SELECT b.id, b.municipality_id, b.unit_id, COALESCE(b.case_id, 0),"  \
 	" b.person_id, COALESCE(b.staff_id, 0),"                               \
-	" COALESCE(b.interpreter_staff_id, 0), COALESCE(b.availability_id, "   \
-	"0),"                                                                  \
+	" COALESCE(b.interpreter_staff_id, 0), COALESCE(b.availability_id, 0)," \
 	" b.starts_at, b.ends_at, b.version, b.kind, b.state, u.name, m.name," \
 	" COALESCE(s.display_name, ''), p.given_name || ' ' || p.family_name," \
 	" COALESCE(c.reference, ''), b.interpreter_language,"                  \
-	" b.interpreter_mode, COALESCE(i.display_name, ''), p.personnummer,"   \
-	" COALESCE(b.interpreter_agreement_id, 0)"                             \
+	" b.interpreter_mode, COALESCE(i.display_name, ''), p.personnummer,"  \
+	" COALESCE(b.interpreter_agreement_id, 0)"                            \
 	" FROM booking b JOIN unit u ON u.id = b.unit_id"                      \
 	" JOIN municipality m ON m.id = b.municipality_id"                     \
 	" JOIN person p ON p.id = b.person_id"                                 \
@@ -1308,8 +1290,7 @@ static void view_fill(struct arena *a, struct db_stmt *st,
 	v->case_reference = col(a, st, 17);
 	v->interpreter_language = col(a, st, 18);
 	int m = interpreter_mode_parse(db_col_text(st, 19));
-	v->interpreter_mode =
-	    m < 0 ? INTERPRETER_NONE : (enum interpreter_mode)m;
+	v->interpreter_mode = m < 0 ? INTERPRETER_NONE : (enum interpreter_mode)m;
 	v->interpreter_name = col(a, st, 20);
 	/* Column 21, the personnummer, is for the policy only. */
 	*agreement = db_col_int(st, 22);
@@ -1346,11 +1327,10 @@ static enum nara_err load_proposals(struct db *db, struct arena *a,
 				    struct booking_view *v)
 {
 	struct db_stmt *st;
-	enum nara_err err =
-	    db_prepare(db,
-		       "SELECT starts_at FROM booking_proposal"
-		       " WHERE booking_id = ? ORDER BY starts_at",
-		       &st);
+	enum nara_err err = db_prepare(db,
+				       "SELECT starts_at FROM booking_proposal"
+				       " WHERE booking_id = ? ORDER BY starts_at",
+				       &st);
 	if (err != NARA_OK)
 		return err;
 	db_bind_int(st, 1, v->id);
@@ -1385,8 +1365,7 @@ static enum nara_err list_rows(struct db *db, struct arena *a,
 		    .interpreter_staff_id = v.interpreter_staff_id,
 		    .personnummer = db_col_text(st, 21),
 		};
-		enum meeting_access acc =
-		    policy_meeting_access(&who->subject, &m);
+		enum meeting_access acc = policy_meeting_access(&who->subject, &m);
 		if (acc == MEETING_DENY)
 			continue;
 		v.role = role_of(acc);
@@ -1394,8 +1373,7 @@ static enum nara_err list_rows(struct db *db, struct arena *a,
 			interpreter_only(&v);
 		if (*count == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
-			struct booking_view *n =
-			    arena_calloc(a, ncap, sizeof(*n));
+			struct booking_view *n = arena_calloc(a, ncap, sizeof(*n));
 			int64_t *na = arena_calloc(a, ncap, sizeof(*na));
 			if (n == NULL || na == NULL) {
 				db_done(st);
@@ -1518,13 +1496,14 @@ enum nara_err booking_read(struct db *db, struct arena *a,
 	else if (rc < 0)
 		err = db_step_err(rc);
 	if (err == NARA_OK) {
-		err = audit_booking(
-		    db, who, out->municipality_id,
-		    acc == MEETING_INTERPRETER ? agreement : 0, booking_id,
-		    out->person_id,
-		    acc == MEETING_DENY ? "read_denied" : "read",
-		    acc == MEETING_DENY ? policy_meeting_access_text(acc) : "",
-		    acc == MEETING_DENY);
+		err = audit_booking(db, who, out->municipality_id,
+				    acc == MEETING_INTERPRETER ? agreement : 0,
+				    booking_id, out->person_id,
+				    acc == MEETING_DENY ? "read_denied" : "read",
+				    acc == MEETING_DENY
+					? policy_meeting_access_text(acc)
+					: "",
+				    acc == MEETING_DENY);
 		if (err == NARA_OK && acc == MEETING_DENY)
 			err = NARA_EDENIED;
 	}
@@ -1546,11 +1525,10 @@ enum nara_err booking_interpreter_languages(struct db *db, struct arena *a,
 	*out = NULL;
 	*count = 0;
 	struct db_stmt *st;
-	enum nara_err err =
-	    db_prepare(db,
-		       "SELECT DISTINCT language FROM interpreter_language"
-		       " ORDER BY language",
-		       &st);
+	enum nara_err err = db_prepare(
+	    db, "SELECT DISTINCT language FROM interpreter_language"
+		" ORDER BY language",
+	    &st);
 	if (err != NARA_OK)
 		return err;
 	const char **list = arena_calloc(a, 64, sizeof(*list));
@@ -1619,7 +1597,7 @@ static void ics_local(struct buf *b, int64_t t)
 	local_parts(t, &days, &minute);
 	struct civil_date d = civil_from_days(days);
 	buf_printf(b, "%04d%02d%02dT%02d%02d00", d.year, d.month, d.day,
-		   minute / 60, minute % 60);
+		 minute / 60, minute % 60);
 }
 
 static void ics_utc(struct buf *b, int64_t t)
@@ -1628,7 +1606,7 @@ static void ics_utc(struct buf *b, int64_t t)
 	int64_t sec = t - days * 86400;
 	struct civil_date d = civil_from_days(days);
 	buf_printf(b, "%04d%02d%02dT%02d%02d%02dZ", d.year, d.month, d.day,
-		   (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+		 (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
 }
 
 const char *booking_ics(struct arena *a, const struct booking_view *b,
@@ -1639,29 +1617,15 @@ const char *booking_ics(struct arena *a, const struct booking_view *b,
 	buf_init(&out);
 	buf_init(&line);
 	static const char *const head[] = {
-	    "BEGIN:VCALENDAR",
-	    "VERSION:2.0",
-	    "PRODID:-//Nara//Moten//SV",
-	    "CALSCALE:GREGORIAN",
-	    "METHOD:PUBLISH",
-	    "BEGIN:VTIMEZONE",
-	    "TZID:Europe/Stockholm",
-	    "BEGIN:DAYLIGHT",
-	    "TZOFFSETFROM:+0100",
-	    "TZOFFSETTO:+0200",
-	    "TZNAME:CEST",
-	    "DTSTART:19700329T020000",
-	    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-	    "END:DAYLIGHT",
-	    "BEGIN:STANDARD",
-	    "TZOFFSETFROM:+0200",
-	    "TZOFFSETTO:+0100",
-	    "TZNAME:CET",
-	    "DTSTART:19701025T030000",
-	    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-	    "END:STANDARD",
-	    "END:VTIMEZONE",
-	    "BEGIN:VEVENT"};
+	    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Nara//Moten//SV",
+	    "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VTIMEZONE",
+	    "TZID:Europe/Stockholm", "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100",
+	    "TZOFFSETTO:+0200", "TZNAME:CEST", "DTSTART:19700329T020000",
+	    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
+	    "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100",
+	    "TZNAME:CET", "DTSTART:19701025T030000",
+	    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+	    "END:VTIMEZONE", "BEGIN:VEVENT"};
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
 		buf_adds(&out, head[i]);
 		buf_adds(&out, "\r\n");
@@ -1673,25 +1637,25 @@ const char *booking_ics(struct arena *a, const struct booking_view *b,
 		ics_line(&out, &line);                                         \
 	} while (0)
 	LINE(buf_printf(&line, "UID:booking-%lld@%s", (long long)b->id,
-			host && *host ? host : "nara"));
+		      host && *host ? host : "nara"));
 	LINE(buf_adds(&line, "DTSTAMP:"); ics_utc(&line, now));
 	LINE(buf_adds(&line, "DTSTART;TZID=Europe/Stockholm:");
 	     ics_local(&line, b->starts_at));
 	LINE(buf_adds(&line, "DTEND;TZID=Europe/Stockholm:");
 	     ics_local(&line, b->ends_at));
 	LINE(buf_printf(&line, "SEQUENCE:%lld",
-			(long long)(b->version > 0 ? b->version - 1 : 0)));
+		      (long long)(b->version > 0 ? b->version - 1 : 0)));
 	LINE(buf_printf(&line, "STATUS:%s",
-			strcmp(b->state, "cancelled") == 0  ? "CANCELLED"
-			: strcmp(b->state, "proposed") == 0 ? "TENTATIVE"
-							    : "CONFIRMED"));
+		      strcmp(b->state, "cancelled") == 0 ? "CANCELLED"
+		      : strcmp(b->state, "proposed") == 0 ? "TENTATIVE"
+							  : "CONFIRMED"));
 	LINE(buf_adds(&line, "SUMMARY:"); ics_text(&line, summary));
 	LINE(buf_adds(&line, "DESCRIPTION:"); ics_text(&line, description));
 #undef LINE
 	buf_adds(&out, "END:VEVENT\r\nEND:VCALENDAR\r\n");
-	const char *result = out.failed || line.failed
-				 ? NULL
-				 : arena_strndup(a, out.data, out.len);
+	const char *result =
+	    out.failed || line.failed ? NULL
+				      : arena_strndup(a, out.data, out.len);
 	buf_free(&out);
 	buf_free(&line);
 	return result;
