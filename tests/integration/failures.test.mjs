@@ -35,22 +35,38 @@ test('a locked SQLite database: 503 while locked, 200 after', { skip: ENGINE !==
   prepareDatabase();
   const file = DATABASE.slice('sqlite:'.length);
   const server = await startServer();
-  // Another process takes the database for itself. It waits for any lock
-  // held for a moment elsewhere (.timeout), and stops at the first error
-  // (.bail), so a lock it did not get fails this test instead of passing it.
-  const locker = spawn('sqlite3', [file], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let lockerErr = '';
-  locker.stderr.on('data', (d) => { lockerErr += d; });
-  const exited = new Promise((resolve) => locker.on('exit', resolve));
-  // In WAL mode a reader is never blocked by a writer, and EXCLUSIVE
-  // locking mode only shuts other processes out once this connection has
-  // written: so it writes (a change it never commits) before saying so.
-  locker.stdin.write('.bail on\n.timeout 5000\nPRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\n' +
-    'UPDATE directory_version SET version = version;\nSELECT count(*) FROM municipality;\n');
-  await Promise.race([
-    new Promise((resolve) => locker.stdout.once('data', resolve)),
-    exited.then(() => { throw new Error(`sqlite3 could not lock: ${lockerErr}`); }),
-  ]);
+  // Another process takes the database for itself: sqlite3 in EXCLUSIVE
+  // locking mode, holding a write it never commits (in WAL mode a reader
+  // is never blocked by a writer, and EXCLUSIVE locking mode only shuts
+  // other processes out once this connection has written). It stops at the
+  // first error (.bail); the lock counts as taken only when the line after
+  // the write comes back. On a loaded machine the server may hold a read
+  // at that moment for longer than sqlite3 waits: then a new sqlite3 tries
+  // again, up to ten times, and a lock never got fails this test.
+  let locker, lockerErr = '', exited;
+  for (let attempt = 0; attempt < 10 && !locker; attempt++) {
+    const p = spawn('sqlite3', [file], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    lockerErr = '';
+    p.stderr.on('data', (d) => { lockerErr += d; });
+    const gone = new Promise((resolve) => p.on('exit', () => resolve(false)));
+    const held = new Promise((resolve) => p.stdout.on('data', (d) => {
+      out += d;
+      if (/LOCK-HELD/.test(out)) resolve(true);
+    }));
+    p.stdin.write('.bail on\n.timeout 3000\nPRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\n' +
+      "UPDATE directory_version SET version = version;\nSELECT 'LOCK-HELD';\n");
+    if (await Promise.race([held, gone])) {
+      locker = p;
+      exited = gone;
+    } else {
+      await sleep(500);
+    }
+  }
+  if (!locker) {
+    await stopServer(server);
+    assert.fail(`sqlite3 could not lock the database: ${lockerErr}`);
+  }
   try {
     // On a loaded machine the locker's exclusive hold can reach the
     // server's next read a moment after sqlite3 answers: ask for up to 5 s.
