@@ -697,6 +697,13 @@ enum nara_err handover_open(struct db *db, struct arena *a,
 	if (err != NARA_OK)
 		return err;
 	err = load_for_reception(db, a, who, id, out);
+	/* Taken back: the disclosure is void, nothing personal is read. */
+	if (err == NARA_OK && strcmp(out->s.state, "withdrawn") == 0) {
+		out->has_identity = 0;
+		out->protected_identity = 0;
+		out->personnummer = out->given_name = out->family_name = "";
+		return audit_finish(db, NARA_OK);
+	}
 	if (err == NARA_OK)
 		err = load_parts(db, a, id, out);
 	if (err == NARA_OK)
@@ -901,7 +908,15 @@ static enum nara_err claim(struct db *db, int64_t id, const char **why)
 			 " id = ? AND state = 'offered' RETURNING id",
 			 "i", id);
 	if (err == NARA_ENOTFOUND) {
-		*why = "handover.error.answered";
+		int64_t withdrawn = 0;
+		err = db_query_int(db, &withdrawn,
+				   "SELECT COUNT(*) FROM handover WHERE id = ?"
+				   " AND state = 'withdrawn'",
+				   "i", id);
+		if (err != NARA_OK)
+			return err;
+		*why = withdrawn ? "handover.error.withdrawn"
+				 : "handover.error.answered";
 		return NARA_ECONFLICT;
 	}
 	return err;
@@ -1060,5 +1075,81 @@ enum nara_err handover_decline(struct db *db, struct arena *a,
 		err = audit(db, who, v.s.from_municipality_id,
 			    "handover_declined", "case", v.s.from_case_id, 0,
 			    reason, 0);
+	return audit_finish(db, err);
+}
+
+enum nara_err handover_withdraw(struct db *db, struct arena *a,
+				const struct actor *who, int64_t case_id,
+				int64_t id, const char *reason, int64_t now,
+				const char **why)
+{
+	*why = NULL;
+	if (who == NULL || strcmp(who->kind, "staff") != 0)
+		return NARA_EDENIED;
+	if (blank(reason) || too_long(reason)) {
+		*why = "handover.error.withdraw_reason";
+		return NARA_EINVAL;
+	}
+	enum nara_err err = db_begin(db);
+	if (err != NARA_OK)
+		return err;
+	/* The sender's side: whoever may write the case, as for the offer. */
+	int64_t municipality = 0, person = 0;
+	err = case_authorize_in_tx(db, who, case_id, 1, &municipality, &person);
+	struct db_stmt *st;
+	int64_t to_municipality = 0;
+	const char *to_name = NULL;
+	if (err == NARA_OK)
+		err = db_prepare(db,
+				 "SELECT h.to_municipality_id, m.name FROM"
+				 " handover h JOIN municipality m ON m.id ="
+				 " h.to_municipality_id WHERE h.id = ? AND"
+				 " h.from_case_id = ?",
+				 &st);
+	if (err == NARA_OK) {
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, case_id);
+		int rc = db_step(st);
+		if (rc == DB_ROW) {
+			to_municipality = db_col_int(st, 0);
+			to_name = col(a, st, 1);
+		}
+		db_done(st);
+		err = rc == DB_ROW    ? NARA_OK
+		      : rc == DB_DONE ? NARA_ENOTFOUND
+				      : db_step_err(rc);
+	}
+	if (err == NARA_OK)
+		err = claim(db, id, why);
+	if (err == NARA_OK)
+		err =
+		    db_run(db,
+			   "UPDATE handover SET state = 'withdrawn',"
+			   " withdrawn_at = ?, withdrawn_by = ?,"
+			   " withdrawn_by_label = ?, withdraw_reason = ?"
+			   " WHERE id = ? AND state = 'offered'",
+			   "iissi", now, who->staff_id, who->label, reason, id);
+	const char *body =
+	    err == NARA_OK
+		? arena_printf(a,
+			       "Överlämningen till %s togs tillbaka %s av %s."
+			       " Skäl: %s",
+			       to_name, day(a, now), who->label, reason)
+		: NULL;
+	if (err == NARA_OK)
+		err = body ? journal_insert_in_tx(db, case_id, municipality,
+						  now, "system", 0,
+						  "nara (överlämning)", "note",
+						  body, VIS_NOW, 0, 0, 0, NULL)
+			   : NARA_ENOMEM;
+	if (err == NARA_OK)
+		err = case_touch_in_tx(db, case_id, now);
+	if (err == NARA_OK)
+		err = audit(db, who, municipality, "handover_withdraw", "case",
+			    case_id, person, reason, 0);
+	/* The receiving committee's log says the offer is void. */
+	if (err == NARA_OK)
+		err = audit(db, who, to_municipality, "handover_withdrawn",
+			    "handover", id, 0, "", 0);
 	return audit_finish(db, err);
 }

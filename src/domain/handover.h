@@ -24,6 +24,10 @@
  *            (each note marked "Överlämnat från A, datum"); the sending
  *            case is closed (its timeline, a note, the flow's close move).
  *   decline  With a reason; the sending case stays open and gets a note.
+ *   withdraw The sending officer takes an unanswered offer back, with a
+ *            reason: the reception can no longer open, accept or decline
+ *            it (nothing personal is shown for it any more), the sending
+ *            case gets a note and may be offered again.
  *
  * Afterwards neither committee reads the other's case: nothing here opens
  * a door in the tenant wall. Each action is one transaction with its audit
@@ -126,5 +130,16 @@ enum nara_err handover_decline(struct db *db, struct arena *a,
 			       const struct actor *who, int64_t id,
 			       const char *reason, int64_t now,
 			       const char **why);
+
+/*
+ * The sending officer (the case's write policy) takes back offer id of
+ * case_id: NARA_EINVAL "handover.error.withdraw_reason" without a reason,
+ * NARA_ECONFLICT "handover.error.answered" once answered, NARA_ENOTFOUND
+ * when it is not of that case.
+ */
+enum nara_err handover_withdraw(struct db *db, struct arena *a,
+				const struct actor *who, int64_t case_id,
+				int64_t id, const char *reason, int64_t now,
+				const char **why);
 
 #endif

@@ -7,6 +7,7 @@
  * renders.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -46,7 +47,8 @@ static void summary_vars(struct req *r, struct tvars *t,
 
 static enum nara_err render_offer(struct req *r, const struct session *s,
 				  const struct actor *who, int64_t case_id,
-				  const char *error, int posted)
+				  const char *error, int posted,
+				  const char *withdraw_error)
 {
 	int64_t now = (int64_t)time(NULL);
 	struct case_view c;
@@ -78,9 +80,20 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 	if (c.s.state == CS_CLOSED)
 		tv_set(v, "closed", "1");
 	for (size_t i = 0; i < nearlier; i++) {
-		summary_vars(r, tv_item(v, "earlier"), &earlier[i]);
-		if (strcmp(earlier[i].state, "offered") == 0)
+		struct tvars *t = tv_item(v, "earlier");
+		summary_vars(r, t, &earlier[i]);
+		tv_setf(t, "case_id", "%lld", (long long)case_id);
+		tv_set(t, "csrf", s->csrf);
+		if (strcmp(earlier[i].state, "offered") == 0) {
 			tv_set(v, "pending", "1");
+			/* A refused withdrawal keeps its text, with why. */
+			if (withdraw_error != NULL) {
+				tv_set(t, "withdraw_error",
+				       i18n_get(r->lang, withdraw_error));
+				tv_set(t, "withdraw_text",
+				       kv_get(&r->form, "reason"));
+			}
+		}
 	}
 	int64_t to = posted ? casework_id(kv_get(&r->form, "to")) : 0;
 	for (size_t i = 0; i < nm; i++) {
@@ -148,6 +161,8 @@ static enum nara_err render_offer(struct req *r, const struct session *s,
 		tv_set(v, "error", i18n_get(r->lang, error));
 	if (kv_get(&r->query, "skickat"))
 		tv_set(v, "sent", "1");
+	if (kv_get(&r->query, "aterkallad"))
+		tv_set(v, "withdrawn", "1");
 	return page_render(r, "handover_offer", v,
 			   i18n_get(r->lang, "handover.offer_title"));
 }
@@ -158,7 +173,7 @@ enum nara_err page_handover_offer_form(struct req *r)
 	enum nara_err err = web_require_staff_item(r, 0, &c);
 	if (err != NARA_OK || c.redirected)
 		return err;
-	return render_offer(r, &c.s, &c.who, c.id, NULL, 0);
+	return render_offer(r, &c.s, &c.who, c.id, NULL, 0, NULL);
 }
 
 enum nara_err page_handover_offer(struct req *r)
@@ -193,13 +208,47 @@ enum nara_err page_handover_offer(struct req *r)
 			     &id, &why);
 	if (why != NULL) {
 		r->resp.status = err == NARA_ECONFLICT ? 409 : 400;
-		return render_offer(r, &c.s, &c.who, c.id, why, 1);
+		return render_offer(r, &c.s, &c.who, c.id, why, 1, NULL);
 	}
 	if (err != NARA_OK)
 		return err;
 	resp_redirect(r, 303,
 		      arena_printf(&r->arena,
 				   "/arbete/arende/%lld/overlamna?skickat=1",
+				   (long long)c.id));
+	return NARA_OK;
+}
+
+/* The sending officer takes an unanswered offer back, with a reason. */
+enum nara_err page_handover_withdraw(struct req *r)
+{
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 1, &c);
+	if (err != NARA_OK || c.redirected)
+		return err;
+	char *end = NULL;
+	long long id = r->nparams > 1 && r->params[1]
+			   ? strtoll(r->params[1], &end, 10)
+			   : 0;
+	if (id <= 0 || end == NULL || *end != '\0')
+		return NARA_ENOTFOUND;
+	const char *why = NULL;
+	err = handover_withdraw(r->db, &r->arena, &c.who, c.id, (int64_t)id,
+				kv_get(&r->form, "reason"), (int64_t)time(NULL),
+				&why);
+	if (err == NARA_EINVAL && why != NULL) {
+		r->resp.status = 400;
+		return render_offer(r, &c.s, &c.who, c.id, NULL, 0, why);
+	}
+	if (err == NARA_ECONFLICT && why != NULL) {
+		r->resp.status = 409;
+		return render_offer(r, &c.s, &c.who, c.id, why, 0, NULL);
+	}
+	if (err != NARA_OK)
+		return err;
+	resp_redirect(r, 303,
+		      arena_printf(&r->arena,
+				   "/arbete/arende/%lld/overlamna?aterkallad=1",
 				   (long long)c.id));
 	return NARA_OK;
 }

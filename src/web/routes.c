@@ -166,6 +166,7 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/arbete/avtal/{}/avsluta", page_agreement_end, "agreement_end", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/arbete/arende/{}/overlamna", page_handover_offer_form, "handover_offer_form", 1),
 	ROUTE(HTTP_POST, "/arbete/arende/{}/overlamna", page_handover_offer, "handover_offer", 1, .rate_class = RATE_FORM),
+	ROUTE(HTTP_POST, "/arbete/arende/{}/overlamna/{}/aterkalla", page_handover_withdraw, "handover_withdraw", 1, .rate_class = RATE_FORM),
 	ROUTE(HTTP_GET, "/arbete/overlamningar", page_handovers, "handovers", 1),
 	ROUTE(HTTP_GET, "/arbete/overlamningar/{}", page_handover, "handover", 1),
 	ROUTE(HTTP_POST, "/arbete/overlamningar/{}/ta-emot", page_handover_accept, "handover_accept", 1, .rate_class = RATE_FORM),

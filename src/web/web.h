@@ -136,6 +136,7 @@ enum nara_err page_referral(struct req *r);
 enum nara_err page_referral_answer(struct req *r);
 enum nara_err page_referral_whereabouts(struct req *r);
 enum nara_err page_referral_end(struct req *r);
+enum nara_err page_handover_withdraw(struct req *r);
 enum nara_err page_referral_end_case(struct req *r);
 enum nara_err page_referral_note(struct req *r);
 enum nara_err page_consents(struct req *r);

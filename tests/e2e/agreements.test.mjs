@@ -103,6 +103,12 @@ test('a case handed over: the officer sends the package, the new municipality ac
   await page.click('button:has-text("Lämna över ärendet")');
   assert.match(await page.textContent('main'), /Överlämningen är skickad/);
   assert.deepEqual(await axe(page), []);
+  // Taking it back asks why; without one the offer stands.
+  await page.click('summary:has-text("Ta tillbaka överlämningen")');
+  await page.click('form[action$="/aterkalla"] button[type="submit"]');
+  assert.match(await page.textContent('form[action$="/aterkalla"] .ds-validation-message'),
+    /Skriv varför du tar tillbaka överlämningen/);
+  assert.deepEqual(await axe(page), []);
   await logout(page);
 
   await page.goto(`${server.base}/login?next=%2Farbete`);

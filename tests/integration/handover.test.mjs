@@ -207,3 +207,55 @@ test('a handover declined with a reason: the case stays open and is told why; a 
   assert.equal(Number(sql(`SELECT COUNT(*) FROM handover WHERE id = ${second} AND state = 'accepted'`)), 1);
   assert.equal(sql(`SELECT state FROM case_file WHERE id = ${caseId}`), 'closed');
 });
+
+test('an offer taken back before an answer: the reception sees nothing personal and cannot accept; the case stays', async () => {
+  // A Bjuv case of its own, in an investigation, with a person.
+  const [[person, unit]] = rows(`SELECT p.id, u.id FROM person p JOIN unit u ON u.municipality_id = p.municipality_id
+    AND u.slug = 'barn-och-familj' WHERE p.municipality_id = ${BJUV} AND p.protected_identity = 0 ORDER BY p.id LIMIT 1`);
+  const now = Math.floor(Date.now() / 1000);
+  const [[caseId]] = rows(`INSERT INTO case_file (municipality_id, unit_id, person_id, kind, matter, state, reference,
+    received_at, updated_at, investigation_opened_at) VALUES (${BJUV}, ${unit}, ${person}, 'application', 'support',
+    'investigation', 'BJUV-2026-W${String(now).slice(-5)}', ${now}, ${now}, ${now}) RETURNING id`);
+  const a = await demo.login(/ · bjuv\.handlaggare$/);
+  let res = await post(a, `/arbete/arende/${caseId}/overlamna`, [['to', String(HELSINGBORG)], ['identity', '1'],
+    ['application', '1'], ['legal_basis', 'consent'], ['decided_by', 'Bo Ek'], ['reasons', 'Personen ska flytta.']]);
+  assert.equal(res.status, 303);
+  const id = Number(sql(`SELECT MAX(id) FROM handover WHERE from_case_id = ${caseId}`));
+  const page = await (await a.get(`/arbete/arende/${caseId}/overlamna`)).text();
+  assert.match(page, new RegExp(`action="/arbete/arende/${caseId}/overlamna/${id}/aterkalla"`));
+  const withdraw = (client, csrf, reason) => client.get(`/arbete/arende/${caseId}/overlamna/${id}/aterkalla`, {
+    method: 'POST', body: form(csrf, [['reason', reason]]).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  res = await withdraw(a, csrfOf(page), ' ');
+  assert.equal(res.status, 400);
+  const refused = await res.text();
+  assert.match(refused, new RegExp(`id="w-${id}-error">Skriv varför du tar tillbaka överlämningen\\.`));
+  assert.match(refused, new RegExp(`id="w-${id}" name="reason" rows="2" aria-invalid="true"`));
+  // The receiving side cannot take it back; a wrong token is refused.
+  const b = await demo.login(/ · helsingborg\.handlaggare$/);
+  const theirs = await (await b.get(`/arbete/overlamningar/${id}`)).text();
+  assert.equal((await withdraw(b, csrfOf(theirs), 'Nej')).status, 403);
+  assert.equal((await withdraw(a, 'fel', 'Nej')).status, 403);
+  const [done, rowsOf] = await audited(() => withdraw(a, csrfOf(page), 'Personen flyttar inte ändå.'));
+  assert.equal(done.status, 303);
+  assert.match(done.headers.get('location'), /\?aterkallad=1$/);
+  assert.deepEqual(rowsOf.filter((r) => r.action.startsWith('handover_')).map((r) => [r.municipality_id, r.action]),
+    [[BJUV, 'handover_withdraw'], [HELSINGBORG, 'handover_withdrawn']]);
+  const after = await (await a.get(done.headers.get('location'))).text();
+  assert.match(after, /Överlämningen är tagen tillbaka\./);
+  assert.match(sql(`SELECT ${oneLine('body')} FROM journal_note WHERE case_id = ${caseId} ORDER BY id DESC LIMIT 1`),
+    /Överlämningen till Helsingborg togs tillbaka .*Personen flyttar inte ändå\./);
+  assert.equal(sql(`SELECT state FROM case_file WHERE id = ${caseId}`), 'investigation');
+
+  // The reception: the offer says it was taken back, nothing personal, no answer.
+  const pnr = sql(`SELECT personnummer FROM person WHERE id = ${person}`);
+  const seen = await (await b.get(`/arbete/overlamningar/${id}`)).text();
+  assert.match(seen, /tagen tillbaka/);
+  assert.doesNotMatch(seen, new RegExp(pnr.slice(2, 8)));
+  res = await post(b, `/arbete/overlamningar/${id}/ta-emot`, [['unit', sql(`SELECT id FROM unit WHERE municipality_id = ${HELSINGBORG} AND slug = 'barn-och-familj'`)]]);
+  assert.equal(res.status, 409);
+  assert.match(await res.text(), /har tagit tillbaka överlämningen/);
+  assert.equal(sql(`SELECT state FROM handover WHERE id = ${id}`), 'withdrawn');
+  // Twice: no.
+  assert.equal((await withdraw(a, csrfOf(page), 'Igen')).status, 409);
+});

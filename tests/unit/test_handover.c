@@ -211,9 +211,52 @@ static void test_package(void **state)
 	    handover_offer(w->t.db, &w->a, &w->b_officer, &o, T0, &id, &why),
 	    NARA_EDENIED);
 	o.ndocuments = 1;
+	/*
+	 * Taken back before an answer: a reason named; not by the other
+	 * side; the reception then sees nothing personal and cannot accept;
+	 * not twice; the case may be offered again.
+	 */
 	assert_int_equal(
 	    handover_offer(w->t.db, &w->a, &w->a_officer, &o, T0, &id, &why),
 	    NARA_OK);
+	int64_t first = id;
+	assert_int_equal(handover_withdraw(w->t.db, &w->a, &w->a_officer,
+					   w->case_id, first, " ", T0, &why),
+			 NARA_EINVAL);
+	assert_string_equal(why, "handover.error.withdraw_reason");
+	assert_int_equal(handover_withdraw(w->t.db, &w->a, &w->b_officer,
+					   w->case_id, first, "Nej", T0, &why),
+			 NARA_EDENIED);
+	assert_int_equal(handover_withdraw(w->t.db, &w->a, &w->a_officer,
+					   w->case_id, first,
+					   "Personen flyttar inte.", T0, &why),
+			 NARA_OK);
+	struct handover_view gone;
+	assert_int_equal(
+	    handover_open(w->t.db, &w->a, &w->b_officer, first, &gone),
+	    NARA_OK);
+	assert_string_equal(gone.s.state, "withdrawn");
+	assert_int_equal(gone.has_identity, 0);
+	assert_string_equal(gone.personnummer, "");
+	assert_int_equal(gone.nparts, 0);
+	int64_t none = 0;
+	assert_int_equal(handover_accept(w->t.db, &w->a, &w->b_officer, first,
+					 w->b_unit, T0, &none, &why),
+			 NARA_ECONFLICT);
+	assert_string_equal(why, "handover.error.withdrawn");
+	assert_int_equal(handover_withdraw(w->t.db, &w->a, &w->a_officer,
+					   w->case_id, first, "Igen", T0, &why),
+			 NARA_ECONFLICT);
+	assert_int_equal(
+	    count(w,
+		  "SELECT COUNT(*) FROM journal_note WHERE case_id = ? AND"
+		  " body LIKE 'Överlämningen till Helsingborg togs tillbaka%'",
+		  w->case_id),
+	    1);
+	assert_int_equal(
+	    handover_offer(w->t.db, &w->a, &w->a_officer, &o, T0, &id, &why),
+	    NARA_OK);
+	assert_true(id != first);
 
 	/* Only the receiving reception opens it. */
 	struct handover_view v;
