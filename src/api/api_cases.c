@@ -155,18 +155,24 @@ enum nara_err api_case_move(struct req *r)
 	/*
 	 * The host's staff under a referral made the move for the member's
 	 * committee but may not read the whole file: they get where it stands.
+	 * Only a shared unit's staff can be in by a referral: nobody else
+	 * pays for the question.
 	 */
-	enum case_state state;
-	int64_t version;
-	int whole;
-	err = case_standing(r->db, &c.who, id, &state, &version, &whole);
-	if (err != NARA_OK)
-		return api_answer(r, err, NULL);
-	if (!whole)
-		return api_send(r, 200,
-				json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id,
-					  "state", case_state_name(state),
-					  "version", (json_int_t)version));
+	if (policy_holds_role(&c.who.subject, ROLE_SHARED_SERVICE)) {
+		enum case_state state;
+		int64_t version;
+		int whole;
+		err =
+		    case_standing(r->db, &c.who, id, &state, &version, &whole);
+		if (err != NARA_OK)
+			return api_answer(r, err, NULL);
+		if (!whole)
+			return api_send(
+			    r, 200,
+			    json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id,
+				      "state", case_state_name(state),
+				      "version", (json_int_t)version));
+	}
 	struct case_view v;
 	err = case_read(r->db, &r->arena, &c.who, id, (int64_t)time(NULL), &v);
 	if (err != NARA_OK)

@@ -30,19 +30,6 @@ static const char *col(struct arena *a, struct db_stmt *st, int i)
 	return s ? s : "";
 }
 
-static int holds_role_in_unit(const struct actor *who, enum policy_role role,
-			      int64_t unit_id)
-{
-	size_t n = who->subject.ngrants < POLICY_MAX_GRANTS
-		       ? who->subject.ngrants
-		       : POLICY_MAX_GRANTS;
-	for (size_t i = 0; i < n; i++)
-		if (who->subject.grants[i].role == role &&
-		    who->subject.grants[i].unit_id == unit_id)
-			return 1;
-	return 0;
-}
-
 static int is_staff(const struct actor *who)
 {
 	return who->subject.kind == SUBJECT_STAFF;
@@ -208,11 +195,7 @@ enum nara_err referral_grant_in_tx(struct db *db, struct arena *a,
 	if (!is_staff(who))
 		return NARA_OK;
 	/* Only staff of a shared unit are ever let in by a referral. */
-	int shared = 0;
-	for (size_t i = 0; i < who->subject.ngrants && i < POLICY_MAX_GRANTS;
-	     i++)
-		shared |= who->subject.grants[i].role == ROLE_SHARED_SERVICE;
-	if (!shared)
+	if (!policy_holds_role(&who->subject, ROLE_SHARED_SERVICE))
 		return NARA_OK;
 	struct ref_row rows[CASE_REFERRALS_MAX];
 	size_t n = 0;
@@ -228,8 +211,8 @@ enum nara_err referral_grant_in_tx(struct db *db, struct arena *a,
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW && n < CASE_REFERRALS_MAX) {
 		fill_ref_row(st, a, now, &rows[n]);
-		if (holds_role_in_unit(who, ROLE_SHARED_SERVICE,
-				       rows[n].unit_id))
+		if (policy_holds_in_unit(&who->subject, ROLE_SHARED_SERVICE,
+					 rows[n].unit_id))
 			n++;
 	}
 	db_done(st);
@@ -318,8 +301,9 @@ enum nara_err referral_create(struct db *db, struct arena *a,
 				   "i", n->case_id);
 	/* Referring is the case officer's or the team lead's (R3.2). */
 	if (err == NARA_OK &&
-	    !holds_role_in_unit(who, ROLE_CASE_OFFICER, case_unit) &&
-	    !holds_role_in_unit(who, ROLE_TEAM_LEAD, case_unit)) {
+	    !policy_holds_in_unit(&who->subject, ROLE_CASE_OFFICER,
+				  case_unit) &&
+	    !policy_holds_in_unit(&who->subject, ROLE_TEAM_LEAD, case_unit)) {
 		err = audit_actor(db, who, municipality_id, 0, "write_denied",
 				  "referral", 0, person_id,
 				  "only a case officer or team lead of the"
@@ -657,7 +641,8 @@ enum nara_err referral_answer(struct db *db, const struct actor *who,
 	struct referral_grant g;
 	err = load_ref(db, &a, referral_id, now, &row);
 	if (err == NARA_OK &&
-	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id)) {
+	    !policy_holds_in_unit(&who->subject, ROLE_SHARED_SERVICE,
+				  row.unit_id)) {
 		/* Not theirs to answer: as if it did not exist. */
 		err = audit_actor(db, who, row.municipality_id, 0,
 				  "write_denied", "referral", referral_id, 0,
@@ -735,15 +720,16 @@ enum nara_err referral_end(struct db *db, const struct actor *who,
 			    db, &case_unit,
 			    "SELECT unit_id FROM case_file WHERE id = ?", "i",
 			    row.case_id);
-		referring =
-		    err == NARA_OK &&
-		    (holds_role_in_unit(who, ROLE_CASE_OFFICER, case_unit) ||
-		     holds_role_in_unit(who, ROLE_TEAM_LEAD, case_unit));
+		referring = err == NARA_OK &&
+			    (policy_holds_in_unit(
+				 &who->subject, ROLE_CASE_OFFICER, case_unit) ||
+			     policy_holds_in_unit(&who->subject, ROLE_TEAM_LEAD,
+						  case_unit));
 	}
 	/* The unit's side: only once it has accepted the referral. */
-	int receiving =
-	    err == NARA_OK && row.facts.status == REF_ACCEPTED &&
-	    holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id);
+	int receiving = err == NARA_OK && row.facts.status == REF_ACCEPTED &&
+			policy_holds_in_unit(&who->subject, ROLE_SHARED_SERVICE,
+					     row.unit_id);
 	if (err == NARA_OK && !referring && !receiving) {
 		err =
 		    audit_actor(db, who, row.municipality_id, 0, "write_denied",
@@ -1034,7 +1020,8 @@ enum nara_err referral_read(struct db *db, struct arena *a,
 	if (err == NARA_OK)
 		err = load_case_row(db, a, row.case_id, &c);
 	if (err == NARA_OK &&
-	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, row.unit_id)) {
+	    !policy_holds_in_unit(&who->subject, ROLE_SHARED_SERVICE,
+				  row.unit_id)) {
 		err = audit_actor(db, who, row.municipality_id, 0,
 				  "read_denied", "referral", referral_id, 0,
 				  "not staff of the referral's unit", 1);
@@ -1136,8 +1123,8 @@ static enum nara_err write_check(struct db *db, struct arena *a,
 		err = family_peace_unit(db, w->row.unit_id, &centre);
 	if (err != NARA_OK)
 		return err;
-	if (!centre ||
-	    !holds_role_in_unit(who, ROLE_SHARED_SERVICE, w->row.unit_id)) {
+	if (!centre || !policy_holds_in_unit(&who->subject, ROLE_SHARED_SERVICE,
+					     w->row.unit_id)) {
 		w->stranger = 1;
 		err = audit_actor(
 		    db, who, w->row.municipality_id, 0, "write_denied",

@@ -77,13 +77,20 @@ static int holds(const struct policy_subject *who, enum policy_role role,
 	return 0;
 }
 
-/* Role in exactly this unit, wherever the unit's municipality is. */
-static int holds_in_unit(const struct policy_subject *who,
+int policy_holds_in_unit(const struct policy_subject *who,
 			 enum policy_role role, int64_t unit_id)
 {
 	for (size_t i = 0; i < ngrants(who); i++)
 		if (who->grants[i].role == role &&
 		    who->grants[i].unit_id == unit_id)
+			return 1;
+	return 0;
+}
+
+int policy_holds_role(const struct policy_subject *who, enum policy_role role)
+{
+	for (size_t i = 0; i < ngrants(who); i++)
+		if (who->grants[i].role == role)
 			return 1;
 	return 0;
 }
@@ -215,7 +222,8 @@ static struct policy_decision decide_staff(const struct policy_subject *who,
 	 * address stays with the responsible unit.
 	 */
 	if (is_file(what->kind) && what->referral_unit_id != 0 &&
-	    holds_in_unit(who, ROLE_SHARED_SERVICE, what->referral_unit_id)) {
+	    policy_holds_in_unit(who, ROLE_SHARED_SERVICE,
+				 what->referral_unit_id)) {
 		if (action != ACT_READ && action != ACT_WRITE)
 			return deny(POLICY_DENY_DEFAULT);
 		if (what->kind == REC_PERSON_ADDRESS &&

@@ -149,6 +149,14 @@ struct policy_decision policy_decide(const struct policy_subject *who,
 				     enum policy_action action,
 				     const struct policy_record *what);
 
+/* 1 when the subject holds role in unit_id, wherever its municipality. */
+int policy_holds_in_unit(const struct policy_subject *who,
+			 enum policy_role role, int64_t unit_id);
+
+/* 1 when the subject holds role in any unit at all. */
+int policy_holds_role(const struct policy_subject *who,
+		      enum policy_role role);
+
 /*
  * The same question asked with a stated reason (break-the-glass, R4.1):
  * allowed with POLICY_ALLOWED_BREAK_GLASS when the ordinary decision
