@@ -105,7 +105,12 @@ int64_t casework_id(const char *s)
 
 int64_t casework_path_id(const struct req *r)
 {
-	return r->nparams > 0 ? casework_id(r->params[0]) : 0;
+	return casework_param_id(r, 0);
+}
+
+int64_t casework_param_id(const struct req *r, int i)
+{
+	return i >= 0 && r->nparams > i ? casework_id(r->params[i]) : 0;
 }
 
 size_t casework_form_ids(struct req *r, const char *key, int64_t **out,

@@ -43,6 +43,9 @@ int64_t casework_id(const char *s);
 /* The case id of the route's first parameter, else 0. */
 int64_t casework_path_id(const struct req *r);
 
+/* The id in the route's i-th parameter ({}), else 0. */
+int64_t casework_param_id(const struct req *r, int i);
+
 /*
  * The ids of a form's repeated field `key` (checkboxes), in the request's
  * arena: at most max + 1 of them, so that a caller can tell "too many"

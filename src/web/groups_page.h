@@ -15,8 +15,6 @@
 struct actor;
 struct session;
 
-/* The i-th path parameter as a positive id in canonical form; 0 if not. */
-int64_t group_param_id(const struct req *r, size_t i);
 /*
  * A form's "YYYY-MM-DD" and "HH:MM" as that wall-clock time in Stockholm
  * (epoch seconds); 0 when either is not exactly that.

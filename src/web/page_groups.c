@@ -16,18 +16,10 @@
 #include "domain/group.h"
 #include "web/auth.h"
 #include "web/booking_page.h"
+#include "web/casework.h"
 #include "web/format.h"
 #include "web/groups_page.h"
 #include "web/web.h"
-
-int64_t group_param_id(const struct req *r, size_t i)
-{
-	if ((size_t)r->nparams <= i || r->params[i] == NULL)
-		return 0;
-	char *end;
-	long long id = strtoll(r->params[i], &end, 10);
-	return *end == '\0' && id > 0 && r->params[i][0] != '0' ? id : 0;
-}
 
 const char *group_audience_word(struct req *r, const char *audience)
 {
@@ -223,7 +215,7 @@ static enum nara_err render_group(struct req *r, int64_t id,
 
 enum nara_err page_group(struct req *r)
 {
-	int64_t id = group_param_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	return render_group(r, id, NULL);
@@ -248,7 +240,7 @@ enum nara_err page_group_signup(struct req *r)
 	enum nara_err err = group_require_form(r, "citizen", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t series_id = group_param_id(r, 0);
+	int64_t series_id = casework_param_id(r, 0);
 	const char *gid = kv_get(&r->form, "grupp");
 	int64_t group = gid ? atoll(gid) : 0;
 	if (series_id == 0 || group <= 0)
@@ -336,7 +328,7 @@ enum nara_err page_mygroup_cancel(struct req *r)
 	enum nara_err err = group_require_form(r, "citizen", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t id = group_param_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	int64_t promoted = 0;

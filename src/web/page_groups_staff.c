@@ -16,6 +16,7 @@
 #include "policy/clock.h"
 #include "web/auth.h"
 #include "web/booking_page.h"
+#include "web/casework.h"
 #include "web/format.h"
 #include "web/groups_page.h"
 #include "web/web.h"
@@ -193,7 +194,7 @@ enum nara_err page_work_group_change(struct req *r)
 	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t group = group_param_id(r, 0);
+	int64_t group = casework_param_id(r, 0);
 	if (group == 0)
 		return NARA_ENOTFOUND;
 	struct group_new n = {
@@ -215,7 +216,7 @@ enum nara_err page_work_series_add(struct req *r)
 	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t group = group_param_id(r, 0);
+	int64_t group = casework_param_id(r, 0);
 	if (group == 0)
 		return NARA_ENOTFOUND;
 	struct group_series_new n = {
@@ -331,7 +332,7 @@ enum nara_err page_work_series(struct req *r)
 	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
 	if (err != NARA_OK || redirected)
 		return err;
-	int64_t id = group_param_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	return render_series(r, &s, &who, id, NULL);
@@ -373,7 +374,7 @@ enum nara_err page_work_session_change(struct req *r)
 	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t id = group_param_id(r, 0), series = form_series(r);
+	int64_t id = casework_param_id(r, 0), series = form_series(r);
 	if (id == 0 || series <= 0)
 		return NARA_ENOTFOUND;
 	int64_t at = group_parse_when(kv_get(&r->form, "datum"),
@@ -399,7 +400,7 @@ enum nara_err page_work_attendance(struct req *r)
 	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t id = group_param_id(r, 0), series = form_series(r);
+	int64_t id = casework_param_id(r, 0), series = form_series(r);
 	if (id == 0 || series <= 0)
 		return NARA_ENOTFOUND;
 	int64_t present[256];
@@ -420,7 +421,7 @@ enum nara_err page_work_enrolment_cancel(struct req *r)
 	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t id = group_param_id(r, 0), series = form_series(r);
+	int64_t id = casework_param_id(r, 0), series = form_series(r);
 	if (id == 0 || series <= 0)
 		return NARA_ENOTFOUND;
 	int64_t promoted = 0;
@@ -485,7 +486,7 @@ enum nara_err page_case_group(struct req *r)
 	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
 	if (err != NARA_OK || redirected)
 		return err;
-	int64_t id = group_param_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	return render_case_group(r, &s, &who, id, NULL);
@@ -498,7 +499,7 @@ enum nara_err page_case_group_enrol(struct req *r)
 	enum nara_err err = group_require_form(r, "staff", &s, &who);
 	if (err != NARA_OK)
 		return err;
-	int64_t id = group_param_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	struct case_form f = {

@@ -7,7 +7,6 @@
  * renders.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -226,14 +225,11 @@ enum nara_err page_handover_withdraw(struct req *r)
 	enum nara_err err = web_require_staff_item(r, 1, &c);
 	if (err != NARA_OK || c.redirected)
 		return err;
-	char *end = NULL;
-	long long id = r->nparams > 1 && r->params[1]
-			   ? strtoll(r->params[1], &end, 10)
-			   : 0;
-	if (id <= 0 || end == NULL || *end != '\0')
+	int64_t id = casework_param_id(r, 1);
+	if (id == 0)
 		return NARA_ENOTFOUND;
 	const char *why = NULL;
-	err = handover_withdraw(r->db, &r->arena, &c.who, c.id, (int64_t)id,
+	err = handover_withdraw(r->db, &r->arena, &c.who, c.id, id,
 				kv_get(&r->form, "reason"), (int64_t)time(NULL),
 				&why);
 	if (err == NARA_EINVAL && why != NULL) {

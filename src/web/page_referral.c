@@ -34,15 +34,6 @@
 
 enum { DEFAULT_CONSENT_DAYS = 90 };
 
-static int64_t path_id(const struct req *r, int i)
-{
-	if (r->nparams <= i || r->params[i] == NULL)
-		return 0;
-	char *end;
-	long long id = strtoll(r->params[i], &end, 10);
-	return (*end != '\0' || id <= 0) ? 0 : (int64_t)id;
-}
-
 static const char *t(struct req *r, const char *key)
 {
 	return i18n_get(r->lang, key);
@@ -223,7 +214,7 @@ enum nara_err page_referral_new(struct req *r)
 	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
 	if (err != NARA_OK || redirected)
 		return err;
-	int64_t id = path_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	return render_new(r, &s, &who, id, NULL);
@@ -260,7 +251,7 @@ enum nara_err page_referral_create(struct req *r)
 		return err;
 	if (!session_csrf_ok(&s, kv_get(&r->form, "csrf")))
 		return NARA_EDENIED;
-	int64_t id = path_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	int64_t now = (int64_t)time(NULL);
@@ -455,7 +446,7 @@ enum nara_err page_referral(struct req *r)
 	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
 	if (err != NARA_OK || redirected)
 		return err;
-	int64_t id = path_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	return render_one(r, &s, &who, id, NULL, NULL);
@@ -470,7 +461,7 @@ static enum nara_err staff_form(struct req *r, struct session *s,
 		return NARA_EDENIED;
 	if (err == NARA_OK && !session_csrf_ok(s, kv_get(&r->form, "csrf")))
 		return NARA_EDENIED;
-	if (err == NARA_OK && (*id = path_id(r, 0)) == 0)
+	if (err == NARA_OK && (*id = casework_param_id(r, 0)) == 0)
 		return NARA_ENOTFOUND;
 	return err;
 }
@@ -592,7 +583,7 @@ enum nara_err page_referral_end_case(struct req *r)
 	enum nara_err err = staff_form(r, &s, &who, &case_id);
 	if (err != NARA_OK)
 		return err;
-	int64_t id = path_id(r, 1);
+	int64_t id = casework_param_id(r, 1);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	const char *why = NULL;
@@ -679,7 +670,7 @@ static enum nara_err consent_form(struct req *r, int withdraw)
 		return err;
 	if (!session_csrf_ok(&s, kv_get(&r->form, "csrf")))
 		return NARA_EDENIED;
-	int64_t id = path_id(r, 0);
+	int64_t id = casework_param_id(r, 0);
 	if (id == 0)
 		return NARA_ENOTFOUND;
 	int64_t now = (int64_t)time(NULL);
