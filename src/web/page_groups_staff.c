@@ -326,16 +326,11 @@ static enum nara_err render_series(struct req *r, const struct session *s,
 
 enum nara_err page_work_series(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected = 0;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	int64_t id = casework_param_id(r, 0);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	return render_series(r, &s, &who, id, NULL);
+	return render_series(r, &c.s, &c.who, c.id, NULL);
 }
 
 /* The series of the form (its hidden field), to go back to. */
@@ -480,16 +475,11 @@ static enum nara_err render_case_group(struct req *r, const struct session *s,
 
 enum nara_err page_case_group(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected = 0;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	int64_t id = casework_param_id(r, 0);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	return render_case_group(r, &s, &who, id, NULL);
+	return render_case_group(r, &c.s, &c.who, c.id, NULL);
 }
 
 enum nara_err page_case_group_enrol(struct req *r)

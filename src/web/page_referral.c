@@ -208,16 +208,11 @@ static enum nara_err render_new(struct req *r, const struct session *s,
 
 enum nara_err page_referral_new(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	int64_t id = casework_param_id(r, 0);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	return render_new(r, &s, &who, id, NULL);
+	return render_new(r, &c.s, &c.who, c.id, NULL);
 }
 
 /* The form's field that holds the error, for the link in the summary. */
@@ -440,16 +435,11 @@ static enum nara_err render_one(struct req *r, const struct session *s,
 
 enum nara_err page_referral(struct req *r)
 {
-	struct session s;
-	struct actor who;
-	int redirected;
-	enum nara_err err = web_require(r, "staff", &s, &who, &redirected);
-	if (err != NARA_OK || redirected)
+	struct staff_item c;
+	enum nara_err err = web_require_staff_item(r, 0, &c);
+	if (err != NARA_OK || c.redirected)
 		return err;
-	int64_t id = casework_param_id(r, 0);
-	if (id == 0)
-		return NARA_ENOTFOUND;
-	return render_one(r, &s, &who, id, NULL, NULL);
+	return render_one(r, &c.s, &c.who, c.id, NULL, NULL);
 }
 
 static enum nara_err staff_form(struct req *r, struct session *s,
